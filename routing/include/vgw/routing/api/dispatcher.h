@@ -1,0 +1,49 @@
+// Dispatcher: every RPC of the management API, keyed by its gRPC method path, bound to the
+// Gateway method that serves it. The gRPC server (one generic bridge for all methods) and the
+// config loader at start-up both go through here, so a command behaves the same from vgwsh,
+// from any gRPC client and from the config file.
+#pragma once
+
+#include <google/protobuf/message.h>
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "vgw/base/result.h"
+#include "vgw/routing/gateway.h"
+
+namespace vgw::routing::api {
+
+using Message = google::protobuf::Message;
+
+class Dispatcher {
+ public:
+  struct Method {
+    const Message* request_prototype = nullptr;
+    std::function<Result<std::unique_ptr<Message>>(Gateway&, const Message&)> handler;
+  };
+
+  Dispatcher();
+  const Method* find(std::string_view path) const;
+  std::vector<std::string> paths() const;
+
+  // Runs one request on the calling thread (which must be the control-plane thread).
+  Result<std::unique_ptr<Message>> handle(Gateway& gw, std::string_view path,
+                                          const Message& request) const;
+  // The same from wire bytes: an unparsable request is INVALID_ARGUMENT, an unknown method
+  // UNIMPLEMENTED.
+  Result<std::string> handle_bytes(Gateway& gw, std::string_view path,
+                                   const std::string& request) const;
+
+ private:
+  template <typename Req, typename Resp, typename Fn>
+  void add(const char* path, Fn fn);
+
+  std::map<std::string, Method, std::less<>> methods_;
+};
+
+}  // namespace vgw::routing::api

@@ -1,0 +1,18 @@
+// The gRPC method paths of the management API, named once. The Dispatcher checks each against
+// the protobuf descriptors at start-up (and a unit test checks that every method of every
+// service has a handler), so a name here cannot drift from the .proto files.
+#pragma once
+
+namespace vgw::routing::api {
+
+inline constexpr const char* kGetVersion = "/vgw.v1.SystemService/GetVersion";
+inline constexpr const char* kGetRunningConfig = "/vgw.v1.SystemService/GetRunningConfig";
+inline constexpr const char* kHealth = "/vgw.v1.SystemService/Health";
+
+inline constexpr const char* kCreateCustomerGateway = "/vgw.v1.VpnService/CreateCustomerGateway";
+inline constexpr const char* kDescribeCustomerGateways =
+    "/vgw.v1.VpnService/DescribeCustomerGateways";
+inline constexpr const char* kModifyCustomerGateway = "/vgw.v1.VpnService/ModifyCustomerGateway";
+inline constexpr const char* kDeleteCustomerGateway = "/vgw.v1.VpnService/DeleteCustomerGateway";
+
+}  // namespace vgw::routing::api

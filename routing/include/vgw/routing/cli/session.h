@@ -1,0 +1,57 @@
+// Session: one conversation in the command language — vgwsh's interactive or -c session, or
+// vgwd loading its config file. It holds the mode (exec / config), runs matched commands and
+// sends the API requests they make through a Backend (gRPC in vgwsh, in-process in vgwd).
+#pragma once
+
+#include <google/protobuf/message.h>
+
+#include <ostream>
+#include <string_view>
+
+#include "vgw/base/result.h"
+#include "vgw/routing/cli/grammar.h"
+
+namespace vgw::routing::cli {
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+  // Calls one API method (a path from vgw/routing/api/methods.h).
+  virtual Status call(const char* path, const google::protobuf::Message& request,
+                      google::protobuf::Message& response) = 0;
+};
+
+class Session {
+ public:
+  struct Options {
+    // Loading a config file: starts in config mode and `end` / `exit` stay there.
+    bool config_file = false;
+  };
+  Session(const Grammar& grammar, Backend& backend, std::ostream& out, Options options);
+
+  // Runs one line. Blank lines and comments ('!' or '#') do nothing. Errors carry the message
+  // to print ("% ...").
+  Status execute(std::string_view line);
+
+  Mode mode() const { return mode_; }
+  void set_mode(Mode mode);
+  bool quit_requested() const { return quit_; }
+  void request_quit() { quit_ = true; }
+
+  const Grammar& grammar() const { return grammar_; }
+  Backend& backend() { return backend_; }
+  std::ostream& out() { return out_; }
+
+ private:
+  const Grammar& grammar_;
+  Backend& backend_;
+  std::ostream& out_;
+  Options options_;
+  Mode mode_;
+  bool quit_ = false;
+};
+
+// The grammar of vgw's command language: every command of vgwsh and of the config file.
+const Grammar& command_grammar();
+
+}  // namespace vgw::routing::cli

@@ -1,0 +1,105 @@
+#include "vgw/routing/api/dispatcher.h"
+
+#include <google/protobuf/descriptor.h>
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "vgw/routing/api/methods.h"
+
+namespace vgw::routing::api {
+
+namespace {
+
+// The method's descriptor, or a fatal error: a path that does not match the .proto files is a
+// programming error that must not reach users.
+const google::protobuf::MethodDescriptor* method_descriptor(std::string_view path) {
+  auto* pool = google::protobuf::DescriptorPool::generated_pool();
+  auto slash = path.rfind('/');
+  if (path.size() < 2 || path[0] != '/' || slash == 0 || slash == std::string_view::npos) {
+    return nullptr;
+  }
+  auto* service = pool->FindServiceByName(std::string(path.substr(1, slash - 1)));
+  return service ? service->FindMethodByName(std::string(path.substr(slash + 1))) : nullptr;
+}
+
+}  // namespace
+
+template <typename Req, typename Resp, typename Fn>
+void Dispatcher::add(const char* path, Fn fn) {
+  auto* md = method_descriptor(path);
+  if (!md || md->input_type() != Req::descriptor() || md->output_type() != Resp::descriptor()) {
+    std::fprintf(stderr, "vgw: API method %s does not match the .proto files\n", path);
+    std::abort();
+  }
+  methods_[path] = Method{
+      &Req::default_instance(),
+      [fn](Gateway& gw, const Message& req) -> Result<std::unique_ptr<Message>> {
+        Result<Resp> r = fn(gw, static_cast<const Req&>(req));
+        if (!r) return fail(r.error());
+        return std::unique_ptr<Message>(std::make_unique<Resp>(std::move(*r)));
+      }};
+}
+
+Dispatcher::Dispatcher() {
+  add<v1::GetVersionRequest, v1::GetVersionResponse>(
+      kGetVersion, [](Gateway& gw, const auto& r) { return gw.get_version(r); });
+  add<v1::GetRunningConfigRequest, v1::GetRunningConfigResponse>(
+      kGetRunningConfig, [](Gateway& gw, const auto& r) { return gw.get_running_config(r); });
+  add<v1::HealthRequest, v1::HealthResponse>(
+      kHealth, [](Gateway& gw, const auto& r) { return gw.health(r); });
+
+  add<v1::CreateCustomerGatewayRequest, v1::CustomerGateway>(
+      kCreateCustomerGateway,
+      [](Gateway& gw, const auto& r) { return gw.create_customer_gateway(r); });
+  add<v1::DescribeCustomerGatewaysRequest, v1::DescribeCustomerGatewaysResponse>(
+      kDescribeCustomerGateways,
+      [](Gateway& gw, const auto& r) { return gw.describe_customer_gateways(r); });
+  add<v1::ModifyCustomerGatewayRequest, v1::CustomerGateway>(
+      kModifyCustomerGateway,
+      [](Gateway& gw, const auto& r) { return gw.modify_customer_gateway(r); });
+  add<v1::DeleteCustomerGatewayRequest, v1::DeleteCustomerGatewayResponse>(
+      kDeleteCustomerGateway,
+      [](Gateway& gw, const auto& r) { return gw.delete_customer_gateway(r); });
+}
+
+const Dispatcher::Method* Dispatcher::find(std::string_view path) const {
+  auto it = methods_.find(path);
+  return it == methods_.end() ? nullptr : &it->second;
+}
+
+std::vector<std::string> Dispatcher::paths() const {
+  std::vector<std::string> out;
+  for (const auto& [path, m] : methods_) out.push_back(path);
+  return out;
+}
+
+Result<std::unique_ptr<Message>> Dispatcher::handle(Gateway& gw, std::string_view path,
+                                                    const Message& request) const {
+  auto* m = find(path);
+  if (!m) {
+    return fail(Error{ErrorCode::kUnimplemented, "unknown method " + std::string(path)});
+  }
+  if (request.GetDescriptor() != m->request_prototype->GetDescriptor()) {
+    return fail(Error::invalid("wrong request type for " + std::string(path)));
+  }
+  return m->handler(gw, request);
+}
+
+Result<std::string> Dispatcher::handle_bytes(Gateway& gw, std::string_view path,
+                                             const std::string& request) const {
+  auto* m = find(path);
+  if (!m) {
+    return fail(Error{ErrorCode::kUnimplemented, "unknown method " + std::string(path)});
+  }
+  std::unique_ptr<Message> req(m->request_prototype->New());
+  if (!req->ParseFromString(request)) {
+    return fail(Error::invalid("request for " + std::string(path) + " is not a valid " +
+                               req->GetDescriptor()->full_name()));
+  }
+  auto resp = m->handler(gw, *req);
+  if (!resp) return fail(resp.error());
+  return (*resp)->SerializeAsString();
+}
+
+}  // namespace vgw::routing::api

@@ -1,0 +1,154 @@
+#include "vgw/routing/api/server.h"
+
+#include <grpcpp/generic/async_generic_service.h>
+#include <grpcpp/grpcpp.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstring>
+
+#include "vgw/base/file.h"
+#include "vgw/base/log.h"
+
+namespace vgw::routing::api {
+
+namespace {
+
+grpc::StatusCode to_grpc(ErrorCode code) { return static_cast<grpc::StatusCode>(code); }
+
+// One unary call: read the request, hand it to the control plane, write the reply.
+class UnaryReactor final : public grpc::ServerGenericBidiReactor {
+ public:
+  UnaryReactor(grpc::GenericCallbackServerContext* ctx, ControlPlane& cp)
+      : ctx_(ctx), cp_(cp) {
+    StartRead(&request_);
+  }
+
+  void OnReadDone(bool ok) override {
+    if (!ok) {
+      Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "no request message"));
+      return;
+    }
+    std::string bytes;
+    std::vector<grpc::Slice> slices;
+    if (!request_.Dump(&slices).ok()) {
+      Finish(grpc::Status(grpc::StatusCode::INTERNAL, "cannot read request"));
+      return;
+    }
+    for (auto& s : slices) bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
+    cp_.submit(ctx_->method(), std::move(bytes), [this](Result<std::string> r) {
+      if (!r) {
+        Finish(grpc::Status(to_grpc(r.error().code), r.error().message));
+        return;
+      }
+      reply_bytes_ = std::move(*r);
+      grpc::Slice slice(reply_bytes_);
+      reply_ = grpc::ByteBuffer(&slice, 1);
+      StartWriteAndFinish(&reply_, grpc::WriteOptions(), grpc::Status::OK);
+    });
+  }
+
+  void OnDone() override { delete this; }
+
+ private:
+  grpc::GenericCallbackServerContext* ctx_;
+  ControlPlane& cp_;
+  grpc::ByteBuffer request_;
+  grpc::ByteBuffer reply_;
+  std::string reply_bytes_;
+};
+
+class GenericService final : public grpc::CallbackGenericService {
+ public:
+  explicit GenericService(ControlPlane& cp) : cp_(cp) {}
+  grpc::ServerGenericBidiReactor* CreateReactor(grpc::GenericCallbackServerContext* ctx) override {
+    return new UnaryReactor(ctx, cp_);
+  }
+
+ private:
+  ControlPlane& cp_;
+};
+
+}  // namespace
+
+struct ApiServer::Impl {
+  explicit Impl(ControlPlane& cp) : service(cp) {}
+  GenericService service;
+  std::unique_ptr<grpc::Server> server;
+  std::string unix_socket;
+};
+
+ApiServer::ApiServer(ControlPlane& cp) : impl_(std::make_unique<Impl>(cp)) {}
+
+ApiServer::~ApiServer() { shutdown(); }
+
+bool unix_socket_in_use(const std::string& path) {
+  int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return false;
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::strncpy(addr.sun_path, path.c_str(), sizeof addr.sun_path - 1);
+  bool in_use = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+  ::close(fd);
+  return in_use;
+}
+
+Status ApiServer::start(const ServerOptions& options) {
+  if (options.unix_socket.size() >= sizeof(sockaddr_un{}.sun_path)) {
+    return fail(Error::invalid("socket path " + options.unix_socket + " is too long"));
+  }
+  if (unix_socket_in_use(options.unix_socket)) {
+    return fail(Error::unavailable("socket " + options.unix_socket +
+                                   " is in use (is another vgwd running?)"));
+  }
+  ::unlink(options.unix_socket.c_str());  // a stale socket from a crashed daemon
+
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort("unix:" + options.unix_socket, grpc::InsecureServerCredentials());
+  int tcp_port = 0;
+  if (!options.tcp_address.empty()) {
+    std::shared_ptr<grpc::ServerCredentials> creds = grpc::InsecureServerCredentials();
+    if (!options.tls_cert.empty() || !options.tls_key.empty()) {
+      auto cert = read_file(options.tls_cert);
+      if (!cert) return fail(Error::invalid("TLS certificate: " + cert.error().message));
+      auto key = read_file(options.tls_key);
+      if (!key) return fail(Error::invalid("TLS key: " + key.error().message));
+      grpc::SslServerCredentialsOptions ssl;
+      ssl.pem_key_cert_pairs.push_back({*key, *cert});
+      creds = grpc::SslServerCredentials(ssl);
+    }
+    builder.AddListeningPort(options.tcp_address, creds, &tcp_port);
+  }
+  builder.RegisterCallbackGenericService(&impl_->service);
+  impl_->server = builder.BuildAndStart();
+  if (!impl_->server) {
+    return fail(Error::unavailable("cannot listen on unix:" + options.unix_socket +
+                                   (options.tcp_address.empty() ? "" : " or " + options.tcp_address)));
+  }
+  if (!options.tcp_address.empty() && tcp_port == 0) {
+    impl_->server->Shutdown();
+    impl_->server.reset();
+    return fail(Error::unavailable("cannot listen on " + options.tcp_address));
+  }
+  impl_->unix_socket = options.unix_socket;
+  ::chmod(options.unix_socket.c_str(), 0660);
+  VGW_LOG(kInfo, "api") << "serving gRPC on unix:" << options.unix_socket
+                        << (options.tcp_address.empty()
+                                ? ""
+                                : " and " + options.tcp_address +
+                                      (options.tls_cert.empty() ? " (plaintext)" : " (TLS)"));
+  return {};
+}
+
+void ApiServer::shutdown() {
+  if (!impl_->server) return;
+  impl_->server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
+  impl_->server->Wait();
+  impl_->server.reset();
+  ::unlink(impl_->unix_socket.c_str());
+}
+
+}  // namespace vgw::routing::api

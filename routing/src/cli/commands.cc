@@ -1,0 +1,160 @@
+// vgw's commands: syntax, help and what each one does, in one table. Handlers build API
+// requests, call the backend and print the replies (as text tables, or as the API's JSON
+// mapping when the command ends in `json`).
+#include <google/protobuf/util/json_util.h>
+
+
+#include "vgw/routing/api/methods.h"
+#include "vgw/routing/cli/session.h"
+#include "vgw/routing/cli/table.h"
+#include "vgw/v1/system.pb.h"
+#include "vgw/v1/vpn.pb.h"
+
+namespace vgw::routing::cli {
+
+namespace {
+
+namespace api = vgw::routing::api;
+
+Status print_json(Session& s, const google::protobuf::Message& m) {
+  google::protobuf::util::JsonPrintOptions opts;
+  opts.add_whitespace = true;
+  opts.always_print_primitive_fields = true;
+  std::string json;
+  auto st = google::protobuf::util::MessageToJsonString(m, &json, opts);
+  if (!st.ok()) return fail(Error::internal("cannot render JSON: " + std::string(st.message())));
+  s.out() << json;
+  if (json.empty() || json.back() != '\n') s.out() << '\n';
+  return {};
+}
+
+// ---- exec mode ------------------------------------------------------------------------------
+
+Status show_version(Session& s, const Args& a) {
+  v1::GetVersionResponse r;
+  if (auto st = s.backend().call(api::kGetVersion, v1::GetVersionRequest{}, r); !st) return st;
+  if (a.has("json")) return print_json(s, r);
+  s.out() << "vgw " << r.version() << " (commit " << r.git_commit() << ", " << r.build_type()
+          << ", API " << r.api_version() << ")\n";
+  v1::HealthResponse h;
+  if (auto st = s.backend().call(api::kHealth, v1::HealthRequest{}, h); !st) return st;
+  s.out() << "vgwd pid " << h.pid() << ", up " << h.uptime_seconds() << " s, config file "
+          << (h.config_file().empty() ? "(none)" : h.config_file()) << ", "
+          << h.config_changes() << " change(s) saved since start\n";
+  for (const auto& p : h.problems()) s.out() << "problem: " << p << "\n";
+  return {};
+}
+
+Status show_running_config(Session& s, const Args&) {
+  v1::GetRunningConfigResponse r;
+  if (auto st = s.backend().call(api::kGetRunningConfig, v1::GetRunningConfigRequest{}, r); !st)
+    return st;
+  s.out() << r.config();
+  return {};
+}
+
+Status show_customer_gateway(Session& s, const Args& a) {
+  v1::DescribeCustomerGatewaysRequest req;
+  req.set_name(a.get("NAME"));
+  v1::DescribeCustomerGatewaysResponse r;
+  if (auto st = s.backend().call(api::kDescribeCustomerGateways, req, r); !st) return st;
+  if (a.has("json")) {
+    if (a.has_value("NAME") && r.customer_gateways_size() == 1) {
+      return print_json(s, r.customer_gateways(0));
+    }
+    return print_json(s, r);
+  }
+  if (r.customer_gateways_size() == 0) {
+    s.out() << "No customer gateways configured.\n";
+    return {};
+  }
+  Table t({"Name", "IP address", "ASN", "Description"});
+  for (const auto& c : r.customer_gateways()) {
+    t.add({c.name(), c.ip_address(), std::to_string(c.asn()), c.description()});
+  }
+  t.print(s.out());
+  return {};
+}
+
+Status configure(Session& s, const Args&) {
+  s.set_mode(Mode::kConfig);
+  return {};
+}
+
+Status quit(Session& s, const Args&) {
+  s.request_quit();
+  return {};
+}
+
+// ---- config mode ----------------------------------------------------------------------------
+
+Status end_config(Session& s, const Args&) {
+  s.set_mode(Mode::kExec);
+  return {};
+}
+
+Status customer_gateway(Session& s, const Args& a) {
+  v1::CreateCustomerGatewayRequest create;
+  create.set_name(a.get("NAME"));
+  create.set_ip_address(a.get("ADDRESS"));
+  create.set_asn(a.get("ASN"));
+  create.set_description(a.get("TEXT"));
+  v1::CustomerGateway out;
+  auto st = s.backend().call(api::kCreateCustomerGateway, create, out);
+  if (st || st.error().code != ErrorCode::kAlreadyExists) return st;
+  // The line is the whole definition: re-entering it for an existing gateway changes it.
+  v1::ModifyCustomerGatewayRequest modify;
+  modify.set_name(a.get("NAME"));
+  modify.set_ip_address(a.get("ADDRESS"));
+  modify.set_asn(a.get("ASN"));
+  modify.set_description(a.get("TEXT"));
+  return s.backend().call(api::kModifyCustomerGateway, modify, out);
+}
+
+Status no_customer_gateway(Session& s, const Args& a) {
+  v1::DeleteCustomerGatewayRequest req;
+  req.set_name(a.get("NAME"));
+  v1::DeleteCustomerGatewayResponse r;
+  return s.backend().call(api::kDeleteCustomerGateway, req, r);
+}
+
+}  // namespace
+
+const Grammar& command_grammar() {
+  static const Grammar grammar(
+      {
+          {Mode::kExec, "show version [json]", "Show the daemon's version and state", show_version},
+          {Mode::kExec, "show running-config", "Show the running configuration",
+           show_running_config},
+          {Mode::kExec, "show customer-gateway [NAME] [json]",
+           "Show customer gateways (all, or one by name)", show_customer_gateway},
+          {Mode::kExec, "configure [terminal]", "Enter configuration mode", configure},
+          {Mode::kExec, "exit", "Leave the shell", quit},
+          {Mode::kExec, "quit", "Leave the shell", quit},
+          {Mode::kConfig, "customer-gateway NAME ip ADDRESS asn ASN [description TEXT]",
+           "Create or change a customer gateway", customer_gateway},
+          {Mode::kConfig, "no customer-gateway NAME", "Delete a customer gateway",
+           no_customer_gateway},
+          {Mode::kConfig, "end", "Leave configuration mode", end_config},
+          {Mode::kConfig, "exit", "Leave configuration mode", end_config},
+      },
+      {
+          {"show", "Show running system information"},
+          {"version", "Daemon version and state"},
+          {"running-config", "The running configuration"},
+          {"customer-gateway", "Customer gateway (the on-premises VPN device)"},
+          {"json", "Output as JSON (the API's JSON mapping)"},
+          {"configure", "Enter configuration mode"},
+          {"terminal", "From the terminal"},
+          {"exit", "Leave the current mode"},
+          {"quit", "Leave the shell"},
+          {"ip", "IP address"},
+          {"asn", "BGP AS number"},
+          {"description", "Free-text description"},
+          {"no", "Delete a configuration item"},
+          {"end", "Leave configuration mode"},
+      });
+  return grammar;
+}
+
+}  // namespace vgw::routing::cli

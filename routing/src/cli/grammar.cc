@@ -1,0 +1,317 @@
+#include "vgw/routing/cli/grammar.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include "vgw/base/asn.h"
+#include "vgw/base/ip.h"
+
+namespace vgw::routing::cli {
+
+const char* mode_name(Mode mode) { return mode == Mode::kExec ? "exec" : "config"; }
+
+const std::string& Args::get(const std::string& placeholder) const {
+  static const std::string empty;
+  auto it = values_.find(placeholder);
+  return it == values_.end() ? empty : it->second;
+}
+
+// ---- placeholders ---------------------------------------------------------------------------
+
+const PlaceholderInfo* placeholder_info(const std::string& name) {
+  static const std::map<std::string, PlaceholderInfo> table = {
+      {"NAME",
+       {"Name (letters, digits, '-', '_', '.')",
+        [](std::string_view v) -> std::string {
+          for (char c : v)
+            if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.')
+              return "'" + std::string(v) + "' is not a valid name";
+          return "";
+        }}},
+      {"ADDRESS",
+       {"IPv4 or IPv6 address (A.B.C.D or X:X::X)",
+        [](std::string_view v) -> std::string {
+          auto a = IpAddress::parse(v);
+          return a ? "" : a.error().message;
+        }}},
+      {"ASN",
+       {"AS number (1-4294967295, or asdot X.Y)",
+        [](std::string_view v) -> std::string {
+          auto a = parse_asn(v);
+          return a ? "" : a.error().message;
+        }}},
+      {"TEXT", {"Text up to the end of the line", [](std::string_view) { return std::string(); }, true}},
+  };
+  auto it = table.find(name);
+  return it == table.end() ? nullptr : &it->second;
+}
+
+// ---- syntax expansion -----------------------------------------------------------------------
+
+namespace {
+
+using Element = Grammar::Element;
+using Sequence = Grammar::Sequence;
+
+std::vector<std::string> syntax_tokens(const std::string& syntax) {
+  std::vector<std::string> out;
+  std::string cur;
+  auto flush = [&] {
+    if (!cur.empty()) out.push_back(cur), cur.clear();
+  };
+  for (char c : syntax) {
+    if (c == ' ') {
+      flush();
+    } else if (c == '[' || c == ']' || c == '(' || c == ')' || c == '|') {
+      flush();
+      out.emplace_back(1, c);
+    } else {
+      cur += c;
+    }
+  }
+  flush();
+  return out;
+}
+
+bool is_placeholder_word(const std::string& w) {
+  return std::all_of(w.begin(), w.end(), [](char c) { return std::isupper(c) || std::isdigit(c) || c == '_'; }) &&
+         std::isupper(static_cast<unsigned char>(w[0]));
+}
+
+class SyntaxParser {
+ public:
+  explicit SyntaxParser(const std::string& syntax) : toks_(syntax_tokens(syntax)) {}
+
+  std::vector<Sequence> parse(std::string& error) {
+    auto seqs = alternatives();
+    if (pos_ != toks_.size()) error = "unexpected '" + toks_[pos_] + "'";
+    if (!error_.empty()) error = error_;
+    return seqs;
+  }
+
+ private:
+  std::vector<Sequence> sequence() {
+    std::vector<Sequence> acc{Sequence{}};
+    while (pos_ < toks_.size()) {
+      const std::string& t = toks_[pos_];
+      if (t == "]" || t == ")" || t == "|") break;
+      std::vector<Sequence> item;
+      ++pos_;
+      if (t == "[" || t == "(") {
+        item = alternatives();
+        const char* close = t == "[" ? "]" : ")";
+        if (pos_ >= toks_.size() || toks_[pos_] != close) {
+          error_ = std::string("missing '") + close + "'";
+          return acc;
+        }
+        ++pos_;
+        if (t == "[") item.push_back(Sequence{});
+      } else {
+        Element e{is_placeholder_word(t) ? Element::Kind::kPlaceholder : Element::Kind::kKeyword, t};
+        item.push_back(Sequence{e});
+      }
+      std::vector<Sequence> next;
+      for (const auto& a : acc)
+        for (const auto& b : item) {
+          Sequence s = a;
+          s.insert(s.end(), b.begin(), b.end());
+          next.push_back(std::move(s));
+        }
+      acc = std::move(next);
+    }
+    return acc;
+  }
+
+  std::vector<Sequence> alternatives() {
+    auto seqs = sequence();
+    while (pos_ < toks_.size() && toks_[pos_] == "|") {
+      ++pos_;
+      auto more = sequence();
+      seqs.insert(seqs.end(), more.begin(), more.end());
+    }
+    return seqs;
+  }
+
+  std::vector<std::string> toks_;
+  size_t pos_ = 0;
+  std::string error_;
+};
+
+struct Word {
+  std::string text;
+  size_t offset;
+};
+
+std::vector<Word> split_words(std::string_view line) {
+  std::vector<Word> out;
+  size_t i = 0;
+  while (i < line.size()) {
+    while (i < line.size() && std::isspace(static_cast<unsigned char>(line[i]))) ++i;
+    size_t start = i;
+    while (i < line.size() && !std::isspace(static_cast<unsigned char>(line[i]))) ++i;
+    if (i > start) out.push_back({std::string(line.substr(start, i - start)), start});
+  }
+  return out;
+}
+
+std::string trim_right(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  return std::string(s);
+}
+
+// The result of walking one sequence over the words of a line.
+struct Walk {
+  size_t words = 0;     // words consumed
+  size_t elements = 0;  // elements consumed
+  int exact = 0;        // keywords typed in full
+  bool type_error = false;
+  std::string error;    // why the word at `words` did not fit
+  Args args;
+};
+
+Walk walk(const Sequence& seq, const std::vector<Word>& words, std::string_view line, size_t limit) {
+  Walk w;
+  while (w.words < limit && w.elements < seq.size()) {
+    const Element& e = seq[w.elements];
+    const Word& word = words[w.words];
+    if (e.kind == Element::Kind::kKeyword) {
+      if (word.text.size() > e.text.size() || e.text.compare(0, word.text.size(), word.text) != 0) {
+        return w;
+      }
+      if (word.text.size() == e.text.size()) ++w.exact;
+      w.args.add_keyword(e.text);
+      ++w.words;
+    } else {
+      const PlaceholderInfo* info = placeholder_info(e.text);
+      if (info->rest_of_line) {
+        w.args.set(e.text, trim_right(line.substr(word.offset)));
+        w.words = words.size();
+      } else {
+        std::string err = info->check(word.text);
+        if (!err.empty()) {
+          w.type_error = true;
+          w.error = err;
+          return w;
+        }
+        w.args.set(e.text, word.text);
+        ++w.words;
+      }
+    }
+    ++w.elements;
+  }
+  return w;
+}
+
+}  // namespace
+
+// ---- Grammar --------------------------------------------------------------------------------
+
+Grammar::Grammar(std::vector<CommandSpec> commands, std::map<std::string, std::string> keyword_help)
+    : commands_(std::move(commands)), keyword_help_(std::move(keyword_help)) {
+  for (const auto& c : commands_) {
+    std::string error;
+    auto seqs = SyntaxParser(c.syntax).parse(error);
+    if (!error.empty()) {
+      problems_.push_back("'" + c.syntax + "': " + error);
+      continue;
+    }
+    for (auto& s : seqs) {
+      for (const auto& e : s) {
+        if (e.kind == Element::Kind::kPlaceholder && !placeholder_info(e.text)) {
+          problems_.push_back("'" + c.syntax + "': unknown placeholder " + e.text);
+        }
+        if (e.kind == Element::Kind::kKeyword && !keyword_help_.count(e.text)) {
+          problems_.push_back("'" + c.syntax + "': keyword '" + e.text + "' has no help");
+        }
+      }
+      expanded_.push_back({&c, std::move(s)});
+    }
+  }
+  std::sort(problems_.begin(), problems_.end());
+  problems_.erase(std::unique(problems_.begin(), problems_.end()), problems_.end());
+}
+
+std::vector<std::string> Grammar::validate() const { return problems_; }
+
+Result<Grammar::Match> Grammar::match(Mode mode, std::string_view line) const {
+  auto words = split_words(line);
+  if (words.empty()) return fail(Error::invalid("% Empty command"));
+
+  const Expanded* best = nullptr;
+  Walk best_walk;
+  bool ambiguous = false;
+  size_t furthest = 0;
+  std::string type_error;
+  for (const auto& ex : expanded_) {
+    if (ex.command->mode != mode) continue;
+    Walk w = walk(ex.sequence, words, line, words.size());
+    if (w.words == words.size() && w.elements == ex.sequence.size()) {
+      if (!best || w.exact > best_walk.exact) {
+        best = &ex;
+        best_walk = std::move(w);
+        ambiguous = false;
+      } else if (w.exact == best_walk.exact && ex.command != best->command) {
+        ambiguous = true;
+      }
+      continue;
+    }
+    if (w.words > furthest) {
+      furthest = w.words;
+      type_error.clear();
+    }
+    if (w.words == furthest && w.type_error && type_error.empty()) type_error = w.error;
+  }
+  if (best && !ambiguous) return Match{best->command, std::move(best_walk.args)};
+  if (ambiguous) return fail(Error::invalid("% Ambiguous command: " + trim_right(line)));
+  if (furthest == words.size()) {
+    std::string expected;
+    for (const auto& c : candidates(mode, trim_right(line) + " ")) {
+      if (!expected.empty()) expected += ", ";
+      expected += c.token;
+    }
+    return fail(Error::invalid("% Incomplete command: " + trim_right(line) +
+                               (expected.empty() ? "" : " (next: " + expected + ")")));
+  }
+  const Word& bad = words[furthest];
+  std::string msg = "% Invalid input '" + bad.text + "' at position " +
+                    std::to_string(bad.offset + 1) + ": ";
+  if (!type_error.empty()) return fail(Error::invalid(msg + type_error));
+  std::string expected;
+  for (const auto& c : candidates(mode, std::string(line.substr(0, bad.offset)))) {
+    if (!expected.empty()) expected += ", ";
+    expected += c.token;
+  }
+  if (furthest == 0) return fail(Error::invalid("% Unknown command: " + trim_right(line)));
+  return fail(Error::invalid(msg + "expected " + expected));
+}
+
+std::vector<Candidate> Grammar::candidates(Mode mode, std::string_view line) const {
+  auto words = split_words(line);
+  bool partial = !line.empty() && !std::isspace(static_cast<unsigned char>(line.back()));
+  size_t complete = partial ? words.size() - 1 : words.size();
+  std::string typed = partial ? words.back().text : "";
+  std::vector<Candidate> out;
+  for (const auto& ex : expanded_) {
+    if (ex.command->mode != mode) continue;
+    Walk w = walk(ex.sequence, words, line, complete);
+    if (w.words < complete) continue;
+    if (w.elements == ex.sequence.size()) {
+      if (!partial) out.push_back({"<cr>", ex.command->help, false});
+      continue;
+    }
+    const Element& e = ex.sequence[w.elements];
+    if (e.kind == Element::Kind::kKeyword) {
+      if (e.text.compare(0, typed.size(), typed) == 0) {
+        auto it = keyword_help_.find(e.text);
+        out.push_back({e.text, it == keyword_help_.end() ? "" : it->second, false});
+      }
+    } else {
+      out.push_back({e.text, placeholder_info(e.text)->help, true});
+    }
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+}  // namespace vgw::routing::cli

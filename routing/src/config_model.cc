@@ -1,0 +1,81 @@
+#include "vgw/routing/config_model.h"
+
+#include <sstream>
+
+namespace vgw::routing {
+
+namespace {
+constexpr size_t kMaxNameLength = 63;
+constexpr size_t kMaxDescriptionLength = 255;
+
+bool is_name_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+         c == '_' || c == '.';
+}
+}  // namespace
+
+Status validate_resource_name(std::string_view field, std::string_view name) {
+  std::string f(field);
+  if (name.empty()) return fail(Error::invalid(f + " is required"));
+  if (name.size() > kMaxNameLength) {
+    return fail(Error::invalid(f + " '" + std::string(name) + "' is longer than 63 characters"));
+  }
+  if (!is_name_char(name[0]) || name[0] == '-' || name[0] == '_' || name[0] == '.') {
+    return fail(Error::invalid(f + " '" + std::string(name) +
+                               "' must start with a letter or a digit"));
+  }
+  for (char c : name) {
+    if (!is_name_char(c)) {
+      return fail(Error::invalid(f + " '" + std::string(name) +
+                                 "' may contain only letters, digits, '-', '_' and '.'"));
+    }
+  }
+  return {};
+}
+
+Status validate_description(std::string_view field, std::string_view text) {
+  std::string f(field);
+  if (text.size() > kMaxDescriptionLength) {
+    return fail(Error::invalid(f + " is longer than 255 characters"));
+  }
+  for (unsigned char c : text) {
+    if (c < 0x20 || c == 0x7f) {
+      return fail(Error::invalid(f + " must not contain control characters (newline, tab, ...)"));
+    }
+  }
+  if (!text.empty() && (text.front() == ' ' || text.back() == ' ')) {
+    return fail(Error::invalid(f + " must not start or end with a space"));
+  }
+  return {};
+}
+
+Result<IpAddress> parse_customer_gateway_ip(std::string_view text) {
+  if (text.empty()) return fail(Error::invalid("ip_address is required"));
+  auto ip = IpAddress::parse(text);
+  if (!ip) return fail(Error::invalid("ip_address: " + ip.error().message));
+  std::string t(text);
+  if (ip->is_unspecified()) {
+    return fail(Error::invalid("ip_address " + t + " is the unspecified address"));
+  }
+  if (ip->is_multicast()) return fail(Error::invalid("ip_address " + t + " is a multicast address"));
+  if (ip->is_v4_broadcast()) {
+    return fail(Error::invalid("ip_address " + t + " is the broadcast address"));
+  }
+  return ip;
+}
+
+std::string render_config(const ConfigModel& model, bool /*show_secrets*/) {
+  std::ostringstream out;
+  out << "! vgw configuration\n!\n";
+  for (const auto& [name, cgw] : model.customer_gateways) {
+    out << "customer-gateway " << name << " ip " << cgw.ip_address.to_string() << " asn "
+        << cgw.asn;
+    if (!cgw.description.empty()) out << " description " << cgw.description;
+    out << "\n";
+  }
+  if (!model.customer_gateways.empty()) out << "!\n";
+  out << "end\n";
+  return out.str();
+}
+
+}  // namespace vgw::routing

@@ -1,0 +1,166 @@
+#include "vgw/routing/gateway.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+
+#include "vgw/base/asn.h"
+#include "vgw/base/file.h"
+#include "vgw/base/log.h"
+#include "vgw/routing/version.h"
+
+namespace vgw::routing {
+
+namespace {
+
+v1::CustomerGateway to_proto(const CustomerGatewayConfig& c) {
+  v1::CustomerGateway out;
+  out.set_name(c.name);
+  out.set_ip_address(c.ip_address.to_string());
+  out.set_asn(c.asn);
+  out.set_description(c.description);
+  return out;
+}
+
+Result<uint32_t> parse_asn_field(const std::string& text) {
+  if (text.empty()) return fail(Error::invalid("asn is required"));
+  auto asn = parse_asn(text);
+  if (!asn) return fail(Error::invalid("asn: " + asn.error().message));
+  return asn;
+}
+
+}  // namespace
+
+Gateway::Gateway(Options options)
+    : options_(std::move(options)), started_(std::chrono::steady_clock::now()) {}
+
+Status Gateway::commit(ConfigModel next) {
+  if (persist_ && !options_.config_path.empty()) {
+    auto written = write_file_atomic(options_.config_path, render_config(next, true), 0600);
+    if (!written) {
+      persist_problem_ = written.error().message;
+      VGW_LOG(kError, "config") << "change refused, configuration not persisted: "
+                                << written.error().message;
+      return fail(Error::unavailable("configuration could not be saved, nothing was changed: " +
+                                     written.error().message));
+    }
+    persist_problem_.clear();
+  }
+  model_ = std::move(next);
+  ++changes_;
+  return {};
+}
+
+Result<v1::GetVersionResponse> Gateway::get_version(const v1::GetVersionRequest&) const {
+  v1::GetVersionResponse r;
+  r.set_version(kVersion);
+  r.set_git_commit(kGitCommit);
+  r.set_build_type(kBuildType);
+  r.set_api_version("v1");
+  return r;
+}
+
+Result<v1::GetRunningConfigResponse> Gateway::get_running_config(
+    const v1::GetRunningConfigRequest& req) const {
+  v1::GetRunningConfigResponse r;
+  r.set_config(render_config(model_, req.show_secrets()));
+  return r;
+}
+
+Result<v1::HealthResponse> Gateway::health(const v1::HealthRequest&) const {
+  v1::HealthResponse r;
+  r.set_state(v1::HealthResponse::SERVING);
+  r.set_uptime_seconds(static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(
+                                                 std::chrono::steady_clock::now() - started_)
+                                                 .count()));
+  r.set_config_file(options_.config_path);
+  r.set_config_changes(changes_);
+  r.set_pid(static_cast<uint32_t>(getpid()));
+  if (!persist_problem_.empty()) {
+    r.set_state(v1::HealthResponse::DEGRADED);
+    r.add_problems("last configuration write failed: " + persist_problem_);
+  }
+  return r;
+}
+
+Result<v1::CustomerGateway> Gateway::create_customer_gateway(
+    const v1::CreateCustomerGatewayRequest& req) {
+  if (auto s = validate_resource_name("name", req.name()); !s) return fail(s.error());
+  auto ip = parse_customer_gateway_ip(req.ip_address());
+  if (!ip) return fail(ip.error());
+  auto asn = parse_asn_field(req.asn());
+  if (!asn) return fail(asn.error());
+  if (auto s = validate_description("description", req.description()); !s) return fail(s.error());
+  if (model_.customer_gateways.count(req.name())) {
+    return fail(Error::exists("customer gateway '" + req.name() + "' already exists"));
+  }
+  CustomerGatewayConfig cgw{req.name(), *ip, *asn, req.description()};
+  ConfigModel next = model_;
+  next.customer_gateways[cgw.name] = cgw;
+  if (auto s = commit(std::move(next)); !s) return fail(s.error());
+  VGW_LOG(kInfo, "vpn") << "customer gateway " << cgw.name << " created (" << ip->to_string()
+                        << ", AS " << *asn << ")";
+  return to_proto(cgw);
+}
+
+Result<v1::DescribeCustomerGatewaysResponse> Gateway::describe_customer_gateways(
+    const v1::DescribeCustomerGatewaysRequest& req) const {
+  v1::DescribeCustomerGatewaysResponse r;
+  if (!req.name().empty()) {
+    auto it = model_.customer_gateways.find(req.name());
+    if (it == model_.customer_gateways.end()) {
+      return fail(Error::not_found("customer gateway '" + req.name() + "' does not exist"));
+    }
+    *r.add_customer_gateways() = to_proto(it->second);
+    return r;
+  }
+  for (const auto& [name, cgw] : model_.customer_gateways) *r.add_customer_gateways() = to_proto(cgw);
+  return r;
+}
+
+Result<v1::CustomerGateway> Gateway::modify_customer_gateway(
+    const v1::ModifyCustomerGatewayRequest& req) {
+  if (auto s = validate_resource_name("name", req.name()); !s) return fail(s.error());
+  auto it = model_.customer_gateways.find(req.name());
+  if (it == model_.customer_gateways.end()) {
+    return fail(Error::not_found("customer gateway '" + req.name() + "' does not exist"));
+  }
+  CustomerGatewayConfig cgw = it->second;
+  if (req.has_ip_address()) {
+    auto ip = parse_customer_gateway_ip(req.ip_address());
+    if (!ip) return fail(ip.error());
+    cgw.ip_address = *ip;
+  }
+  if (req.has_asn()) {
+    auto asn = parse_asn_field(req.asn());
+    if (!asn) return fail(asn.error());
+    cgw.asn = *asn;
+  }
+  if (req.has_description()) {
+    if (auto s = validate_description("description", req.description()); !s) return fail(s.error());
+    cgw.description = req.description();
+  }
+  if (cgw == it->second) return to_proto(cgw);  // nothing to change, nothing to write
+  ConfigModel next = model_;
+  next.customer_gateways[cgw.name] = cgw;
+  if (auto s = commit(std::move(next)); !s) return fail(s.error());
+  VGW_LOG(kInfo, "vpn") << "customer gateway " << cgw.name << " modified";
+  return to_proto(cgw);
+}
+
+Result<v1::DeleteCustomerGatewayResponse> Gateway::delete_customer_gateway(
+    const v1::DeleteCustomerGatewayRequest& req) {
+  if (req.name().empty()) return fail(Error::invalid("name is required"));
+  if (!model_.customer_gateways.count(req.name())) {
+    return fail(Error::not_found("customer gateway '" + req.name() + "' does not exist"));
+  }
+  // Connections will reference customer gateways; deleting one in use will be refused here
+  // with FAILED_PRECONDITION naming the connections.
+  ConfigModel next = model_;
+  next.customer_gateways.erase(req.name());
+  if (auto s = commit(std::move(next)); !s) return fail(s.error());
+  VGW_LOG(kInfo, "vpn") << "customer gateway " << req.name() << " deleted";
+  return v1::DeleteCustomerGatewayResponse{};
+}
+
+}  // namespace vgw::routing

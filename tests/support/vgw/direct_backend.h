@@ -1,0 +1,26 @@
+// A cli::Backend for tests: requests go straight to a Gateway through the Dispatcher on the
+// calling thread (the same typed path gRPC and the config loader use, minus the threads).
+#pragma once
+
+#include "vgw/routing/api/dispatcher.h"
+#include "vgw/routing/cli/session.h"
+
+namespace vgw::test {
+
+class DirectBackend final : public routing::cli::Backend {
+ public:
+  explicit DirectBackend(routing::Gateway& gw) : gw_(gw) {}
+  Status call(const char* path, const google::protobuf::Message& request,
+              google::protobuf::Message& response) override {
+    auto r = dispatcher_.handle(gw_, path, request);
+    if (!r) return fail(Error{r.error().code, "% " + r.error().message});
+    response.CopyFrom(**r);
+    return {};
+  }
+
+ private:
+  routing::Gateway& gw_;
+  routing::api::Dispatcher dispatcher_;
+};
+
+}  // namespace vgw::test

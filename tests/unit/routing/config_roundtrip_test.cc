@@ -1,0 +1,64 @@
+// `show running-config` output loaded by a fresh gateway yields the same state.
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+#include "vgw/direct_backend.h"
+#include "vgw/routing/cli/session.h"
+#include "vgw/routing/gateway.h"
+
+namespace vgw::routing {
+namespace {
+
+Status load(Gateway& gw, const std::string& text) {
+  test::DirectBackend backend(gw);
+  std::ostringstream out;
+  cli::Session s(cli::command_grammar(), backend, out, {.config_file = true});
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    auto st = s.execute(line);
+    if (!st) return st;
+  }
+  return {};
+}
+
+TEST(ConfigRoundTrip, RunningConfigLoadsBackToTheSameState) {
+  Gateway a({""});
+  ASSERT_TRUE(load(a, 
+                      "customer-gateway hq ip 203.0.113.10 asn 1.10 description HQ  router, floor 3\n"
+                      "customer-gateway br-1 ip 2001:db8:0:0::7 asn 4200000001\n"
+                      "customer-gateway lab.x ip 198.51.100.1 asn 65001 description x\n"
+                      "no customer-gateway lab.x\n"
+                      "customer-gateway br-1 ip 2001:db8::8 asn 4200000001\n"
+                      "end\n")
+                  .ok());
+  ASSERT_EQ(a.config().customer_gateways.size(), 2u);
+  EXPECT_EQ(a.config().customer_gateways.at("br-1").ip_address.to_string(), "2001:db8::8");
+  std::string text = a.get_running_config({})->config();
+
+  Gateway b({""});
+  auto st = load(b, text);
+  ASSERT_TRUE(st.ok()) << st.error().message << "\n" << text;
+  EXPECT_EQ(a.config(), b.config());
+  EXPECT_EQ(b.get_running_config({})->config(), text);
+}
+
+TEST(ConfigRoundTrip, EmptyConfigRoundTrips) {
+  Gateway a({""});
+  std::string text = a.get_running_config({})->config();
+  Gateway b({""});
+  ASSERT_TRUE(load(b, text).ok());
+  EXPECT_EQ(a.config(), b.config());
+}
+
+TEST(ConfigRoundTrip, BadLineStopsWithMessage) {
+  Gateway gw({""});
+  auto st = load(gw, "customer-gateway a ip 192.0.2.1 asn 1\ncustomer-gateway b ip 192.0.2.2\n");
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.error().message.find("Incomplete command"), std::string::npos);
+  EXPECT_EQ(gw.config().customer_gateways.size(), 1u);
+}
+
+}  // namespace
+}  // namespace vgw::routing

@@ -1,0 +1,134 @@
+#include "vgw/routing/cli/grammar.h"
+
+#include <gtest/gtest.h>
+
+#include "vgw/routing/cli/session.h"
+
+namespace vgw::routing::cli {
+namespace {
+
+Status noop(Session&, const Args&) { return {}; }
+
+Grammar test_grammar() {
+  return Grammar(
+      {
+          {Mode::kExec, "show version [json]", "v", noop},
+          {Mode::kExec, "show customer-gateway [NAME] [json]", "cg", noop},
+          {Mode::kExec, "show (alpha|beta) ADDRESS", "ab", noop},
+          {Mode::kConfig, "customer-gateway NAME ip ADDRESS asn ASN [description TEXT]", "c", noop},
+          {Mode::kConfig, "no customer-gateway NAME", "n", noop},
+      },
+      {{"show", "h"}, {"version", "h"}, {"json", "h"}, {"customer-gateway", "h"}, {"alpha", "h"},
+       {"beta", "h"}, {"ip", "h"}, {"asn", "h"}, {"description", "h"}, {"no", "h"}});
+}
+
+TEST(Grammar, MatchesWithPlaceholdersAndRestOfLine) {
+  auto g = test_grammar();
+  auto m = g.match(Mode::kConfig, "customer-gateway hq ip 192.0.2.1 asn 1.10 description  HQ  router ");
+  ASSERT_TRUE(m.ok()) << m.error().message;
+  EXPECT_EQ(m->command->help, "c");
+  EXPECT_EQ(m->args.get("NAME"), "hq");
+  EXPECT_EQ(m->args.get("ADDRESS"), "192.0.2.1");
+  EXPECT_EQ(m->args.get("ASN"), "1.10");
+  EXPECT_EQ(m->args.get("TEXT"), "HQ  router");  // inner spacing kept, trailing trimmed
+  EXPECT_TRUE(m->args.has("description"));
+}
+
+TEST(Grammar, AcceptsUniqueAbbreviations) {
+  auto g = test_grammar();
+  auto m = g.match(Mode::kExec, "sh ver j");
+  ASSERT_TRUE(m.ok()) << m.error().message;
+  EXPECT_EQ(m->command->help, "v");
+  EXPECT_TRUE(m->args.has("json"));
+}
+
+TEST(Grammar, PrefersKeywordOverPlaceholder) {
+  auto g = test_grammar();
+  auto m = g.match(Mode::kExec, "show customer-gateway json");
+  ASSERT_TRUE(m.ok());
+  EXPECT_TRUE(m->args.has("json"));
+  EXPECT_FALSE(m->args.has_value("NAME"));
+  m = g.match(Mode::kExec, "show customer-gateway hq json");
+  ASSERT_TRUE(m.ok());
+  EXPECT_EQ(m->args.get("NAME"), "hq");
+}
+
+TEST(Grammar, ExpandsChoices) {
+  auto g = test_grammar();
+  EXPECT_TRUE(g.match(Mode::kExec, "show alpha 10.0.0.1").ok());
+  EXPECT_TRUE(g.match(Mode::kExec, "show beta ::1").ok());
+  EXPECT_FALSE(g.match(Mode::kExec, "show gamma ::1").ok());
+}
+
+TEST(Grammar, RespectsModes) {
+  auto g = test_grammar();
+  EXPECT_FALSE(g.match(Mode::kExec, "no customer-gateway x").ok());
+  EXPECT_TRUE(g.match(Mode::kConfig, "no customer-gateway x").ok());
+}
+
+TEST(Grammar, ExplainsErrors) {
+  auto g = test_grammar();
+  auto r = g.match(Mode::kConfig, "customer-gateway hq ip 1.2.3 asn 5");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().message,
+            "% Invalid input '1.2.3' at position 24: '1.2.3' is not an IPv4 address (expected A.B.C.D)");
+  r = g.match(Mode::kConfig, "customer-gateway hq ip 192.0.2.1");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().message, "% Incomplete command: customer-gateway hq ip 192.0.2.1 (next: asn)");
+  r = g.match(Mode::kExec, "frobnicate");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().message, "% Unknown command: frobnicate");
+  r = g.match(Mode::kExec, "show version xml");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().message, "% Invalid input 'xml' at position 14: expected <cr>, json");
+  r = g.match(Mode::kConfig, "customer-gateway hq ip 192.0.2.1 asn 0");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("reserved"), std::string::npos);
+}
+
+TEST(Grammar, ReportsAmbiguousAbbreviation) {
+  auto g = test_grammar();
+  // "s" + placeholder-free commands: "show alpha" vs "show beta" are distinct, but a bare
+  // abbreviation that could be two different complete commands is ambiguous.
+  Grammar g2({{Mode::kExec, "start", "a", noop}, {Mode::kExec, "stop", "b", noop}},
+             {{"start", "h"}, {"stop", "h"}});
+  auto r = g2.match(Mode::kExec, "st");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("Ambiguous"), std::string::npos);
+  EXPECT_TRUE(g2.match(Mode::kExec, "sta").ok());
+}
+
+TEST(Grammar, ListsCandidates) {
+  auto g = test_grammar();
+  auto c = g.candidates(Mode::kExec, "show ");
+  std::vector<std::string> tokens;
+  for (auto& x : c) tokens.push_back(x.token);
+  EXPECT_EQ(tokens, (std::vector<std::string>{"alpha", "beta", "customer-gateway", "version"}));
+  c = g.candidates(Mode::kExec, "show cu");
+  ASSERT_EQ(c.size(), 1u);
+  EXPECT_EQ(c[0].token, "customer-gateway");
+  c = g.candidates(Mode::kExec, "show version ");
+  tokens.clear();
+  for (auto& x : c) tokens.push_back(x.token);
+  EXPECT_EQ(tokens, (std::vector<std::string>{"<cr>", "json"}));
+  c = g.candidates(Mode::kConfig, "customer-gateway hq ip ");
+  ASSERT_EQ(c.size(), 1u);
+  EXPECT_EQ(c[0].token, "ADDRESS");
+  EXPECT_TRUE(c[0].placeholder);
+  EXPECT_FALSE(c[0].help.empty());
+}
+
+TEST(Grammar, ValidatesDeclarations) {
+  Grammar bad({{Mode::kExec, "show [json", "x", noop}, {Mode::kExec, "show FOO", "y", noop},
+               {Mode::kExec, "nothelped", "z", noop}},
+              {{"show", "h"}, {"json", "h"}});
+  auto problems = bad.validate();
+  ASSERT_EQ(problems.size(), 3u);
+}
+
+TEST(Grammar, ShippedGrammarIsValid) {
+  EXPECT_EQ(command_grammar().validate(), std::vector<std::string>{});
+}
+
+}  // namespace
+}  // namespace vgw::routing::cli
