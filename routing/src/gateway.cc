@@ -45,9 +45,9 @@ Status Gateway::commit(ConfigModel next) {
                                      written.error().message));
     }
     persist_problem_.clear();
+    ++changes_;
   }
   model_ = std::move(next);
-  ++changes_;
   return {};
 }
 

@@ -50,7 +50,7 @@ class Gateway {
   Options options_;
   ConfigModel model_;
   bool persist_ = true;
-  uint64_t changes_ = 0;
+  uint64_t changes_ = 0;  // persisted changes since start
   std::string persist_problem_;
   std::chrono::steady_clock::time_point started_;
 };
