@@ -15,9 +15,16 @@ struct GrpcBackend::Impl {
   bool connected = false;
 };
 
-GrpcBackend::GrpcBackend(std::string target) : impl_(std::make_unique<Impl>()) {
+GrpcBackend::GrpcBackend(std::string target, const std::string& tls_ca_pem)
+    : impl_(std::make_unique<Impl>()) {
   impl_->target = std::move(target);
-  impl_->channel = grpc::CreateChannel(impl_->target, grpc::InsecureChannelCredentials());
+  std::shared_ptr<grpc::ChannelCredentials> creds = grpc::InsecureChannelCredentials();
+  if (!tls_ca_pem.empty()) {
+    grpc::SslCredentialsOptions ssl;
+    ssl.pem_root_certs = tls_ca_pem;
+    creds = grpc::SslCredentials(ssl);
+  }
+  impl_->channel = grpc::CreateChannel(impl_->target, creds);
   impl_->stub = std::make_unique<grpc::GenericStub>(impl_->channel);
 }
 

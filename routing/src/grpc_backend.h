@@ -10,8 +10,9 @@ namespace vgw::routing {
 
 class GrpcBackend final : public cli::Backend {
  public:
-  // target: "unix:/run/vgw/vgwd.sock" or "host:port".
-  explicit GrpcBackend(std::string target);
+  // target: "unix:/run/vgw/vgwd.sock" or "host:port". tls_ca: PEM file of the CA (or the
+  // self-signed certificate) to verify a TLS listener with; empty = plaintext.
+  GrpcBackend(std::string target, const std::string& tls_ca_pem);
   ~GrpcBackend() override;
   Status call(const char* path, const google::protobuf::Message& request,
               google::protobuf::Message& response) override;

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "grpc_backend.h"
+#include "vgw/base/file.h"
 #include "vgw/routing/cli/session.h"
 
 namespace {
@@ -25,6 +26,7 @@ The vgw shell: show and configure a running vgwd.
   -c, --command CMD    run CMD and exit (repeatable; runs in order, like vtysh)
   -s, --socket PATH    vgwd's unix socket (default /run/vgw/vgwd.sock, or $VGW_SOCKET)
   -t, --target ADDR    connect to a gRPC target instead, e.g. 127.0.0.1:50051
+      --tls-ca FILE    use TLS with --target, verifying vgwd's certificate with FILE
       --list-commands  print every command with its mode and exit
   -h, --help           print this help and exit
 
@@ -162,10 +164,12 @@ int main(int argc, char** argv) {
   if (const char* env = std::getenv("VGW_SOCKET")) socket = env;
   std::string target;
   std::vector<std::string> commands;
-  enum { kListCommands = 256 };
+  std::string tls_ca_file;
+  enum { kListCommands = 256, kTlsCa };
   static const option long_options[] = {
       {"command", required_argument, nullptr, 'c'}, {"socket", required_argument, nullptr, 's'},
       {"target", required_argument, nullptr, 't'},  {"list-commands", no_argument, nullptr, kListCommands},
+      {"tls-ca", required_argument, nullptr, kTlsCa},
       {"help", no_argument, nullptr, 'h'},          {nullptr, 0, nullptr, 0}};
   int opt;
   while ((opt = getopt_long(argc, argv, "c:s:t:h", long_options, nullptr)) != -1) {
@@ -173,6 +177,7 @@ int main(int argc, char** argv) {
       case 'c': commands.emplace_back(optarg); break;
       case 's': socket = optarg; break;
       case 't': target = optarg; break;
+      case kTlsCa: tls_ca_file = optarg; break;
       case kListCommands:
         for (const auto& c : cli::command_grammar().commands()) {
           std::printf("%s\t%s\t%s\n", cli::mode_name(c.mode), c.syntax.c_str(), c.help.c_str());
@@ -186,7 +191,20 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "vgwsh: unexpected argument '%s' (commands go with -c)\n", argv[optind]);
     return 2;
   }
-  GrpcBackend backend(target.empty() ? "unix:" + socket : target);
+  std::string tls_ca;
+  if (!tls_ca_file.empty()) {
+    if (target.empty()) {
+      std::fprintf(stderr, "vgwsh: --tls-ca goes with --target\n");
+      return 2;
+    }
+    auto pem = read_file(tls_ca_file);
+    if (!pem) {
+      std::fprintf(stderr, "vgwsh: %s\n", pem.error().message.c_str());
+      return 2;
+    }
+    tls_ca = *pem;
+  }
+  GrpcBackend backend(target.empty() ? "unix:" + socket : target, tls_ca);
   cli::Session session(cli::command_grammar(), backend, std::cout, {});
 
   if (!commands.empty()) {

@@ -204,6 +204,59 @@ class ApiAndShell(unittest.TestCase):
             pass
 
 
+class TcpListener(unittest.TestCase):
+    """--listen serves the same API on TCP, plaintext or TLS (loopback only)."""
+
+    def free_port(self):
+        import socket
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            return s.getsockname()[1]
+
+    def test_plaintext_tcp(self):
+        port = self.free_port()
+        d = vgwtest.Daemon(extra_args=["--listen", f"127.0.0.1:{port}"])
+        self.addCleanup(d.cleanup)
+        d.start()
+        sys_pb = vgwtest.protos()["system_pb2"]
+        api = vgwtest.Api(f"127.0.0.1:{port}")
+        self.addCleanup(api.close)
+        v = api.call("SystemService", "GetVersion", sys_pb.GetVersionRequest(), sys_pb.GetVersionResponse)
+        self.assertEqual(v.api_version, "v1")
+        r = subprocess.run([vgwtest.VGWSH, "--target", f"127.0.0.1:{port}", "-c", "show version"],
+                           capture_output=True, text=True, timeout=10)
+        self.assertEqual(r.returncode, 0, r.stderr)
+
+    def test_tls_tcp(self):
+        port = self.free_port()
+        d = vgwtest.Daemon()
+        self.addCleanup(d.cleanup)
+        cert, key = os.path.join(d.dir, "cert.pem"), os.path.join(d.dir, "key.pem")
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+                        "-nodes", "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=localhost",
+                        "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"],
+                       check=True, capture_output=True)
+        d.extra_args = ["--listen", f"127.0.0.1:{port}", "--tls-cert", cert, "--tls-key", key]
+        d.start()
+        with open(cert, "rb") as f:
+            creds = grpc.ssl_channel_credentials(root_certificates=f.read())
+        sys_pb = vgwtest.protos()["system_pb2"]
+        channel = grpc.secure_channel(f"127.0.0.1:{port}", creds)
+        self.addCleanup(channel.close)
+        rpc = channel.unary_unary("/vgw.v1.SystemService/Health",
+                                  request_serializer=lambda m: m.SerializeToString(),
+                                  response_deserializer=sys_pb.HealthResponse.FromString)
+        self.assertEqual(rpc(sys_pb.HealthRequest(), timeout=10).state, sys_pb.HealthResponse.SERVING)
+        r = subprocess.run([vgwtest.VGWSH, "--target", f"localhost:{port}", "--tls-ca", cert, "-c", "show version"],
+                           capture_output=True, text=True, timeout=10)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        # Plaintext to the TLS port fails.
+        plain = vgwtest.Api(f"127.0.0.1:{port}")
+        self.addCleanup(plain.close)
+        with self.assertRaises(grpc.RpcError):
+            plain.call("SystemService", "Health", sys_pb.HealthRequest(), sys_pb.HealthResponse, timeout=3)
+
+
 class StartupRefusals(unittest.TestCase):
 
     def test_invalid_config_names_file_and_line(self):
