@@ -64,6 +64,29 @@ Result<IpAddress> parse_customer_gateway_ip(std::string_view text) {
   return ip;
 }
 
+Status validate_interface_name(std::string_view field, std::string_view name) {
+  std::string f(field), n(name);
+  if (name.empty()) return fail(Error::invalid(f + " is empty"));
+  if (name.size() > 15) return fail(Error::invalid(f + " '" + n + "' is longer than 15 characters"));
+  if (name == "." || name == "..") return fail(Error::invalid(f + " '" + n + "' is not allowed"));
+  for (unsigned char c : name) {
+    if (c <= ' ' || c == '/' || c == ':' || c == 0x7f) {
+      return fail(Error::invalid(f + " '" + n + "' may not contain '/', ':' or white space"));
+    }
+  }
+  return {};
+}
+
+std::string render_static_route(const StaticRouteConfig& r) {
+  std::string out = r.prefix.family() == Family::kIpv4 ? "ip route " : "ipv6 route ";
+  out += r.prefix.to_string();
+  if (r.gateway) out += " " + r.gateway->to_string();
+  if (!r.interface.empty()) out += " " + r.interface;
+  if (r.distance != 1) out += " distance " + std::to_string(r.distance);
+  if (r.weight != 1) out += " weight " + std::to_string(r.weight);
+  return out;
+}
+
 std::string render_config(const ConfigModel& model, bool /*show_secrets*/) {
   std::ostringstream out;
   out << "! vgw configuration\n!\n";
@@ -74,6 +97,8 @@ std::string render_config(const ConfigModel& model, bool /*show_secrets*/) {
     out << "\n";
   }
   if (!model.customer_gateways.empty()) out << "!\n";
+  for (const auto& r : model.static_routes) out << render_static_route(r) << "\n";
+  if (!model.static_routes.empty()) out << "!\n";
   out << "end\n";
   return out.str();
 }

@@ -34,6 +34,33 @@ Result<uint32_t> parse_asn_field(const std::string& text) {
 Gateway::Gateway(Options options)
     : options_(std::move(options)), started_(std::chrono::steady_clock::now()) {}
 
+Gateway::~Gateway() = default;
+
+void Gateway::stop_kernel(bool retain) {
+  if (!kernel_ || !kernel_->program_fib()) return;
+  if (retain) {
+    VGW_LOG(kInfo, "fib") << "leaving vgw's routes in the kernel (--retain)";
+    return;
+  }
+  auto removed = kernel_->withdraw_all();
+  if (!removed) {
+    VGW_LOG(kError, "fib") << "could not remove vgw's routes: " << removed.error().message;
+  } else {
+    VGW_LOG(kInfo, "fib") << "removed " << *removed << " route(s) from the kernel";
+  }
+}
+
+Status Gateway::start_kernel(boost::asio::io_context& io, KernelSync::Options options) {
+  kernel_ = std::make_unique<KernelSync>(io, rib_, options);
+  kernel_->on_interfaces_changed([this] { sync_static_routes(); });
+  if (auto st = kernel_->start(); !st) {
+    kernel_.reset();
+    return st;
+  }
+  sync_static_routes();
+  return {};
+}
+
 Status Gateway::commit(ConfigModel next) {
   if (persist_ && !options_.config_path.empty()) {
     auto written = write_file_atomic(options_.config_path, render_config(next, true), 0600);
@@ -47,7 +74,9 @@ Status Gateway::commit(ConfigModel next) {
     persist_problem_.clear();
     ++changes_;
   }
+  bool statics_changed = next.static_routes != model_.static_routes;
   model_ = std::move(next);
+  if (statics_changed) sync_static_routes();
   return {};
 }
 

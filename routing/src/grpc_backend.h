@@ -16,8 +16,12 @@ class GrpcBackend final : public cli::Backend {
   ~GrpcBackend() override;
   Status call(const char* path, const google::protobuf::Message& request,
               google::protobuf::Message& response) override;
+  Status stream(const char* path, const google::protobuf::Message& request,
+                google::protobuf::Message& response,
+                const std::function<Status()>& on_message) override;
 
  private:
+  Status connect();
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

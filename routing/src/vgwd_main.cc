@@ -37,6 +37,10 @@ The vgw router daemon: IPsec-VPN gateway with BGP, managed with vgwsh or gRPC.
       --tls-cert FILE      PEM certificate for the TCP listener
       --tls-key FILE       PEM private key for the TCP listener
       --log-level LEVEL    debug, info (default), warning, error
+      --no-fib             never change kernel routes (connected routes are still
+                           learned from the kernel's interfaces)
+  -r, --retain             leave vgw's routes in the kernel on exit (they are
+                           replaced or removed at the next start)
   -C, --check              check the configuration file and exit
   -v, --version            print the version and exit
   -h, --help               print this help and exit
@@ -52,6 +56,14 @@ class LocalBackend final : public cli::Backend {
     if (!r) return fail(r.error());
     response.CopyFrom(**r);
     return {};
+  }
+  Status stream(const char* path, const google::protobuf::Message& request,
+                google::protobuf::Message& response,
+                const std::function<Status()>& on_message) override {
+    return cp_.stream(path, request, [&](const google::protobuf::Message& m) {
+      response.CopyFrom(m);
+      return on_message();
+    });
   }
 
  private:
@@ -89,15 +101,18 @@ int main(int argc, char** argv) {
   std::string config_path = "/etc/vgw/vgwd.conf";
   api::ServerOptions server_options{.unix_socket = "/run/vgw/vgwd.sock"};
   bool check_only = false;
-  enum { kTlsCert = 256, kTlsKey, kLogLevel };
+  bool program_fib = true;
+  bool retain = false;
+  enum { kTlsCert = 256, kTlsKey, kLogLevel, kNoFib };
   static const option long_options[] = {
       {"config", required_argument, nullptr, 'f'},   {"socket", required_argument, nullptr, 's'},
       {"listen", required_argument, nullptr, 'l'},   {"tls-cert", required_argument, nullptr, kTlsCert},
       {"tls-key", required_argument, nullptr, kTlsKey}, {"log-level", required_argument, nullptr, kLogLevel},
+      {"no-fib", no_argument, nullptr, kNoFib},      {"retain", no_argument, nullptr, 'r'},
       {"check", no_argument, nullptr, 'C'},          {"version", no_argument, nullptr, 'v'},
       {"help", no_argument, nullptr, 'h'},           {nullptr, 0, nullptr, 0}};
   int opt;
-  while ((opt = getopt_long(argc, argv, "f:s:l:Cvh", long_options, nullptr)) != -1) {
+  while ((opt = getopt_long(argc, argv, "f:s:l:rCvh", long_options, nullptr)) != -1) {
     switch (opt) {
       case 'f': config_path = optarg; break;
       case 's': server_options.unix_socket = optarg; break;
@@ -114,6 +129,8 @@ int main(int argc, char** argv) {
         break;
       }
       case 'C': check_only = true; break;
+      case kNoFib: program_fib = false; break;
+      case 'r': retain = true; break;
       case 'v': std::printf("vgwd %s (commit %s)\n", kVersion, kGitCommit); return 0;
       case 'h': std::fputs(kUsage, stdout); return 0;
       default: std::fputs(kUsage, stderr); return 2;
@@ -178,7 +195,12 @@ int main(int argc, char** argv) {
   }
 
   // From here on every acknowledged change is written to the config file before the reply.
-  control_plane.run([](Gateway& gw) { gw.set_persist(true); });
+  Status kernel_started;
+  control_plane.run([&](Gateway& gw) {
+    gw.set_persist(true);
+    kernel_started = gw.start_kernel(control_plane.io(), {.program_fib = program_fib});
+  });
+  if (!kernel_started) return fail_start("kernel: " + kernel_started.error().message);
 
   std::error_code dir_ec;
   auto socket_dir = std::filesystem::path(server_options.unix_socket).parent_path();
@@ -199,6 +221,7 @@ int main(int argc, char** argv) {
   }
   VGW_LOG(kInfo, "vgwd") << "received " << strsignal(sig) << ", shutting down";
   server.shutdown();
+  control_plane.run([&](Gateway& gw) { gw.stop_kernel(retain); });
   control_plane.stop();
   VGW_LOG(kInfo, "vgwd") << "stopped";
   return 0;

@@ -215,7 +215,7 @@ class TcpListener(unittest.TestCase):
 
     def test_plaintext_tcp(self):
         port = self.free_port()
-        d = vgwtest.Daemon(extra_args=["--listen", f"127.0.0.1:{port}"])
+        d = vgwtest.Daemon(extra_args=["--no-fib", "--listen", f"127.0.0.1:{port}"])
         self.addCleanup(d.cleanup)
         d.start()
         sys_pb = vgwtest.protos()["system_pb2"]
@@ -236,7 +236,7 @@ class TcpListener(unittest.TestCase):
                         "-nodes", "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=localhost",
                         "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"],
                        check=True, capture_output=True)
-        d.extra_args = ["--listen", f"127.0.0.1:{port}", "--tls-cert", cert, "--tls-key", key]
+        d.extra_args = ["--no-fib", "--listen", f"127.0.0.1:{port}", "--tls-cert", cert, "--tls-key", key]
         d.start()
         with open(cert, "rb") as f:
             creds = grpc.ssl_channel_credentials(root_certificates=f.read())

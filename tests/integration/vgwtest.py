@@ -36,7 +36,7 @@ def protos():
         subprocess.run(["protoc", "-I", src, "--python_out", _proto_dir, *files], check=True)
         sys.path.insert(0, _proto_dir)
     mods = {}
-    for name in ("system_pb2", "vpn_pb2"):
+    for name in ("system_pb2", "vpn_pb2", "rib_pb2"):
         mods[name] = importlib.import_module("vgw.v1." + name)
     return mods
 
@@ -62,12 +62,13 @@ class Daemon:
     """A vgwd in its own temporary directory. Stop it with stop() or kill(); cleanup() removes
     the directory and ends the process if it still runs (register it with addCleanup)."""
 
-    def __init__(self, config_text=None, workdir=None, extra_args=()):
+    def __init__(self, config_text=None, workdir=None, extra_args=("--no-fib",), netns=None):
         self.dir = workdir or tempfile.mkdtemp(prefix="vgw-it-")
         self.config = os.path.join(self.dir, "vgwd.conf")
         self.socket = os.path.join(self.dir, "vgwd.sock")
         self.log = os.path.join(self.dir, "vgwd.log")
         self.extra_args = list(extra_args)
+        self.netns = netns
         self.proc = None
         if config_text is not None:
             with open(self.config, "w") as f:
@@ -75,8 +76,9 @@ class Daemon:
 
     def start(self, wait=True):
         logf = open(self.log, "a")
+        prefix = ["ip", "netns", "exec", self.netns] if self.netns else []
         self.proc = subprocess.Popen(
-            [VGWD, "-f", self.config, "-s", self.socket, *self.extra_args],
+            [*prefix, VGWD, "-f", self.config, "-s", self.socket, *self.extra_args],
             stdout=logf, stderr=subprocess.STDOUT)
         logf.close()
         if wait:

@@ -34,6 +34,8 @@ void ControlPlane::start() {
 void ControlPlane::stop() {
   if (!impl_->thread.joinable()) return;
   impl_->work.reset();
+  // Work queued so far still runs; waits that never end (sockets, netlink) are abandoned.
+  boost::asio::post(impl_->io, [this] { impl_->io.stop(); });
   impl_->thread.join();
 }
 
@@ -53,6 +55,48 @@ Result<std::unique_ptr<Message>> ControlPlane::call(std::string_view path,
     promise.set_value(impl_->dispatcher.handle(impl_->gateway, path, request));
   });
   return future.get();
+}
+
+void ControlPlane::post(std::function<void()> fn) { boost::asio::post(impl_->io, std::move(fn)); }
+
+Gateway& ControlPlane::gateway() { return impl_->gateway; }
+const Dispatcher& ControlPlane::dispatcher() const { return impl_->dispatcher; }
+
+Status ControlPlane::stream(std::string_view path, const Message& request,
+                            const std::function<Status(const Message&)>& on_message) {
+  std::unique_ptr<ServerStream> stream;
+  {
+    std::promise<Status> opened;
+    boost::asio::post(impl_->io, [&] {
+      auto s = impl_->dispatcher.open_stream(impl_->gateway, path, request);
+      if (!s) {
+        opened.set_value(fail(s.error()));
+        return;
+      }
+      stream = std::move(*s);
+      stream->wake = [] {};
+      opened.set_value({});
+    });
+    if (auto st = opened.get_future().get(); !st) return st;
+  }
+  Status result;
+  while (true) {
+    std::promise<ServerStream::Next> next;
+    boost::asio::post(impl_->io, [&] { next.set_value(stream->next()); });
+    auto n = next.get_future().get();
+    if (n.kind == ServerStream::Next::Kind::kMessage) {
+      if (auto st = on_message(*n.message); !st) {
+        result = st;
+        break;
+      }
+      continue;
+    }
+    if (n.kind == ServerStream::Next::Kind::kError) result = fail(n.error);
+    break;
+  }
+  // The stream belongs to the control-plane thread: destroy it there.
+  run([&](Gateway&) { stream.reset(); });
+  return result;
 }
 
 void ControlPlane::run(std::function<void(Gateway&)> fn) {

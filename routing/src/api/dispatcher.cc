@@ -25,20 +25,38 @@ const google::protobuf::MethodDescriptor* method_descriptor(std::string_view pat
 
 }  // namespace
 
-template <typename Req, typename Resp, typename Fn>
-void Dispatcher::add(const char* path, Fn fn) {
+template <typename Req, typename Resp>
+void Dispatcher::check(const char* path, bool streaming) const {
   auto* md = method_descriptor(path);
-  if (!md || md->input_type() != Req::descriptor() || md->output_type() != Resp::descriptor()) {
+  if (!md || md->input_type() != Req::descriptor() || md->output_type() != Resp::descriptor() ||
+      md->client_streaming() || md->server_streaming() != streaming) {
     std::fprintf(stderr, "vgw: API method %s does not match the .proto files\n", path);
     std::abort();
   }
+}
+
+template <typename Req, typename Resp, typename Fn>
+void Dispatcher::add_stream(const char* path, Fn fn) {
+  check<Req, Resp>(path, true);
+  Method m;
+  m.request_prototype = &Req::default_instance();
+  m.open_stream = [fn](Gateway& gw, const Message& req) -> Result<std::unique_ptr<ServerStream>> {
+    return fn(gw, static_cast<const Req&>(req));
+  };
+  methods_[path] = std::move(m);
+}
+
+template <typename Req, typename Resp, typename Fn>
+void Dispatcher::add(const char* path, Fn fn) {
+  check<Req, Resp>(path, false);
   methods_[path] = Method{
       &Req::default_instance(),
       [fn](Gateway& gw, const Message& req) -> Result<std::unique_ptr<Message>> {
         Result<Resp> r = fn(gw, static_cast<const Req&>(req));
         if (!r) return fail(r.error());
         return std::unique_ptr<Message>(std::make_unique<Resp>(std::move(*r)));
-      }};
+      },
+      {}};
 }
 
 Dispatcher::Dispatcher() {
@@ -61,6 +79,22 @@ Dispatcher::Dispatcher() {
   add<v1::DeleteCustomerGatewayRequest, v1::DeleteCustomerGatewayResponse>(
       kDeleteCustomerGateway,
       [](Gateway& gw, const auto& r) { return gw.delete_customer_gateway(r); });
+
+  add_stream<v1::ListRoutesRequest, v1::ListRoutesResponse>(
+      kListRoutes, [](Gateway& gw, const auto& r) { return gw.list_routes(r); });
+  add<v1::LookupRouteRequest, v1::LookupRouteResponse>(
+      kLookupRoute, [](Gateway& gw, const auto& r) { return gw.lookup_route(r); });
+  add_stream<v1::WatchRoutesRequest, v1::WatchRoutesResponse>(
+      kWatchRoutes, [](Gateway& gw, const auto& r) { return gw.watch_routes(r); });
+  add<v1::GetRouteSummaryRequest, v1::GetRouteSummaryResponse>(
+      kGetRouteSummary, [](Gateway& gw, const auto& r) { return gw.get_route_summary(r); });
+  add<v1::CreateStaticRouteRequest, v1::StaticRoute>(
+      kCreateStaticRoute, [](Gateway& gw, const auto& r) { return gw.create_static_route(r); });
+  add<v1::DescribeStaticRoutesRequest, v1::DescribeStaticRoutesResponse>(
+      kDescribeStaticRoutes,
+      [](Gateway& gw, const auto& r) { return gw.describe_static_routes(r); });
+  add<v1::DeleteStaticRouteRequest, v1::DeleteStaticRouteResponse>(
+      kDeleteStaticRoute, [](Gateway& gw, const auto& r) { return gw.delete_static_route(r); });
 }
 
 const Dispatcher::Method* Dispatcher::find(std::string_view path) const {
@@ -74,12 +108,48 @@ std::vector<std::string> Dispatcher::paths() const {
   return out;
 }
 
+namespace {
+
+Error unknown_method(std::string_view path) {
+  return Error{ErrorCode::kUnimplemented, "unknown method " + std::string(path)};
+}
+
+Error wrong_kind(std::string_view path, bool streaming) {
+  return Error{ErrorCode::kUnimplemented,
+               std::string(path) + (streaming ? " is a server stream" : " is not a stream")};
+}
+
+}  // namespace
+
+Result<std::unique_ptr<ServerStream>> Dispatcher::open_stream(Gateway& gw, std::string_view path,
+                                                              const Message& request) const {
+  auto* m = find(path);
+  if (!m) return fail(unknown_method(path));
+  if (!m->streaming()) return fail(wrong_kind(path, false));
+  if (request.GetDescriptor() != m->request_prototype->GetDescriptor()) {
+    return fail(Error::invalid("wrong request type for " + std::string(path)));
+  }
+  return m->open_stream(gw, request);
+}
+
+Result<std::unique_ptr<ServerStream>> Dispatcher::open_stream_bytes(
+    Gateway& gw, std::string_view path, const std::string& request) const {
+  auto* m = find(path);
+  if (!m) return fail(unknown_method(path));
+  if (!m->streaming()) return fail(wrong_kind(path, false));
+  std::unique_ptr<Message> req(m->request_prototype->New());
+  if (!req->ParseFromString(request)) {
+    return fail(Error::invalid("request for " + std::string(path) + " is not a valid " +
+                               req->GetDescriptor()->full_name()));
+  }
+  return m->open_stream(gw, *req);
+}
+
 Result<std::unique_ptr<Message>> Dispatcher::handle(Gateway& gw, std::string_view path,
                                                     const Message& request) const {
   auto* m = find(path);
-  if (!m) {
-    return fail(Error{ErrorCode::kUnimplemented, "unknown method " + std::string(path)});
-  }
+  if (!m) return fail(unknown_method(path));
+  if (m->streaming()) return fail(wrong_kind(path, true));
   if (request.GetDescriptor() != m->request_prototype->GetDescriptor()) {
     return fail(Error::invalid("wrong request type for " + std::string(path)));
   }
@@ -89,9 +159,8 @@ Result<std::unique_ptr<Message>> Dispatcher::handle(Gateway& gw, std::string_vie
 Result<std::string> Dispatcher::handle_bytes(Gateway& gw, std::string_view path,
                                              const std::string& request) const {
   auto* m = find(path);
-  if (!m) {
-    return fail(Error{ErrorCode::kUnimplemented, "unknown method " + std::string(path)});
-  }
+  if (!m) return fail(unknown_method(path));
+  if (m->streaming()) return fail(wrong_kind(path, true));
   std::unique_ptr<Message> req(m->request_prototype->New());
   if (!req->ParseFromString(request)) {
     return fail(Error::invalid("request for " + std::string(path) + " is not a valid " +

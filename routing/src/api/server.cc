@@ -61,10 +61,127 @@ class UnaryReactor final : public grpc::ServerGenericBidiReactor {
   std::string reply_bytes_;
 };
 
+// One server-streaming call. The ServerStream is created, pumped and destroyed on the
+// control-plane thread; gRPC's callbacks only post work there. One write is in flight at a
+// time, so a slow client throttles the stream instead of growing a buffer.
+class StreamReactor final : public grpc::ServerGenericBidiReactor {
+ public:
+  StreamReactor(grpc::GenericCallbackServerContext* ctx, ControlPlane& cp)
+      : ctx_(ctx), cp_(cp), state_(std::make_shared<State>()) {
+    StartRead(&request_);
+  }
+
+  void OnReadDone(bool ok) override {
+    if (!ok) {
+      Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "no request message"));
+      return;
+    }
+    std::string bytes;
+    std::vector<grpc::Slice> slices;
+    if (!request_.Dump(&slices).ok()) {
+      Finish(grpc::Status(grpc::StatusCode::INTERNAL, "cannot read request"));
+      return;
+    }
+    for (auto& s : slices) bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
+    cp_.post([this, bytes = std::move(bytes)] {
+      auto s = cp_.dispatcher().open_stream_bytes(cp_.gateway(), ctx_->method(), bytes);
+      if (!s) {
+        finish(grpc::Status(to_grpc(s.error().code), s.error().message));
+        return;
+      }
+      state_->stream = std::move(*s);
+      std::weak_ptr<State> weak = state_;
+      state_->stream->wake = [this, weak] {
+        auto st = weak.lock();
+        if (!st || !st->waiting) return;
+        st->waiting = false;
+        cp_.post([this, weak] {
+          if (weak.lock()) pump();
+        });
+      };
+      pump();
+    });
+  }
+
+  void OnWriteDone(bool ok) override {
+    std::weak_ptr<State> weak = state_;
+    cp_.post([this, ok, weak] {
+      if (!weak.lock()) return;
+      if (!ok) {
+        finish(grpc::Status(grpc::StatusCode::CANCELLED, "client went away"));
+        return;
+      }
+      pump();
+    });
+  }
+
+  void OnCancel() override {
+    std::weak_ptr<State> weak = state_;
+    cp_.post([this, weak] {
+      if (weak.lock() && state_->waiting) finish(grpc::Status::CANCELLED);
+    });
+  }
+
+  void OnDone() override {
+    // Destroy the stream (which may hold subscriptions) on its own thread, then ourselves.
+    cp_.post([this] {
+      state_.reset();
+      delete this;
+    });
+  }
+
+ private:
+  struct State {
+    std::unique_ptr<ServerStream> stream;
+    bool waiting = false;
+    bool finished = false;
+  };
+
+  // Control-plane thread.
+  void pump() {
+    if (state_->finished) return;
+    if (ctx_->IsCancelled()) {
+      finish(grpc::Status::CANCELLED);
+      return;
+    }
+    auto next = state_->stream->next();
+    switch (next.kind) {
+      case ServerStream::Next::Kind::kMessage: {
+        reply_bytes_ = next.message->SerializeAsString();
+        grpc::Slice slice(reply_bytes_);
+        reply_ = grpc::ByteBuffer(&slice, 1);
+        StartWrite(&reply_);
+        break;
+      }
+      case ServerStream::Next::Kind::kWait: state_->waiting = true; break;
+      case ServerStream::Next::Kind::kEnd: finish(grpc::Status::OK); break;
+      case ServerStream::Next::Kind::kError:
+        finish(grpc::Status(to_grpc(next.error.code), next.error.message));
+        break;
+    }
+  }
+
+  void finish(grpc::Status status) {
+    if (state_->finished) return;
+    state_->finished = true;
+    Finish(std::move(status));
+  }
+
+  grpc::GenericCallbackServerContext* ctx_;
+  ControlPlane& cp_;
+  std::shared_ptr<State> state_;
+  grpc::ByteBuffer request_;
+  grpc::ByteBuffer reply_;
+  std::string reply_bytes_;
+};
+
 class GenericService final : public grpc::CallbackGenericService {
  public:
   explicit GenericService(ControlPlane& cp) : cp_(cp) {}
   grpc::ServerGenericBidiReactor* CreateReactor(grpc::GenericCallbackServerContext* ctx) override {
+    // The method table is immutable after start-up: safe to read from gRPC's threads.
+    const auto* m = cp_.dispatcher().find(ctx->method());
+    if (m && m->streaming()) return new StreamReactor(ctx, cp_);
     return new UnaryReactor(ctx, cp_);
   }
 

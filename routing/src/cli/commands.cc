@@ -7,26 +7,32 @@
 #include "vgw/routing/api/methods.h"
 #include "vgw/routing/cli/session.h"
 #include "vgw/routing/cli/table.h"
+#include "output.h"
 #include "vgw/v1/system.pb.h"
 #include "vgw/v1/vpn.pb.h"
 
 namespace vgw::routing::cli {
 
+std::string to_json(const google::protobuf::Message& m, bool pretty) {
+  google::protobuf::util::JsonPrintOptions opts;
+  opts.add_whitespace = pretty;
+  opts.always_print_primitive_fields = true;
+  std::string json;
+  auto st = google::protobuf::util::MessageToJsonString(m, &json, opts);
+  if (!st.ok()) return "{}";
+  while (!json.empty() && json.back() == '\n') json.pop_back();
+  return json;
+}
+
+Status print_json(Session& s, const google::protobuf::Message& m) {
+  s.out() << to_json(m, true) << '\n';
+  return {};
+}
+
 namespace {
 
 namespace api = vgw::routing::api;
 
-Status print_json(Session& s, const google::protobuf::Message& m) {
-  google::protobuf::util::JsonPrintOptions opts;
-  opts.add_whitespace = true;
-  opts.always_print_primitive_fields = true;
-  std::string json;
-  auto st = google::protobuf::util::MessageToJsonString(m, &json, opts);
-  if (!st.ok()) return fail(Error::internal("cannot render JSON: " + std::string(st.message())));
-  s.out() << json;
-  if (json.empty() || json.back() != '\n') s.out() << '\n';
-  return {};
-}
 
 // ---- exec mode ------------------------------------------------------------------------------
 
@@ -118,11 +124,8 @@ Status no_customer_gateway(Session& s, const Args& a) {
   return s.backend().call(api::kDeleteCustomerGateway, req, r);
 }
 
-}  // namespace
-
-const Grammar& command_grammar() {
-  static const Grammar grammar(
-      {
+std::vector<CommandSpec> base_commands() {
+  return {
           {Mode::kExec, "show version [json]", "Show the daemon's version and state", show_version},
           {Mode::kExec, "show running-config", "Show the running configuration",
            show_running_config},
@@ -137,8 +140,11 @@ const Grammar& command_grammar() {
            no_customer_gateway},
           {Mode::kConfig, "end", "Leave configuration mode", end_config},
           {Mode::kConfig, "exit", "Leave configuration mode", end_config},
-      },
-      {
+  };
+}
+
+std::map<std::string, std::string> base_keyword_help() {
+  return {
           {"show", "Show running system information"},
           {"version", "Daemon version and state"},
           {"running-config", "The running configuration"},
@@ -153,7 +159,18 @@ const Grammar& command_grammar() {
           {"description", "Free-text description"},
           {"no", "Delete a configuration item"},
           {"end", "Leave configuration mode"},
-      });
+  };
+}
+
+}  // namespace
+
+const Grammar& command_grammar() {
+  static const Grammar grammar = [] {
+    auto commands = base_commands();
+    auto help = base_keyword_help();
+    add_route_commands(commands, help);
+    return Grammar(std::move(commands), std::move(help));
+  }();
   return grammar;
 }
 

@@ -18,6 +18,41 @@ const std::string& Args::get(const std::string& placeholder) const {
 
 // ---- placeholders ---------------------------------------------------------------------------
 
+namespace {
+
+std::string check_address(std::string_view v, Family family) {
+  auto a = IpAddress::parse(v);
+  if (!a) return a.error().message;
+  if (a->family() != family) {
+    return "'" + std::string(v) + "' is not an " + (family == Family::kIpv4 ? "IPv4" : "IPv6") + " address";
+  }
+  return "";
+}
+
+std::string check_prefix(std::string_view v, Family family) {
+  auto p = Prefix::parse(v);
+  if (!p) return p.error().message;
+  if (p->family() != family) {
+    return "'" + std::string(v) + "' is not an " + (family == Family::kIpv4 ? "IPv4" : "IPv6") + " prefix";
+  }
+  return "";
+}
+
+std::string check_number(std::string_view v, unsigned lo, unsigned hi) {
+  unsigned n = 0;
+  if (v.empty() || v.size() > 9) return "'" + std::string(v) + "' is not a number";
+  for (char c : v) {
+    if (c < '0' || c > '9') return "'" + std::string(v) + "' is not a number";
+    n = n * 10 + static_cast<unsigned>(c - '0');
+  }
+  if (n < lo || n > hi) {
+    return std::string(v) + " is out of range (" + std::to_string(lo) + "-" + std::to_string(hi) + ")";
+  }
+  return "";
+}
+
+}  // namespace
+
 const PlaceholderInfo* placeholder_info(const std::string& name) {
   static const std::map<std::string, PlaceholderInfo> table = {
       {"NAME",
@@ -41,6 +76,20 @@ const PlaceholderInfo* placeholder_info(const std::string& name) {
           return a ? "" : a.error().message;
         }}},
       {"TEXT", {"Text up to the end of the line", [](std::string_view) { return std::string(); }, true}},
+      {"ADDRESS4", {"IPv4 address (A.B.C.D)", [](std::string_view v) { return check_address(v, Family::kIpv4); }}},
+      {"ADDRESS6", {"IPv6 address (X:X::X)", [](std::string_view v) { return check_address(v, Family::kIpv6); }}},
+      {"PREFIX4", {"IPv4 prefix (A.B.C.D/M)", [](std::string_view v) { return check_prefix(v, Family::kIpv4); }}},
+      {"PREFIX6", {"IPv6 prefix (X:X::X/M)", [](std::string_view v) { return check_prefix(v, Family::kIpv6); }}},
+      {"IFNAME",
+       {"Interface name",
+        [](std::string_view v) -> std::string {
+          if (IpAddress::parse(v).ok() || v.find('/') != std::string_view::npos)
+            return "'" + std::string(v) + "' is not an interface name";
+          if (v.size() > 15) return "interface name '" + std::string(v) + "' is longer than 15 characters";
+          return "";
+        }}},
+      {"DISTANCE", {"Administrative distance (1-255)", [](std::string_view v) { return check_number(v, 1, 255); }}},
+      {"WEIGHT", {"Weight in a multipath route (1-255)", [](std::string_view v) { return check_number(v, 1, 255); }}},
   };
   auto it = table.find(name);
   return it == table.end() ? nullptr : &it->second;

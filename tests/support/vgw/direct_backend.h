@@ -17,6 +17,23 @@ class DirectBackend final : public routing::cli::Backend {
     response.CopyFrom(**r);
     return {};
   }
+  Status stream(const char* path, const google::protobuf::Message& request,
+                google::protobuf::Message& response,
+                const std::function<Status()>& on_message) override {
+    auto s = dispatcher_.open_stream(gw_, path, request);
+    if (!s) return fail(Error{s.error().code, "% " + s.error().message});
+    (*s)->wake = [] {};
+    while (true) {
+      auto n = (*s)->next();
+      if (n.kind == routing::api::ServerStream::Next::Kind::kMessage) {
+        response.CopyFrom(*n.message);
+        if (auto st = on_message(); !st) return st;
+        continue;
+      }
+      if (n.kind == routing::api::ServerStream::Next::Kind::kError) return fail(n.error);
+      return {};
+    }
+  }
 
  private:
   routing::Gateway& gw_;

@@ -7,6 +7,9 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
+#include <set>
+#include <tuple>
 #include <string>
 #include <string_view>
 
@@ -24,8 +27,25 @@ struct CustomerGatewayConfig {
   friend bool operator==(const CustomerGatewayConfig&, const CustomerGatewayConfig&) = default;
 };
 
+// `ip route PREFIX (ADDRESS|IFNAME|ADDRESS IFNAME) [distance N] [weight W]`. Identified by
+// (prefix, gateway, interface, distance); routes of one prefix and distance form one ECMP set.
+struct StaticRouteConfig {
+  Prefix prefix;
+  std::optional<IpAddress> gateway;
+  std::string interface;
+  uint8_t distance = 1;
+  uint8_t weight = 1;
+
+  auto key() const { return std::tie(prefix, gateway, interface, distance); }
+  friend bool operator<(const StaticRouteConfig& a, const StaticRouteConfig& b) {
+    return a.key() < b.key();
+  }
+  friend bool operator==(const StaticRouteConfig&, const StaticRouteConfig&) = default;
+};
+
 struct ConfigModel {
   std::map<std::string, CustomerGatewayConfig> customer_gateways;  // by name, ordered
+  std::set<StaticRouteConfig> static_routes;
 
   friend bool operator==(const ConfigModel&, const ConfigModel&) = default;
 };
@@ -34,6 +54,10 @@ struct ConfigModel {
 Status validate_resource_name(std::string_view field, std::string_view name);
 Status validate_description(std::string_view field, std::string_view text);
 Result<IpAddress> parse_customer_gateway_ip(std::string_view text);
+// Linux interface names: 1-15 characters, no '/', ':' or white space, not "." or "..".
+Status validate_interface_name(std::string_view field, std::string_view name);
+
+std::string render_static_route(const StaticRouteConfig& route);
 
 // The configuration in vgwsh's command language, loadable by `vgwd -f`.
 std::string render_config(const ConfigModel& model, bool show_secrets);

@@ -11,12 +11,28 @@
 #include <cstdint>
 #include <string>
 
+#include <map>
+#include <memory>
+#include <utility>
+#include <vector>
+
 #include "vgw/base/result.h"
+#include "vgw/rib/rib.h"
 #include "vgw/routing/config_model.h"
+#include "vgw/routing/kernel_sync.h"
+#include "vgw/v1/rib.pb.h"
 #include "vgw/v1/system.pb.h"
 #include "vgw/v1/vpn.pb.h"
 
+namespace boost::asio {
+class io_context;
+}
+
 namespace vgw::routing {
+
+namespace api {
+class ServerStream;
+}
 
 class Gateway {
  public:
@@ -25,8 +41,15 @@ class Gateway {
   };
   explicit Gateway(Options options);
 
+  ~Gateway();
+
   // While loading the config file at start-up, changes are applied but not written back.
   void set_persist(bool on) { persist_ = on; }
+  // Connects the RIB to the kernel: interfaces and addresses become connected routes, and
+  // (unless options say otherwise) selected routes are programmed into the kernel FIB.
+  Status start_kernel(boost::asio::io_context& io, KernelSync::Options options);
+  // On shutdown: stop programming the kernel and, unless retain, remove vgw's routes from it.
+  void stop_kernel(bool retain);
 
   // SystemService
   Result<v1::GetVersionResponse> get_version(const v1::GetVersionRequest&) const;
@@ -41,11 +64,29 @@ class Gateway {
   Result<v1::DeleteCustomerGatewayResponse> delete_customer_gateway(
       const v1::DeleteCustomerGatewayRequest&);
 
+  // RibService
+  Result<v1::StaticRoute> create_static_route(const v1::CreateStaticRouteRequest&);
+  Result<v1::DescribeStaticRoutesResponse> describe_static_routes(
+      const v1::DescribeStaticRoutesRequest&) const;
+  Result<v1::DeleteStaticRouteResponse> delete_static_route(const v1::DeleteStaticRouteRequest&);
+  Result<std::unique_ptr<api::ServerStream>> list_routes(const v1::ListRoutesRequest&);
+  Result<v1::LookupRouteResponse> lookup_route(const v1::LookupRouteRequest&) const;
+  Result<std::unique_ptr<api::ServerStream>> watch_routes(const v1::WatchRoutesRequest&);
+  Result<v1::GetRouteSummaryResponse> get_route_summary(const v1::GetRouteSummaryRequest&) const;
+
   const ConfigModel& config() const { return model_; }
+  rib::Rib& rib() { return rib_; }
+  const rib::Rib& rib() const { return rib_; }
+  // Every candidate of the prefix as the API shows it, selected first.
+  std::vector<v1::Route> describe_routes(const Prefix& prefix, bool selected_only) const;
+  // The selected route of a prefix (for Watch events); empty prefix when none.
+  v1::Route describe_selected(const Prefix& prefix, const rib::Selected& selected) const;
 
  private:
   // Persists `next` and makes it the running model; on a write error nothing changes.
   Status commit(ConfigModel next);
+  // Brings the RIB's static routes in line with the config and interface state.
+  void sync_static_routes();
 
   Options options_;
   ConfigModel model_;
@@ -53,6 +94,11 @@ class Gateway {
   uint64_t changes_ = 0;  // persisted changes since start
   std::string persist_problem_;
   std::chrono::steady_clock::time_point started_;
+
+  rib::Rib rib_;
+  std::unique_ptr<KernelSync> kernel_;
+  // Static routes as given to the RIB: (prefix, distance) -> members.
+  std::map<std::pair<Prefix, uint8_t>, std::vector<rib::Nexthop>> static_applied_;
 };
 
 }  // namespace vgw::routing

@@ -27,7 +27,7 @@ class ControlPlane {
 
   boost::asio::io_context& io();
   void start();  // runs the loop on its own thread
-  void stop();   // lets queued work finish, then joins
+  void stop();   // lets queued work finish, abandons pending waits, joins
 
   // Serves a request given as wire bytes; `done` runs on the control-plane thread.
   void submit(std::string path, std::string request,
@@ -36,6 +36,17 @@ class ControlPlane {
   Result<std::unique_ptr<Message>> call(std::string_view path, const Message& request);
   // Runs fn on the control-plane thread and waits for it. Never from that thread itself.
   void run(std::function<void(Gateway&)> fn);
+  // Queues fn on the control-plane thread.
+  void post(std::function<void()> fn);
+  // Runs a server-streaming method to its end, handing each message to on_message on the
+  // calling thread (a stream that would wait for more counts as ended). Never from the
+  // control-plane thread.
+  Status stream(std::string_view path, const Message& request,
+                const std::function<Status(const Message&)>& on_message);
+
+  // For the transport, on the control-plane thread only.
+  Gateway& gateway();
+  const Dispatcher& dispatcher() const;
 
  private:
   struct Impl;

@@ -5,6 +5,7 @@
 
 #include <google/protobuf/message.h>
 
+#include <functional>
 #include <ostream>
 #include <string_view>
 
@@ -19,6 +20,11 @@ class Backend {
   // Calls one API method (a path from vgw/routing/api/methods.h).
   virtual Status call(const char* path, const google::protobuf::Message& request,
                       google::protobuf::Message& response) = 0;
+  // Calls a server-streaming method: each message is parsed into `response` and handed to
+  // on_message; an error from on_message ends the call.
+  virtual Status stream(const char* path, const google::protobuf::Message& request,
+                        google::protobuf::Message& response,
+                        const std::function<Status()>& on_message) = 0;
 };
 
 class Session {

@@ -1,0 +1,306 @@
+#include "vgw/rib/fib/route_socket.h"
+
+#include <libmnl/libmnl.h>
+#include <linux/rtnetlink.h>
+#include <sys/socket.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace vgw::rib::fib {
+
+namespace {
+
+constexpr size_t kBatchBytes = 256 * 1024;
+constexpr size_t kMaxMessageBytes = 8192;  // one route with up to ~250 next-hops
+constexpr size_t kReceiveBytes = 64 * 1024;
+
+int family_of(const Prefix& p) { return p.family() == Family::kIpv4 ? AF_INET : AF_INET6; }
+
+void put_address(nlmsghdr* nlh, uint16_t type, const IpAddress& a) {
+  mnl_attr_put(nlh, type, a.size(), a.data());
+}
+
+std::optional<IpAddress> address_from(const nlattr* attr, int family) {
+  size_t len = mnl_attr_get_payload_len(attr);
+  const auto* p = static_cast<const uint8_t*>(mnl_attr_get_payload(attr));
+  if (family == AF_INET && len == 4) return IpAddress::v4({p[0], p[1], p[2], p[3]});
+  if (family == AF_INET6 && len == 16) {
+    std::array<uint8_t, 16> b;
+    std::memcpy(b.data(), p, 16);
+    return IpAddress::v6(b);
+  }
+  return std::nullopt;
+}
+
+// The message of an extended ack (NLMSGERR_ATTR_MSG), if the kernel sent one.
+std::string extended_ack(const nlmsghdr* nlh) {
+  if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS)) return "";
+  const auto* err = static_cast<const nlmsgerr*>(mnl_nlmsg_get_payload(nlh));
+  size_t offset = sizeof(nlmsgerr);
+  if (!(nlh->nlmsg_flags & NLM_F_CAPPED)) offset += err->msg.nlmsg_len - sizeof(nlmsghdr);
+  const char* start = static_cast<const char*>(mnl_nlmsg_get_payload(nlh)) + MNL_ALIGN(offset);
+  const char* end = reinterpret_cast<const char*>(nlh) + nlh->nlmsg_len;
+  for (const char* p = start; p + sizeof(nlattr) <= end;) {
+    const auto* a = reinterpret_cast<const nlattr*>(p);
+    if (a->nla_len < sizeof(nlattr) || p + a->nla_len > end) break;
+    if ((a->nla_type & NLA_TYPE_MASK) == NLMSGERR_ATTR_MSG) {
+      return std::string(static_cast<const char*>(mnl_attr_get_payload(a)),
+                         strnlen(static_cast<const char*>(mnl_attr_get_payload(a)),
+                                 mnl_attr_get_payload_len(a)));
+    }
+    p += MNL_ALIGN(a->nla_len);
+  }
+  return "";
+}
+
+// Appends one RTM_NEWROUTE / RTM_DELROUTE for `op` at `where`; returns its length.
+size_t build_message(char* where, bool remove, bool with_metric, const KernelRoute& r,
+                     uint8_t protocol, uint32_t seq, bool ack) {
+  nlmsghdr* nlh = mnl_nlmsg_put_header(where);
+  nlh->nlmsg_type = remove ? RTM_DELROUTE : RTM_NEWROUTE;
+  nlh->nlmsg_flags = NLM_F_REQUEST | (remove ? 0 : NLM_F_CREATE | NLM_F_REPLACE) | (ack ? NLM_F_ACK : 0);
+  nlh->nlmsg_seq = seq;
+  auto* rtm = static_cast<rtmsg*>(mnl_nlmsg_put_extra_header(nlh, sizeof(rtmsg)));
+  rtm->rtm_family = static_cast<uint8_t>(family_of(r.prefix));
+  rtm->rtm_dst_len = static_cast<uint8_t>(r.prefix.length());
+  rtm->rtm_protocol = protocol;
+  rtm->rtm_type = RTN_UNICAST;
+  rtm->rtm_table = static_cast<uint8_t>(r.table < 256 ? r.table : RT_TABLE_UNSPEC);
+  if (r.table >= 256) mnl_attr_put_u32(nlh, RTA_TABLE, r.table);
+  bool any_gateway = false;
+  for (const auto& nh : r.nexthops) any_gateway |= nh.gateway.has_value();
+  rtm->rtm_scope = remove ? RT_SCOPE_NOWHERE : (any_gateway ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK);
+  if (r.prefix.length() > 0) put_address(nlh, RTA_DST, r.prefix.address());
+  if (with_metric) mnl_attr_put_u32(nlh, RTA_PRIORITY, r.metric);
+  if (remove) return nlh->nlmsg_len;
+
+  if (r.nexthops.size() == 1) {
+    const auto& nh = r.nexthops[0];
+    if (nh.gateway) put_address(nlh, RTA_GATEWAY, *nh.gateway);
+    if (nh.ifindex) mnl_attr_put_u32(nlh, RTA_OIF, static_cast<uint32_t>(nh.ifindex));
+  } else if (r.nexthops.size() > 1) {
+    nlattr* nest = mnl_attr_nest_start(nlh, RTA_MULTIPATH);
+    for (const auto& nh : r.nexthops) {
+      auto* rtnh = static_cast<rtnexthop*>(mnl_nlmsg_get_payload_tail(nlh));
+      std::memset(rtnh, 0, sizeof(rtnexthop));
+      nlh->nlmsg_len += MNL_ALIGN(sizeof(rtnexthop));
+      rtnh->rtnh_ifindex = nh.ifindex;
+      rtnh->rtnh_hops = static_cast<uint8_t>(nh.weight > 0 ? nh.weight - 1 : 0);
+      if (nh.gateway) put_address(nlh, RTA_GATEWAY, *nh.gateway);
+      rtnh->rtnh_len = static_cast<unsigned short>(
+          static_cast<char*>(mnl_nlmsg_get_payload_tail(nlh)) - reinterpret_cast<char*>(rtnh));
+    }
+    mnl_attr_nest_end(nlh, nest);
+  }
+  return nlh->nlmsg_len;
+}
+
+// Parses one RTM_NEWROUTE from a dump into a KernelRoute of `protocol`, if it is one.
+std::optional<KernelRoute> parse_route(const nlmsghdr* nlh, uint8_t protocol) {
+  const auto* rtm = static_cast<const rtmsg*>(mnl_nlmsg_get_payload(nlh));
+  if (rtm->rtm_protocol != protocol || (rtm->rtm_flags & RTM_F_CLONED)) return std::nullopt;
+  int family = rtm->rtm_family;
+  if (family != AF_INET && family != AF_INET6) return std::nullopt;
+  KernelRoute r;
+  r.table = rtm->rtm_table;
+  r.metric = 0;  // no RTA_PRIORITY means metric 0
+  IpAddress dst = family == AF_INET ? IpAddress::v4(0u) : IpAddress::v6({});
+  KernelNexthop single;
+  bool has_single = false;
+  const char* payload_end = reinterpret_cast<const char*>(nlh) + nlh->nlmsg_len;
+  const char* attrs_begin = static_cast<const char*>(mnl_nlmsg_get_payload_offset(nlh, sizeof(rtmsg)));
+  int attrs_len = static_cast<int>(payload_end - attrs_begin);
+  for (auto* attr = reinterpret_cast<const nlattr*>(attrs_begin); mnl_attr_ok(attr, attrs_len);
+       attrs_len -= MNL_ALIGN(attr->nla_len), attr = mnl_attr_next(attr)) {
+    switch (mnl_attr_get_type(attr)) {
+      case RTA_DST:
+        if (auto a = address_from(attr, family)) dst = *a;
+        break;
+      case RTA_TABLE: r.table = mnl_attr_get_u32(attr); break;
+      case RTA_PRIORITY: r.metric = mnl_attr_get_u32(attr); break;
+      case RTA_GATEWAY:
+        single.gateway = address_from(attr, family);
+        has_single = true;
+        break;
+      case RTA_OIF:
+        single.ifindex = static_cast<int>(mnl_attr_get_u32(attr));
+        has_single = true;
+        break;
+      case RTA_MULTIPATH: {
+        const char* p = static_cast<const char*>(mnl_attr_get_payload(attr));
+        const char* end = p + mnl_attr_get_payload_len(attr);
+        while (p + sizeof(rtnexthop) <= end && p + sizeof(rtnexthop) <= payload_end) {
+          const auto* rtnh = reinterpret_cast<const rtnexthop*>(p);
+          if (rtnh->rtnh_len < sizeof(rtnexthop) || p + rtnh->rtnh_len > end) break;
+          KernelNexthop nh;
+          nh.ifindex = rtnh->rtnh_ifindex;
+          nh.weight = static_cast<uint8_t>(rtnh->rtnh_hops + 1);
+          const char* a = p + MNL_ALIGN(sizeof(rtnexthop));
+          while (a + sizeof(nlattr) <= p + rtnh->rtnh_len) {
+            const auto* na = reinterpret_cast<const nlattr*>(a);
+            if (na->nla_len < sizeof(nlattr)) break;
+            if (mnl_attr_get_type(na) == RTA_GATEWAY) nh.gateway = address_from(na, family);
+            a += MNL_ALIGN(na->nla_len);
+          }
+          r.nexthops.push_back(nh);
+          p += RTNH_ALIGN(rtnh->rtnh_len);
+        }
+        break;
+      }
+      default: break;
+    }
+  }
+  if (has_single && r.nexthops.empty()) r.nexthops.push_back(single);
+  r.prefix = Prefix(dst, rtm->rtm_dst_len);
+  return r;
+}
+
+}  // namespace
+
+RouteSocket::RouteSocket(mnl_socket* socket, uint8_t protocol)
+    : socket_(socket), protocol_(protocol), port_id_(mnl_socket_get_portid(socket)) {
+  buffer_.resize(kBatchBytes + kMaxMessageBytes);
+}
+
+RouteSocket::~RouteSocket() { mnl_socket_close(socket_); }
+
+Result<std::unique_ptr<RouteSocket>> RouteSocket::open(uint8_t protocol) {
+  mnl_socket* s = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
+  if (!s) return fail(Error::unavailable(std::string("netlink socket: ") + std::strerror(errno)));
+  if (mnl_socket_bind(s, 0, MNL_SOCKET_AUTOPID) < 0) {
+    std::string e = std::strerror(errno);
+    mnl_socket_close(s);
+    return fail(Error::unavailable("netlink bind: " + e));
+  }
+  int on = 1;
+  mnl_socket_setsockopt(s, NETLINK_CAP_ACK, &on, sizeof on);
+  mnl_socket_setsockopt(s, NETLINK_EXT_ACK, &on, sizeof on);
+  int rcvbuf = 8 * 1024 * 1024;
+  // Many refused routes in one batch mean many error messages: make room for them.
+  if (setsockopt(mnl_socket_get_fd(s), SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof rcvbuf) != 0) {
+    setsockopt(mnl_socket_get_fd(s), SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
+  }
+  return std::unique_ptr<RouteSocket>(new RouteSocket(s, protocol));
+}
+
+void RouteSocket::replace(const KernelRoute& route) { ops_.push_back({false, route}); }
+
+void RouteSocket::remove(const Prefix& prefix, uint32_t table, std::optional<uint32_t> metric) {
+  KernelRoute r;
+  r.prefix = prefix;
+  r.table = table;
+  r.metric = metric.value_or(0);
+  ops_.push_back({true, std::move(r), metric.has_value()});
+}
+
+Result<std::vector<RouteFailure>> RouteSocket::commit() {
+  std::vector<RouteFailure> failures;
+  size_t begin = 0;
+  while (begin < ops_.size()) {
+    // Fill one batch.
+    size_t used = 0, end = begin;
+    while (end < ops_.size() && used < kBatchBytes) {
+      used += MNL_ALIGN(sizeof(nlmsghdr)) + MNL_ALIGN(sizeof(rtmsg)) + 64 +
+              ops_[end].route.nexthops.size() * 32;
+      ++end;
+    }
+    auto r = send_batch(begin, end);
+    if (!r) {
+      ops_.clear();
+      return fail(r.error());
+    }
+    failures.insert(failures.end(), r->begin(), r->end());
+    begin = end;
+  }
+  ops_.clear();
+  return failures;
+}
+
+Result<std::vector<RouteFailure>> RouteSocket::send_batch(size_t begin, size_t end) {
+  char* buf = buffer_.data();
+  size_t len = 0;
+  uint32_t first_seq = seq_;
+  for (size_t i = begin; i < end; ++i) {
+    const Op& op = ops_[i];
+    len += build_message(buf + len, op.remove, op.metric_known, op.route, protocol_, seq_++,
+                         i + 1 == end);
+  }
+  uint32_t last_seq = seq_ - 1;
+  if (mnl_socket_sendto(socket_, buf, len) < 0) {
+    return fail(Error::unavailable(std::string("netlink send: ") + std::strerror(errno)));
+  }
+  std::vector<RouteFailure> failures;
+  std::vector<char> rbuf(kReceiveBytes);
+  bool done = false;
+  while (!done) {
+    ssize_t n = mnl_socket_recvfrom(socket_, rbuf.data(), rbuf.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return fail(Error::unavailable(std::string("netlink receive: ") + std::strerror(errno)));
+    }
+    int remaining = static_cast<int>(n);
+    for (auto* nlh = reinterpret_cast<const nlmsghdr*>(rbuf.data()); mnl_nlmsg_ok(nlh, remaining);
+         nlh = mnl_nlmsg_next(nlh, &remaining)) {
+      if (nlh->nlmsg_type != NLMSG_ERROR || nlh->nlmsg_pid != port_id_) continue;
+      if (nlh->nlmsg_seq < first_seq || nlh->nlmsg_seq > last_seq) continue;
+      const auto* err = static_cast<const nlmsgerr*>(mnl_nlmsg_get_payload(nlh));
+      if (err->error != 0) {
+        const Op& op = ops_[begin + (nlh->nlmsg_seq - first_seq)];
+        std::string msg = std::strerror(-err->error);
+        std::string ext = extended_ack(nlh);
+        if (!ext.empty()) msg += " (" + ext + ")";
+        failures.push_back({op.route.prefix, op.remove, -err->error, msg});
+      }
+      if (nlh->nlmsg_seq == last_seq) done = true;
+    }
+  }
+  return failures;
+}
+
+Result<std::vector<KernelRoute>> RouteSocket::dump() {
+  alignas(nlmsghdr) char req[1024];
+  nlmsghdr* nlh = mnl_nlmsg_put_header(req);
+  nlh->nlmsg_type = RTM_GETROUTE;
+  nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+  nlh->nlmsg_seq = seq_++;
+  auto* rtm = static_cast<rtmsg*>(mnl_nlmsg_put_extra_header(nlh, sizeof(rtmsg)));
+  rtm->rtm_family = AF_UNSPEC;
+  if (mnl_socket_sendto(socket_, nlh, nlh->nlmsg_len) < 0) {
+    return fail(Error::unavailable(std::string("netlink dump: ") + std::strerror(errno)));
+  }
+  std::vector<KernelRoute> routes;
+  std::vector<char> rbuf(kReceiveBytes * 4);
+  uint32_t seq = nlh->nlmsg_seq;
+  while (true) {
+    ssize_t n = mnl_socket_recvfrom(socket_, rbuf.data(), rbuf.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return fail(Error::unavailable(std::string("netlink dump: ") + std::strerror(errno)));
+    }
+    int remaining = static_cast<int>(n);
+    for (auto* m = reinterpret_cast<const nlmsghdr*>(rbuf.data()); mnl_nlmsg_ok(m, remaining);
+         m = mnl_nlmsg_next(m, &remaining)) {
+      if (m->nlmsg_seq != seq) continue;
+      if (m->nlmsg_type == NLMSG_DONE) return routes;
+      if (m->nlmsg_type == NLMSG_ERROR) {
+        const auto* err = static_cast<const nlmsgerr*>(mnl_nlmsg_get_payload(m));
+        return fail(Error::unavailable(std::string("netlink dump: ") + std::strerror(-err->error)));
+      }
+      if (m->nlmsg_type == RTM_NEWROUTE) {
+        if (auto r = parse_route(m, protocol_)) routes.push_back(std::move(*r));
+      }
+    }
+  }
+}
+
+Result<size_t> RouteSocket::remove_all() {
+  auto routes = dump();
+  if (!routes) return fail(routes.error());
+  for (const auto& r : *routes) remove(r.prefix, r.table, r.metric);
+  auto failures = commit();
+  if (!failures) return fail(failures.error());
+  return routes->size() - failures->size();
+}
+
+}  // namespace vgw::rib::fib

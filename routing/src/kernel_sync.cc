@@ -1,0 +1,225 @@
+#include "vgw/routing/kernel_sync.h"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/post.hpp>
+#include <net/if.h>
+#include <unistd.h>
+
+#include "vgw/base/log.h"
+
+namespace vgw::routing {
+
+using rib::fib::InterfaceEvent;
+
+// Waits on the interface watcher's netlink socket inside the event loop.
+struct KernelSync::Watcher {
+  explicit Watcher(boost::asio::io_context& io, int fd) : sd(io, ::dup(fd)) {}
+  boost::asio::posix::stream_descriptor sd;
+};
+
+KernelSync::KernelSync(boost::asio::io_context& io, rib::Rib& rib, Options options)
+    : io_(io), rib_(rib), options_(options) {}
+
+KernelSync::~KernelSync() {
+  if (fib_sub_) rib_.unsubscribe(*fib_sub_);
+}
+
+Status KernelSync::start() {
+  if (options_.program_fib) {
+    auto rs = rib::fib::RouteSocket::open();
+    if (!rs) return fail(rs.error());
+    routes_ = std::move(*rs);
+    auto removed = routes_->remove_all();
+    if (!removed) return fail(removed.error());
+    stale_removed_ = *removed;
+    if (*removed > 0) {
+      VGW_LOG(kInfo, "fib") << "removed " << *removed << " stale route(s) of protocol "
+                            << int{rib::fib::kRouteProtocol} << " left by an earlier run";
+    }
+  }
+  auto w = rib::fib::InterfaceWatcher::open();
+  if (!w) return fail(w.error());
+  watcher_ = std::move(*w);
+  auto snapshot = watcher_->dump();
+  if (!snapshot) return fail(snapshot.error());
+  for (const auto& ev : *snapshot) apply(ev);
+  for (auto& [ifindex, iface] : ifaces_) resync_interface(ifindex);
+  watch_ = std::make_unique<Watcher>(io_, watcher_->event_fd());
+  read_interface_events();
+
+  if (options_.program_fib) {
+    fib_sub_ = rib_.subscribe([this] { schedule_drain(); }, /*replay=*/true);
+    schedule_drain();
+  }
+  return {};
+}
+
+Result<size_t> KernelSync::withdraw_all() {
+  if (!routes_) return size_t{0};
+  if (fib_sub_) {
+    rib_.unsubscribe(*fib_sub_);
+    fib_sub_.reset();
+  }
+  return routes_->remove_all();
+}
+
+const rib::fib::InterfaceInfo* KernelSync::interface(int ifindex) const {
+  auto it = ifaces_.find(ifindex);
+  return it == ifaces_.end() ? nullptr : &it->second.info;
+}
+
+const rib::fib::InterfaceInfo* KernelSync::interface(const std::string& name) const {
+  for (const auto& [i, iface] : ifaces_)
+    if (iface.info.name == name) return &iface.info;
+  return nullptr;
+}
+
+void KernelSync::apply(const InterfaceEvent& ev) {
+  switch (ev.kind) {
+    case InterfaceEvent::Kind::kLink: ifaces_[ev.link.ifindex].info = ev.link; break;
+    case InterfaceEvent::Kind::kLinkRemoved: ifaces_[ev.link.ifindex].info = ev.link; break;
+    case InterfaceEvent::Kind::kAddressAdded:
+      ifaces_[ev.ifindex].addresses.insert({ev.address.address, ev.address.length});
+      break;
+    case InterfaceEvent::Kind::kAddressRemoved:
+      ifaces_[ev.ifindex].addresses.erase({ev.address.address, ev.address.length});
+      break;
+  }
+}
+
+// Brings the interface's connected routes in the RIB in line with its state.
+void KernelSync::resync_interface(int ifindex) {
+  Iface& iface = ifaces_[ifindex];
+  std::set<Prefix> want;
+  bool gone = iface.info.ifindex == 0;
+  if (!gone && iface.info.oper_up) {
+    for (const auto& [addr, len] : iface.addresses) want.insert(Prefix(addr, len));
+  }
+  auto instance = static_cast<uint16_t>(ifindex & 0xffff);
+  for (const auto& p : iface.connected) {
+    if (!want.count(p)) rib_.remove(p, rib::RouteSource::kConnected, instance);
+  }
+  std::vector<Prefix> added;
+  for (const auto& p : want) {
+    if (iface.connected.count(p)) continue;
+    rib::Nexthop nh;
+    nh.interface = iface.info.name;
+    nh.ifindex = static_cast<uint32_t>(ifindex);
+    auto g = rib_.groups().intern({nh});
+    if (!g) continue;
+    rib::RouteSpec spec;
+    spec.source = rib::RouteSource::kConnected;
+    spec.instance = instance;
+    spec.group = *g;
+    if (auto st = rib_.add(p, spec); !st) {
+      VGW_LOG(kWarning, "rib") << "connected " << p.to_string() << ": " << st.error().message;
+    }
+    rib_.groups().release(*g);
+  }
+  iface.connected = std::move(want);
+  if (gone && iface.connected.empty()) ifaces_.erase(ifindex);
+}
+
+void KernelSync::read_interface_events() {
+  watch_->sd.async_wait(boost::asio::posix::stream_descriptor::wait_read,
+                        [this](const boost::system::error_code& ec) {
+                          if (ec) return;  // shutting down
+                          auto changes = watcher_->read();
+                          if (!changes) {
+                            VGW_LOG(kError, "kernel") << changes.error().message;
+                            return;
+                          }
+                          std::set<int> touched;
+                          if (changes->overrun) {
+                            VGW_LOG(kWarning, "kernel")
+                                << "interface events overran the socket; resynchronising";
+                            auto snap = watcher_->dump();
+                            if (snap) {
+                              for (auto& [i, iface] : ifaces_) {
+                                iface.addresses.clear();
+                                iface.info.ifindex = 0;
+                                touched.insert(i);
+                              }
+                              for (const auto& ev : *snap) apply(ev);
+                              for (auto& [i, iface] : ifaces_) touched.insert(i);
+                            }
+                          }
+                          for (const auto& ev : changes->events) {
+                            apply(ev);
+                            touched.insert(ev.kind == InterfaceEvent::Kind::kLink ||
+                                                   ev.kind == InterfaceEvent::Kind::kLinkRemoved
+                                               ? ev.link.ifindex
+                                               : ev.ifindex);
+                          }
+                          for (int i : touched) resync_interface(i);
+                          if (!touched.empty() && interfaces_changed_) interfaces_changed_();
+                          read_interface_events();
+                        });
+}
+
+void KernelSync::schedule_drain() {
+  if (drain_scheduled_) return;
+  drain_scheduled_ = true;
+  boost::asio::post(io_, [this] { drain(); });
+}
+
+void KernelSync::drain() {
+  drain_scheduled_ = false;
+  if (!fib_sub_) return;
+  changes_.clear();
+  size_t n = rib_.drain(*fib_sub_, kBatch, changes_);
+  if (n == 0) return;
+  for (const auto& c : changes_) {
+    fib_errors_.erase(c.prefix);
+    bool install = c.after.active() && fib_source(c.after.source);
+    bool was = c.before.active() && fib_source(c.before.source);
+    if (install) {
+      rib::fib::KernelRoute kr;
+      kr.prefix = c.prefix;
+      kr.metric = kFibMetric;
+      for (const auto& m : rib_.groups().members(c.after.group)) {
+        rib::fib::KernelNexthop nh;
+        nh.gateway = m.address;
+        nh.ifindex = static_cast<int>(m.ifindex);
+        if (nh.ifindex == 0 && !m.interface.empty()) {
+          nh.ifindex = static_cast<int>(if_nametoindex(m.interface.c_str()));
+        }
+        nh.weight = m.weight;
+        kr.nexthops.push_back(nh);
+      }
+      routes_->replace(kr);
+    } else if (was) {
+      routes_->remove(c.prefix, rib::fib::kMainTable, kFibMetric);
+    }
+  }
+  auto failures = routes_->commit();
+  if (!failures) {
+    VGW_LOG(kError, "fib") << "kernel FIB update failed: " << failures.error().message;
+  } else {
+    for (const auto& f : *failures) {
+      if (f.remove && f.error == ESRCH) continue;  // already gone: the goal is met
+      if (fib_errors_.size() < 100 || log::enabled(log::Level::kDebug)) {
+        VGW_LOG(kWarning, "fib") << "kernel refused " << (f.remove ? "removal of " : "")
+                                 << f.prefix.to_string() << ": " << f.message;
+      }
+      fib_errors_[f.prefix] = f.message;
+    }
+  }
+  if (rib_.pending(*fib_sub_) > 0) schedule_drain();
+}
+
+bool KernelSync::installed(const Prefix& prefix, rib::RouteSource source) const {
+  if (!fib_source(source)) return true;  // the kernel's own
+  return options_.program_fib && !fib_errors_.count(prefix);
+}
+
+std::optional<std::string> KernelSync::fib_error(const Prefix& prefix) const {
+  auto it = fib_errors_.find(prefix);
+  if (it == fib_errors_.end()) return std::nullopt;
+  return it->second;
+}
+
+uint64_t KernelSync::fib_queued() const { return fib_sub_ ? rib_.pending(*fib_sub_) : 0; }
+
+}  // namespace vgw::routing
