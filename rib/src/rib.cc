@@ -5,6 +5,8 @@
 
 #include "vgw/rib/rib.h"
 
+#include <time.h>
+
 namespace vgw::rib {
 
 namespace {
@@ -18,11 +20,18 @@ constexpr size_t family_index(Family f) { return f == Family::kIpv4 ? 0 : 1; }
 
 }  // namespace
 
-Rib::Rib(Options options) : options_(options) {
+Rib::Rib(Options options) : options_(std::move(options)) {
+  if (!options_.seconds) {
+    options_.seconds = [] {
+      timespec ts{};
+      clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+      return static_cast<uint32_t>(ts.tv_sec);
+    };
+  }
   // The per-prefix layout README.md documents: a change here is a change of the memory budget.
   static_assert(sizeof(Candidate) == 16);
-  static_assert(sizeof(Dest) == 20);
-  static_assert(PrefixTable<Ipv4Key, Dest>::kEntryBytes == 28);
+  static_assert(sizeof(Dest) == 24);
+  static_assert(PrefixTable<Ipv4Key, Dest>::kEntryBytes == 32);
   static_assert(PrefixTable<Ipv4Key, Dest>::kNodeBytes == 16);
   static_assert(PrefixTable<Ipv6Key, Dest>::kNodeBytes == 32);
 }
@@ -262,7 +271,10 @@ void Rib::reselect(uint32_t h, const Selected& before, std::optional<RouteSource
     select_among(d, cands);
   }
   Selected after = selected_of(d);
-  if (!(before == after)) mark(dest_ref<Key>(h), before);
+  if (!(before == after)) {
+    d.changed = options_.seconds();
+    mark(dest_ref<Key>(h), before);
+  }
 
   // Next-hops may resolve through this prefix if it has (or just lost) a route that can
   // resolve them; BGP-only prefixes cannot.
@@ -323,6 +335,16 @@ void Rib::reselect_ref(uint32_t dest, NexthopGroupId uses) {
 }
 
 // ---- Queries ----
+
+std::optional<uint32_t> Rib::age(const Prefix& prefix) const {
+  auto get = [&](const auto& tabs) -> std::optional<uint32_t> {
+    using Key = std::decay_t<decltype(tabs.routes.key(0))>;
+    uint32_t h = tabs.routes.find(key_of<Key>(prefix.address()), prefix.length());
+    if (h == tabs.routes.kNone) return std::nullopt;
+    return options_.seconds() - tabs.routes.value(h).changed;
+  };
+  return prefix.family() == Family::kIpv4 ? get(v4_) : get(v6_);
+}
 
 Selected Rib::selected(const Prefix& prefix) const {
   auto get = [&](const auto& tabs) {

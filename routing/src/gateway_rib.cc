@@ -259,6 +259,7 @@ std::vector<v1::Route> Gateway::describe_routes(const Prefix& prefix, bool selec
   for (const auto& r : routes)
     if (r.status == rib::RouteStatus::kSelected && !sel) sel = &r;
   rib::Selected selected = rib_.selected(prefix);
+  uint32_t age = rib_.age(prefix).value_or(0);
   for (const auto& r : routes) {
     bool is_sel = r.status == rib::RouteStatus::kSelected;
     if (selected_only && !is_sel) continue;
@@ -279,6 +280,7 @@ std::vector<v1::Route> Gateway::describe_routes(const Prefix& prefix, bool selec
       }
     }
     m.set_status(is_sel ? "selected" : rib::describe_status(r, sel));
+    m.set_age_seconds(age);
     out.push_back(std::move(m));
   }
   // Selected first, then by distance.
@@ -297,6 +299,7 @@ v1::Route Gateway::describe_selected(const Prefix& prefix, const rib::Selected& 
   m.set_metric(selected.metric);
   m.set_selected(true);
   m.set_status("selected");
+  m.set_age_seconds(rib_.age(prefix).value_or(0));
   for (const auto& nh : rib_.groups().members(selected.group)) *m.add_resolved_nexthops() = to_proto(nh);
   if (kernel_) m.set_fib_installed(kernel_->installed(prefix, selected.source));
   return m;

@@ -1,5 +1,6 @@
 // Routing commands: static routes (`ip route`, `ipv6 route`) and the RIB's show commands in
 // FRR's layout (codes, selected and FIB markers, [distance/metric], via/interface).
+#include <cstdio>
 #include <sstream>
 
 #include "output.h"
@@ -55,6 +56,19 @@ constexpr const char* kCodes =
     "Codes: K - kernel, C - connected, S - static, V - VPN, B - BGP,\n"
     "       > - selected route, * - in the kernel FIB, r - refused by the kernel\n\n";
 
+// FRR's uptime format: hh:mm:ss below a day, then 1d02h03m, then 05w2d03h.
+std::string format_age(uint64_t s) {
+  char buf[32];
+  if (s < 86400) {
+    std::snprintf(buf, sizeof buf, "%02u:%02u:%02u", unsigned(s / 3600), unsigned(s / 60 % 60), unsigned(s % 60));
+  } else if (s < 7 * 86400) {
+    std::snprintf(buf, sizeof buf, "%ud%02uh%02um", unsigned(s / 86400), unsigned(s / 3600 % 24), unsigned(s / 60 % 60));
+  } else {
+    std::snprintf(buf, sizeof buf, "%02uw%ud%02uh", unsigned(s / 604800), unsigned(s / 86400 % 7), unsigned(s / 3600 % 24));
+  }
+  return buf;
+}
+
 void print_route(std::ostream& out, const v1::Route& r) {
   std::string head;
   head += protocol_code(r.protocol());
@@ -64,7 +78,8 @@ void print_route(std::ostream& out, const v1::Route& r) {
   const auto& hops = r.selected() && r.resolved_nexthops_size() > 0 ? r.resolved_nexthops() : r.nexthops();
   if (r.protocol() == "connected") {
     out << head << " is directly connected, "
-        << (hops.empty() ? std::string("?") : hops[0].interface()) << "\n";
+        << (hops.empty() ? std::string("?") : hops[0].interface()) << ", " << format_age(r.age_seconds())
+        << "\n";
     return;
   }
   head += " [" + std::to_string(r.distance()) + "/" + std::to_string(r.metric()) + "]";
@@ -76,6 +91,7 @@ void print_route(std::ostream& out, const v1::Route& r) {
     if (!nh.address().empty()) out << " via " << nh.address() << (nh.interface().empty() ? "" : ",");
     if (!nh.interface().empty()) out << (nh.address().empty() ? " is directly connected, " : " ") << nh.interface();
     if (hops.size() > 1 || nh.weight() != 1) out << ", weight " << nh.weight();
+    if (first && r.selected()) out << ", " << format_age(r.age_seconds());
     if (first && !r.selected()) out << " (" << r.status() << ")";
     if (first && !r.fib_error().empty()) out << " (kernel: " << r.fib_error() << ")";
     out << "\n";
@@ -99,6 +115,7 @@ Handler show_routes(bool v6) {
       for (const auto& route : r.routes()) {
         s.out() << "  Known via \"" << route.protocol() << "\", distance " << route.distance()
                 << ", metric " << route.metric() << (route.selected() ? ", best" : "") << "\n";
+        if (route.selected()) s.out() << "  Last update " << format_age(route.age_seconds()) << " ago\n";
         s.out() << "  Status: " << route.status()
                 << (route.selected() ? (route.fib_installed() ? ", installed in the kernel FIB"
                                                               : ", not in the kernel FIB")

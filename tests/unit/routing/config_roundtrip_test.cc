@@ -31,10 +31,17 @@ TEST(ConfigRoundTrip, RunningConfigLoadsBackToTheSameState) {
                       "customer-gateway lab.x ip 198.51.100.1 asn 65001 description x\n"
                       "no customer-gateway lab.x\n"
                       "customer-gateway br-1 ip 2001:db8::8 asn 4200000001\n"
+                      "ip route 198.51.100.0/24 10.1.0.2\n"
+                      "ip route 198.51.100.0/24 10.2.0.2 weight 3\n"
+                      "ip route 203.0.113.0/24 eth1 distance 7\n"
+                      "ip route 192.0.2.0/24 10.1.0.9 eth2\n"
+                      "ipv6 route 2001:db8:100::/48 fe80::1 eth1 distance 20 weight 2\n"
+                      "no ip route 192.0.2.0/24 10.1.0.9 eth2\n"
                       "end\n")
                   .ok());
   ASSERT_EQ(a.config().customer_gateways.size(), 2u);
   EXPECT_EQ(a.config().customer_gateways.at("br-1").ip_address.to_string(), "2001:db8::8");
+  EXPECT_EQ(a.config().static_routes.size(), 4u);
   std::string text = a.get_running_config({})->config();
 
   Gateway b({""});

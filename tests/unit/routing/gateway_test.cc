@@ -148,3 +148,88 @@ TEST_F(GatewayTest, LoadingDoesNotRewriteTheFile) {
 
 }  // namespace
 }  // namespace vgw::routing
+
+namespace vgw::routing {
+namespace {
+
+v1::CreateStaticRouteRequest static_route(std::string prefix, std::string gw, std::string dev = "",
+                                          uint32_t distance = 0, uint32_t weight = 0) {
+  v1::CreateStaticRouteRequest r;
+  r.mutable_route()->set_prefix(prefix);
+  r.mutable_route()->set_nexthop_address(gw);
+  r.mutable_route()->set_interface(dev);
+  r.mutable_route()->set_distance(distance);
+  r.mutable_route()->set_weight(weight);
+  return r;
+}
+
+TEST(GatewayStaticRoutes, EcmpSetFormsOneRibRouteAndFollowsConnected) {
+  Gateway gw({""});
+  ASSERT_TRUE(gw.create_static_route(static_route("198.51.100.0/24", "10.1.0.2")).ok());
+  ASSERT_TRUE(gw.create_static_route(static_route("198.51.100.0/24", "10.2.0.2", "", 0, 3)).ok());
+  // Without connected routes the gateways do not resolve: nothing is selected.
+  auto p = *Prefix::parse("198.51.100.0/24");
+  EXPECT_FALSE(gw.rib().selected(p).active());
+  auto routes = gw.describe_routes(p, false);
+  ASSERT_EQ(routes.size(), 1u);
+  EXPECT_EQ(routes[0].nexthops_size(), 2);
+  EXPECT_NE(routes[0].status().find("unresolvable"), std::string::npos) << routes[0].status();
+
+  // Connected networks appear (as the kernel sync would add them): the ECMP set resolves.
+  for (auto [net, dev, idx] : {std::tuple{"10.1.0.0/24", "eth1", 2u}, std::tuple{"10.2.0.0/24", "eth2", 3u}}) {
+    rib::Nexthop nh;
+    nh.interface = dev;
+    nh.ifindex = idx;
+    auto g = gw.rib().groups().intern({nh});
+    ASSERT_TRUE(g.ok());
+    ASSERT_TRUE(gw.rib().add(*Prefix::parse(net), {rib::RouteSource::kConnected, static_cast<uint16_t>(idx), 0, {}, *g}).ok());
+    gw.rib().groups().release(*g);
+  }
+  auto sel = gw.rib().selected(p);
+  ASSERT_TRUE(sel.active());
+  auto members = gw.rib().groups().members(sel.group);
+  ASSERT_EQ(members.size(), 2u);
+  EXPECT_EQ(members[1].weight, 3);
+  routes = gw.describe_routes(p, false);
+  EXPECT_TRUE(routes[0].selected());
+  EXPECT_EQ(routes[0].resolved_nexthops_size(), 2);
+}
+
+TEST(GatewayStaticRoutes, ValidatesAndDeletes) {
+  Gateway gw({""});
+  struct Case {
+    v1::CreateStaticRouteRequest req;
+    std::string expect;
+  } cases[] = {
+      {static_route("", "10.0.0.1"), "route.prefix is required"},
+      {static_route("10.0.0.1/8", "10.0.0.1"), "did you mean 10.0.0.0/8"},
+      {static_route("10.0.0.0/8", "2001:db8::1"), "not of the prefix's address family"},
+      {static_route("10.0.0.0/8", "224.0.0.1"), "cannot be a gateway"},
+      {static_route("10.0.0.0/8", ""), "needs a nexthop_address, an interface, or both"},
+      {static_route("10.0.0.0/8", "", "a/b"), "may not contain"},
+      {static_route("10.0.0.0/8", "", "averyveryverylongname"), "longer than 15"},
+      {static_route("10.0.0.0/8", "10.0.0.1", "", 256), "distance must be 1..255"},
+      {static_route("10.0.0.0/8", "10.0.0.1", "", 1, 300), "weight must be 1..255"},
+      {static_route("2001:db8::/32", "fe80::1"), "link-local: name the interface"},
+  };
+  for (const auto& c : cases) {
+    auto r = gw.create_static_route(c.req);
+    ASSERT_FALSE(r.ok()) << c.expect;
+    EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument);
+    EXPECT_NE(r.error().message.find(c.expect), std::string::npos) << r.error().message;
+  }
+  ASSERT_TRUE(gw.create_static_route(static_route("10.0.0.0/8", "10.0.0.1", "", 5)).ok());
+  ASSERT_TRUE(gw.create_static_route(static_route("10.0.0.0/8", "10.0.0.1", "", 7)).ok());
+  EXPECT_EQ(gw.config().static_routes.size(), 2u);
+  v1::DeleteStaticRouteRequest del;
+  del.mutable_route()->set_prefix("10.0.0.0/8");
+  del.mutable_route()->set_nexthop_address("10.0.0.1");
+  ASSERT_TRUE(gw.delete_static_route(del).ok());  // distance 0: any
+  EXPECT_TRUE(gw.config().static_routes.empty());
+  auto again = gw.delete_static_route(del);
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().code, ErrorCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace vgw::routing

@@ -100,6 +100,9 @@ class Rib {
  public:
   struct Options {
     std::array<uint8_t, kRouteSourceCount> distance = kDefaultDistance;
+    // Seconds on a monotonic clock, for the age of each prefix's selection (coarse is fine;
+    // tests pass a fake). Default: CLOCK_MONOTONIC_COARSE.
+    std::function<uint32_t()> seconds;
   };
 
   Rib() : Rib(Options{}) {}
@@ -136,6 +139,8 @@ class Rib {
   std::string explain(const Prefix& prefix) const;
   std::vector<TrackedNexthop> tracked_nexthops() const;
   size_t prefix_count(Family family) const;  // prefixes with at least one candidate
+  // Seconds since the prefix's selected route last changed (nullopt: unknown prefix).
+  std::optional<uint32_t> age(const Prefix& prefix) const;
   RibMemory memory() const;
 
   // ---- Subscribers ----
@@ -163,11 +168,13 @@ class Rib {
     uint8_t distance = 0;
     RouteStatus status = RouteStatus::kUnresolvable;
   };
-  // The per-prefix value in the tables (20 bytes): the only candidate inline, or (source ==
-  // kMany) an index into extra_ in one.group. fib: the installed group, 0 if none.
+  // The per-prefix value in the tables (24 bytes): the only candidate inline, or (source ==
+  // kMany) an index into extra_ in one.group. fib: the installed group, 0 if none. changed:
+  // when the selection last changed (Options::seconds).
   struct Dest {
     Candidate one;
     NexthopGroupId fib = kNoGroup;
+    uint32_t changed = 0;
   };
   struct NexthopSlot {  // value of the tracking index: an entry per mode
     uint32_t id[2] = {UINT32_MAX, UINT32_MAX};
