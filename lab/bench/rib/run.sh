@@ -13,8 +13,8 @@ root=$(cd "$(dirname "$0")/../../.." && pwd)
 build=${VGW_BUILD_DIR:-$root/build}
 n=${1:-1000000}
 [[ $(id -u) -eq 0 ]] || { echo "run as root (network namespace for the FIB part)" >&2; exit 1; }
-"$root/lab/setup.sh" >/dev/null
-ninja -C "$build" -j 2 rib_table fib_program >/dev/null
+[[ -f "$build/build.ninja" ]] || "$root/lab/setup.sh"
+ninja -C "$build" -j 2 rib_table fib_program
 
 echo "== machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), kernel $(uname -r)"
 echo
