@@ -57,7 +57,8 @@ const char* prompt(EditLine*) { return g_prompt.c_str(); }
 void update_prompt(const cli::Session& s) {
   char host[256] = "vgw";
   gethostname(host, sizeof host - 1);
-  g_prompt = std::string(host) + (s.mode() == cli::Mode::kConfig ? "(config)# " : "# ");
+  std::string suffix = cli::mode_prompt(s.mode());
+  g_prompt = std::string(host) + (suffix.empty() ? "" : "(" + suffix + ")") + "# ";
 }
 
 std::string typed_so_far(EditLine* el) {

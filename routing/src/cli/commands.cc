@@ -83,7 +83,7 @@ Status show_customer_gateway(Session& s, const Args& a) {
 }
 
 Status configure(Session& s, const Args&) {
-  s.set_mode(Mode::kConfig);
+  if (s.mode() == Mode::kExec) s.enter(Mode::kConfig);
   return {};
 }
 
@@ -95,7 +95,12 @@ Status quit(Session& s, const Args&) {
 // ---- config mode ----------------------------------------------------------------------------
 
 Status end_config(Session& s, const Args&) {
-  s.set_mode(Mode::kExec);
+  s.end();
+  return {};
+}
+
+Status exit_mode(Session& s, const Args&) {
+  s.leave();
   return {};
 }
 
@@ -139,7 +144,7 @@ std::vector<CommandSpec> base_commands() {
           {Mode::kConfig, "no customer-gateway NAME", "Delete a customer gateway",
            no_customer_gateway},
           {Mode::kConfig, "end", "Leave configuration mode", end_config},
-          {Mode::kConfig, "exit", "Leave configuration mode", end_config},
+          {Mode::kConfig, "exit", "Leave configuration mode", exit_mode},
   };
 }
 

@@ -8,7 +8,27 @@
 
 namespace vgw::routing::cli {
 
-const char* mode_name(Mode mode) { return mode == Mode::kExec ? "exec" : "config"; }
+const char* mode_name(Mode mode) {
+  switch (mode) {
+    case Mode::kExec: return "exec";
+    case Mode::kConfig: return "config";
+    case Mode::kRouterBgp: return "router-bgp";
+    case Mode::kBgpAddressFamily: return "bgp-address-family";
+    case Mode::kTunnel: return "tunnel";
+  }
+  return "?";
+}
+
+const char* mode_prompt(Mode mode) {
+  switch (mode) {
+    case Mode::kExec: return "";
+    case Mode::kConfig: return "config";
+    case Mode::kRouterBgp: return "config-router";
+    case Mode::kBgpAddressFamily: return "config-router-af";
+    case Mode::kTunnel: return "config-tunnel";
+  }
+  return "?";
+}
 
 const std::string& Args::get(const std::string& placeholder) const {
   static const std::string empty;

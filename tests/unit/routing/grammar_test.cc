@@ -4,6 +4,8 @@
 
 #include "vgw/routing/cli/session.h"
 
+#include <sstream>
+
 namespace vgw::routing::cli {
 namespace {
 
@@ -128,6 +130,67 @@ TEST(Grammar, ValidatesDeclarations) {
 
 TEST(Grammar, ShippedGrammarIsValid) {
   EXPECT_EQ(command_grammar().validate(), std::vector<std::string>{});
+}
+
+}  // namespace
+}  // namespace vgw::routing::cli
+
+namespace vgw::routing::cli {
+namespace {
+
+class NoBackend final : public Backend {
+ public:
+  Status call(const char*, const google::protobuf::Message&, google::protobuf::Message&) override {
+    return fail(Error::internal("no backend"));
+  }
+  Status stream(const char*, const google::protobuf::Message&, google::protobuf::Message&,
+                const std::function<Status()>&) override {
+    return fail(Error::internal("no backend"));
+  }
+};
+
+// A block grammar like `router bgp`: entering, context, falling back to the enclosing mode.
+TEST(Session, BlocksNestAndFallBackToEnclosingModes) {
+  std::vector<std::string> log;
+  auto record = [&log](const char* what) {
+    return [&log, what](Session& s, const Args& a) -> Status {
+      log.push_back(std::string(what) + ":" + s.context("ASN") + ":" + a.get("NAME"));
+      return {};
+    };
+  };
+  Grammar g(
+      {
+          {Mode::kExec, "configure", "c", [](Session& s, const Args&) { s.enter(Mode::kConfig); return Status{}; }},
+          {Mode::kConfig, "block ASN", "b",
+           [](Session& s, const Args& a) { s.enter(Mode::kRouterBgp, {{"ASN", a.get("ASN")}}); return Status{}; }},
+          {Mode::kConfig, "top NAME", "t", record("top")},
+          {Mode::kConfig, "exit", "x", [](Session& s, const Args&) { s.leave(); return Status{}; }},
+          {Mode::kRouterBgp, "inner NAME", "i", record("inner")},
+          {Mode::kRouterBgp, "exit", "x", [](Session& s, const Args&) { s.leave(); return Status{}; }},
+      },
+      {{"configure", "h"}, {"block", "h"}, {"top", "h"}, {"inner", "h"}, {"exit", "h"}});
+  NoBackend backend;
+  std::ostringstream out;
+  Session s(g, backend, out, {});
+  ASSERT_TRUE(s.execute("configure").ok());
+  ASSERT_TRUE(s.execute("block 65001").ok());
+  EXPECT_EQ(s.mode(), Mode::kRouterBgp);
+  ASSERT_TRUE(s.execute(" inner a").ok());
+  // Not a block command: runs in config mode and closes the block.
+  ASSERT_TRUE(s.execute("top b").ok());
+  EXPECT_EQ(s.mode(), Mode::kConfig);
+  EXPECT_FALSE(s.execute("inner c").ok());  // outside the block now
+  ASSERT_TRUE(s.execute("block 65002").ok());
+  ASSERT_TRUE(s.execute("exit").ok());
+  EXPECT_EQ(s.mode(), Mode::kConfig);
+  ASSERT_TRUE(s.execute("exit").ok());
+  EXPECT_EQ(s.mode(), Mode::kExec);
+  EXPECT_EQ(log, (std::vector<std::string>{"inner:65001:a", "top::b"}));
+
+  // A config file never drops to exec mode.
+  Session file(g, backend, out, {.config_file = true});
+  ASSERT_TRUE(file.execute("exit").ok());
+  EXPECT_EQ(file.mode(), Mode::kConfig);
 }
 
 }  // namespace

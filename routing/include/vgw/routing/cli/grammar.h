@@ -23,8 +23,13 @@ namespace vgw::routing::cli {
 
 class Session;
 
-enum class Mode { kExec, kConfig };
+// Modes nest like FRR's: exec > config > a block (router bgp, tunnel) > a sub-block
+// (address-family). A line that does not fit the current block is tried in the enclosing ones,
+// so config files need no explicit `exit`.
+enum class Mode { kExec, kConfig, kRouterBgp, kBgpAddressFamily, kTunnel };
 const char* mode_name(Mode mode);
+// The prompt suffix of a mode: "", "config", "config-router", "config-router-af", ...
+const char* mode_prompt(Mode mode);
 
 // What a matched command carries: placeholder values by placeholder name, keywords present.
 class Args {

@@ -6,6 +6,9 @@
 #include <google/protobuf/message.h>
 
 #include <functional>
+#include <map>
+#include <string>
+#include <vector>
 #include <ostream>
 #include <string_view>
 
@@ -39,8 +42,16 @@ class Session {
   // to print ("% ...").
   Status execute(std::string_view line);
 
-  Mode mode() const { return mode_; }
-  void set_mode(Mode mode);
+  Mode mode() const { return stack_.back().mode; }
+  // Enters a block (router bgp, tunnel, address-family) with values its commands need, e.g.
+  // {"ASN": "65000"}.
+  void enter(Mode mode, std::map<std::string, std::string> context = {});
+  // Leaves the current block (`exit`); from config mode, back to exec.
+  void leave();
+  // Back to exec mode (`end`); a config file stays in config mode.
+  void end();
+  // A value of the current block or an enclosing one ("" if none).
+  const std::string& context(const std::string& key) const;
   bool quit_requested() const { return quit_; }
   void request_quit() { quit_ = true; }
 
@@ -52,8 +63,12 @@ class Session {
   const Grammar& grammar_;
   Backend& backend_;
   std::ostream& out_;
+  struct Frame {
+    Mode mode;
+    std::map<std::string, std::string> context;
+  };
   Options options_;
-  Mode mode_;
+  std::vector<Frame> stack_;
   bool quit_ = false;
 };
 
