@@ -87,7 +87,56 @@ std::string render_static_route(const StaticRouteConfig& r) {
   return out;
 }
 
-std::string render_config(const ConfigModel& model, bool /*show_secrets*/) {
+namespace {
+
+void render_bgp(std::ostream& out, const BgpConfig& b, bool show_secrets) {
+  out << "router bgp " << b.asn << "\n";
+  if (b.router_id) out << " bgp router-id " << b.router_id->to_string() << "\n";
+  if (!b.ebgp_requires_policy) out << " no bgp ebgp-requires-policy\n";
+  if (b.multipath_relax) out << " bgp bestpath as-path multipath-relax\n";
+  for (const auto& [addr, n] : b.neighbors) {
+    std::string p = " neighbor " + addr.to_string() + " ";
+    out << p << "remote-as " << n.remote_as << "\n";
+    if (!n.description.empty()) out << p << "description " << n.description << "\n";
+    if (!n.password.empty()) out << p << "password " << (show_secrets ? n.password : kMaskedSecret) << "\n";
+    if (n.ebgp_multihop) out << p << "ebgp-multihop " << int{n.ebgp_multihop} << "\n";
+    if (n.ttl_security) out << p << "ttl-security\n";
+    if (n.update_source) out << p << "update-source " << n.update_source->to_string() << "\n";
+    if (n.passive) out << p << "passive\n";
+    if (n.keepalive != 30 || n.hold != 90) out << p << "timers " << n.keepalive << " " << n.hold << "\n";
+    if (n.connect_retry != 120) out << p << "timers connect " << n.connect_retry << "\n";
+    if (n.maximum_prefix) {
+      out << p << "maximum-prefix " << n.maximum_prefix;
+      if (n.maximum_prefix_warning_only) out << " warning-only";
+      if (n.maximum_prefix_restart) out << " restart " << n.maximum_prefix_restart;
+      out << "\n";
+    }
+    if (n.shutdown) {
+      out << p << "shutdown";
+      if (!n.shutdown_message.empty()) out << " message " << n.shutdown_message;
+      out << "\n";
+    }
+  }
+  for (Family f : {Family::kIpv4, Family::kIpv6}) {
+    std::ostringstream af;
+    if (f == Family::kIpv4 && b.maximum_paths != 1) af << "  maximum-paths " << b.maximum_paths << "\n";
+    for (const auto& p : b.networks)
+      if (p.family() == f) af << "  network " << p.to_string() << "\n";
+    for (const auto& [addr, n] : b.neighbors) {
+      bool on = f == Family::kIpv4 ? n.ipv4_unicast : n.ipv6_unicast;
+      bool dflt = f == Family::kIpv4;
+      if (on != dflt) af << "  " << (on ? "" : "no ") << "neighbor " << addr.to_string() << " activate\n";
+    }
+    if (af.str().empty()) continue;
+    out << " !\n address-family " << (f == Family::kIpv4 ? "ipv4" : "ipv6") << " unicast\n"
+        << af.str() << " exit-address-family\n";
+  }
+  out << "exit\n";
+}
+
+}  // namespace
+
+std::string render_config(const ConfigModel& model, bool show_secrets) {
   std::ostringstream out;
   out << "! vgw configuration\n!\n";
   for (const auto& [name, cgw] : model.customer_gateways) {
@@ -99,6 +148,10 @@ std::string render_config(const ConfigModel& model, bool /*show_secrets*/) {
   if (!model.customer_gateways.empty()) out << "!\n";
   for (const auto& r : model.static_routes) out << render_static_route(r) << "\n";
   if (!model.static_routes.empty()) out << "!\n";
+  if (model.bgp) {
+    render_bgp(out, *model.bgp, show_secrets);
+    out << "!\n";
+  }
   out << "end\n";
   return out.str();
 }

@@ -7,6 +7,7 @@
 #include "vgw/base/asn.h"
 #include "vgw/base/file.h"
 #include "vgw/base/log.h"
+#include "vgw/bgp/speaker.h"
 #include "vgw/routing/version.h"
 
 namespace vgw::routing {
@@ -37,6 +38,10 @@ Gateway::Gateway(Options options)
 Gateway::~Gateway() = default;
 
 void Gateway::stop_kernel(bool retain) {
+  if (speaker_) {
+    speaker_->stop();
+    speaker_.reset();
+  }
   if (!kernel_ || !kernel_->program_fib()) return;
   if (retain) {
     VGW_LOG(kInfo, "fib") << "leaving vgw's routes in the kernel (--retain)";
@@ -52,12 +57,17 @@ void Gateway::stop_kernel(bool retain) {
 
 Status Gateway::start_kernel(boost::asio::io_context& io, KernelSync::Options options) {
   kernel_ = std::make_unique<KernelSync>(io, rib_, options);
-  kernel_->on_interfaces_changed([this] { sync_static_routes(); });
+  kernel_->on_interfaces_changed([this] {
+    sync_static_routes();
+    if (speaker_) speaker_->nexthops_changed();
+  });
   if (auto st = kernel_->start(); !st) {
     kernel_.reset();
     return st;
   }
   sync_static_routes();
+  io_ = &io;
+  sync_bgp(std::nullopt);
   return {};
 }
 
@@ -75,8 +85,11 @@ Status Gateway::commit(ConfigModel next) {
     ++changes_;
   }
   bool statics_changed = next.static_routes != model_.static_routes;
+  std::optional<BgpConfig> bgp_before = model_.bgp;
+  bool bgp_changed = next.bgp != model_.bgp;
   model_ = std::move(next);
   if (statics_changed) sync_static_routes();
+  if (bgp_changed) sync_bgp(bgp_before);
   return {};
 }
 

@@ -64,6 +64,18 @@ Result<size_t> KernelSync::withdraw_all() {
   return routes_->remove_all();
 }
 
+std::optional<IpAddress> KernelSync::highest_ipv4() const {
+  std::optional<IpAddress> best;
+  for (const auto& [i, iface] : ifaces_) {
+    if (!iface.info.oper_up) continue;
+    for (const auto& [addr, len] : iface.addresses) {
+      if (!addr.is_v4() || addr.is_loopback()) continue;
+      if (!best || *best < addr) best = addr;
+    }
+  }
+  return best;
+}
+
 const rib::fib::InterfaceInfo* KernelSync::interface(int ifindex) const {
   auto it = ifaces_.find(ifindex);
   return it == ifaces_.end() ? nullptr : &it->second.info;

@@ -95,6 +95,26 @@ Dispatcher::Dispatcher() {
       [](Gateway& gw, const auto& r) { return gw.describe_static_routes(r); });
   add<v1::DeleteStaticRouteRequest, v1::DeleteStaticRouteResponse>(
       kDeleteStaticRoute, [](Gateway& gw, const auto& r) { return gw.delete_static_route(r); });
+
+  add<v1::GetBgpRequest, v1::Bgp>(kGetBgp, [](Gateway& gw, const auto& r) { return gw.get_bgp(r); });
+  add<v1::SetBgpRequest, v1::Bgp>(kSetBgp, [](Gateway& gw, const auto& r) { return gw.set_bgp(r); });
+  add<v1::DeleteBgpRequest, v1::DeleteBgpResponse>(
+      kDeleteBgp, [](Gateway& gw, const auto& r) { return gw.delete_bgp(r); });
+  add<v1::AddPeerRequest, v1::Peer>(kAddPeer, [](Gateway& gw, const auto& r) { return gw.add_peer(r); });
+  add<v1::UpdatePeerRequest, v1::Peer>(
+      kUpdatePeer, [](Gateway& gw, const auto& r) { return gw.update_peer(r); });
+  add<v1::DeletePeerRequest, v1::DeletePeerResponse>(
+      kDeletePeer, [](Gateway& gw, const auto& r) { return gw.delete_peer(r); });
+  add_stream<v1::ListPeerRequest, v1::ListPeerResponse>(
+      kListPeer, [](Gateway& gw, const auto& r) { return gw.list_peer(r); });
+  add<v1::ResetPeerRequest, v1::ResetPeerResponse>(
+      kResetPeer, [](Gateway& gw, const auto& r) { return gw.reset_peer(r); });
+  add<v1::AddPathRequest, v1::AddPathResponse>(
+      kAddPath, [](Gateway& gw, const auto& r) { return gw.add_path(r); });
+  add<v1::DeletePathRequest, v1::DeletePathResponse>(
+      kDeletePath, [](Gateway& gw, const auto& r) { return gw.delete_path(r); });
+  add_stream<v1::ListPathRequest, v1::ListPathResponse>(
+      kListPath, [](Gateway& gw, const auto& r) { return gw.list_path(r); });
 }
 
 const Dispatcher::Method* Dispatcher::find(std::string_view path) const {

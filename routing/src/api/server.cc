@@ -19,6 +19,13 @@ namespace {
 
 grpc::StatusCode to_grpc(ErrorCode code) { return static_cast<grpc::StatusCode>(code); }
 
+bool read_request(grpc::ByteBuffer& buffer, std::string& out) {
+  std::vector<grpc::Slice> slices;
+  if (!buffer.Dump(&slices).ok()) return false;
+  for (auto& s : slices) out.append(reinterpret_cast<const char*>(s.begin()), s.size());
+  return true;
+}
+
 // One unary call: read the request, hand it to the control plane, write the reply.
 class UnaryReactor final : public grpc::ServerGenericBidiReactor {
  public:
@@ -33,12 +40,10 @@ class UnaryReactor final : public grpc::ServerGenericBidiReactor {
       return;
     }
     std::string bytes;
-    std::vector<grpc::Slice> slices;
-    if (!request_.Dump(&slices).ok()) {
+    if (!read_request(request_, bytes)) {
       Finish(grpc::Status(grpc::StatusCode::INTERNAL, "cannot read request"));
       return;
     }
-    for (auto& s : slices) bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
     cp_.submit(ctx_->method(), std::move(bytes), [this](Result<std::string> r) {
       if (!r) {
         Finish(grpc::Status(to_grpc(r.error().code), r.error().message));
@@ -77,12 +82,10 @@ class StreamReactor final : public grpc::ServerGenericBidiReactor {
       return;
     }
     std::string bytes;
-    std::vector<grpc::Slice> slices;
-    if (!request_.Dump(&slices).ok()) {
+    if (!read_request(request_, bytes)) {
       Finish(grpc::Status(grpc::StatusCode::INTERNAL, "cannot read request"));
       return;
     }
-    for (auto& s : slices) bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
     cp_.post([this, bytes = std::move(bytes)] {
       auto s = cp_.dispatcher().open_stream_bytes(cp_.gateway(), ctx_->method(), bytes);
       if (!s) {

@@ -174,6 +174,7 @@ const Grammar& command_grammar() {
     auto commands = base_commands();
     auto help = base_keyword_help();
     add_route_commands(commands, help);
+    add_bgp_commands(commands, help);
     return Grammar(std::move(commands), std::move(help));
   }();
   return grammar;

@@ -58,12 +58,12 @@ std::string check_prefix(std::string_view v, Family family) {
   return "";
 }
 
-std::string check_number(std::string_view v, unsigned lo, unsigned hi) {
-  unsigned n = 0;
-  if (v.empty() || v.size() > 9) return "'" + std::string(v) + "' is not a number";
+std::string check_number(std::string_view v, uint64_t lo, uint64_t hi) {
+  uint64_t n = 0;
+  if (v.empty() || v.size() > 10) return "'" + std::string(v) + "' is not a number";
   for (char c : v) {
     if (c < '0' || c > '9') return "'" + std::string(v) + "' is not a number";
-    n = n * 10 + static_cast<unsigned>(c - '0');
+    n = n * 10 + static_cast<uint64_t>(c - '0');
   }
   if (n < lo || n > hi) {
     return std::string(v) + " is out of range (" + std::to_string(lo) + "-" + std::to_string(hi) + ")";
@@ -109,6 +109,18 @@ const PlaceholderInfo* placeholder_info(const std::string& name) {
           return "";
         }}},
       {"DISTANCE", {"Administrative distance (1-255)", [](std::string_view v) { return check_number(v, 1, 255); }}},
+      {"PREFIX", {"IPv4 or IPv6 prefix (A.B.C.D/M or X:X::X/M)",
+                  [](std::string_view v) -> std::string { auto p = Prefix::parse(v); return p ? "" : p.error().message; }}},
+      {"SOURCE", {"Local IPv4 or IPv6 address",
+                  [](std::string_view v) -> std::string { auto a = IpAddress::parse(v); return a ? "" : a.error().message; }}},
+      {"PASSWORD", {"Password (no spaces)", [](std::string_view) { return std::string(); }}},
+      {"PATHS", {"Number of paths (1-64)", [](std::string_view v) { return check_number(v, 1, 64); }}},
+      {"HOPS", {"Hop count / TTL (1-255)", [](std::string_view v) { return check_number(v, 1, 255); }}},
+      {"KEEPALIVE", {"Keepalive interval in seconds (0-65535)", [](std::string_view v) { return check_number(v, 0, 65535); }}},
+      {"HOLD", {"Hold time in seconds (0 or 3-65535)", [](std::string_view v) { return check_number(v, 0, 65535); }}},
+      {"SECONDS", {"Seconds (1-65535)", [](std::string_view v) { return check_number(v, 1, 65535); }}},
+      {"MINUTES", {"Minutes (1-65535)", [](std::string_view v) { return check_number(v, 1, 65535); }}},
+      {"MAXPREFIX", {"Number of prefixes (1-4294967295)", [](std::string_view v) { return check_number(v, 1, 4294967295u); }}},
       {"WEIGHT", {"Weight in a multipath route (1-255)", [](std::string_view v) { return check_number(v, 1, 255); }}},
   };
   auto it = table.find(name);

@@ -18,5 +18,7 @@ std::string to_json(const google::protobuf::Message& m, bool pretty);
 // Command tables of each area, appended to the grammar's.
 void add_route_commands(std::vector<CommandSpec>& commands,
                         std::map<std::string, std::string>& keyword_help);
+void add_bgp_commands(std::vector<CommandSpec>& commands,
+                      std::map<std::string, std::string>& keyword_help);
 
 }  // namespace vgw::routing::cli

@@ -10,6 +10,12 @@
 namespace vgw::routing {
 namespace {
 
+v1::GetRunningConfigRequest secrets_request() {
+  v1::GetRunningConfigRequest r;
+  r.set_show_secrets(true);
+  return r;
+}
+
 Status load(Gateway& gw, const std::string& text) {
   test::DirectBackend backend(gw);
   std::ostringstream out;
@@ -49,6 +55,53 @@ TEST(ConfigRoundTrip, RunningConfigLoadsBackToTheSameState) {
   ASSERT_TRUE(st.ok()) << st.error().message << "\n" << text;
   EXPECT_EQ(a.config(), b.config());
   EXPECT_EQ(b.get_running_config({})->config(), text);
+}
+
+TEST(ConfigRoundTrip, RouterBgpBlockRoundTripsAndMasksSecrets) {
+  Gateway a({""});
+  auto st = load(a,
+                 "router bgp 65001\n"
+                 " bgp router-id 10.0.0.1\n"
+                 " no bgp ebgp-requires-policy\n"
+                 " bgp bestpath as-path multipath-relax\n"
+                 " neighbor 10.1.0.2 remote-as 65002\n"
+                 " neighbor 10.1.0.2 description FRR in the lab\n"
+                 " neighbor 10.1.0.2 password s3cret!\n"
+                 " neighbor 10.1.0.2 timers 3 9\n"
+                 " neighbor 10.1.0.2 shutdown message maintenance window\n"
+                 " neighbor 2001:db8::2 remote-as 65003\n"
+                 " neighbor 2001:db8::2 maximum-prefix 1000 restart 5\n"
+                 " address-family ipv4 unicast\n"
+                 "  maximum-paths 4\n"
+                 "  network 192.0.2.0/24\n"
+                 " exit-address-family\n"
+                 " address-family ipv6 unicast\n"
+                 "  network 2001:db8:100::/48\n"
+                 "  neighbor 2001:db8::2 activate\n"
+                 "ip route 198.51.100.0/24 10.1.0.9\n");  // closes the block, as in FRR
+  ASSERT_TRUE(st.ok()) << st.error().message;
+  ASSERT_TRUE(a.config().bgp.has_value());
+  const auto& b = *a.config().bgp;
+  EXPECT_EQ(b.maximum_paths, 4);
+  EXPECT_EQ(b.neighbors.size(), 2u);
+  EXPECT_TRUE(b.neighbors.at(*IpAddress::parse("2001:db8::2")).ipv6_unicast);
+  EXPECT_EQ(b.neighbors.at(*IpAddress::parse("10.1.0.2")).password, "s3cret!");
+  EXPECT_EQ(a.config().static_routes.size(), 1u);
+
+  std::string file = a.get_running_config(secrets_request())->config();
+  Gateway c({""});
+  ASSERT_TRUE(load(c, file).ok()) << file;
+  EXPECT_EQ(a.config(), c.config());
+  EXPECT_EQ(c.get_running_config(secrets_request())->config(), file);
+
+  std::string shown = a.get_running_config({})->config();
+  EXPECT_EQ(shown.find("s3cret"), std::string::npos);
+  EXPECT_NE(shown.find("neighbor 10.1.0.2 password <hidden>"), std::string::npos) << shown;
+  // The mask cannot be loaded back as a password.
+  Gateway d({""});
+  auto masked = load(d, shown);
+  ASSERT_FALSE(masked.ok());
+  EXPECT_NE(masked.error().message.find("hidden secret"), std::string::npos) << masked.error().message;
 }
 
 TEST(ConfigRoundTrip, EmptyConfigRoundTrips) {

@@ -1,5 +1,6 @@
 // docs/cli.md documents exactly the commands of the grammar: each command has a heading
-// "### `SYNTAX`" in the section of its mode ("## Exec mode" / "## Config mode").
+// "### `SYNTAX`" in the section of its mode ("## Exec mode (`exec`)", "## Config mode
+// (`config`)", ... the name in backquotes is the mode's).
 #include <fstream>
 #include <regex>
 #include <set>
@@ -18,10 +19,10 @@ TEST(Docs, CliReferenceMatchesGrammar) {
   std::set<std::string> documented;
   std::string mode, line;
   std::regex heading("^### `(.+)`\\s*$");
+  std::regex section("^## .* \\(`([a-z-]+)`\\)\\s*$");
   std::smatch m;
   while (std::getline(in, line)) {
-    if (line == "## Exec mode") mode = "exec";
-    if (line == "## Config mode") mode = "config";
+    if (std::regex_match(line, m, section)) mode = m[1].str();
     if (std::regex_match(line, m, heading)) documented.insert(mode + ": " + m[1].str());
   }
   std::set<std::string> grammar;

@@ -18,6 +18,9 @@
 
 namespace vgw::routing {
 
+// What show output prints instead of a secret (pre-shared keys, passwords); refused as a value.
+inline constexpr const char* kMaskedSecret = "<hidden>";
+
 struct CustomerGatewayConfig {
   std::string name;
   IpAddress ip_address;
@@ -43,9 +46,45 @@ struct StaticRouteConfig {
   friend bool operator==(const StaticRouteConfig&, const StaticRouteConfig&) = default;
 };
 
+// `neighbor ADDRESS ...` inside `router bgp`.
+struct BgpNeighborConfig {
+  IpAddress address;
+  uint32_t remote_as = 0;
+  std::string description;
+  std::string password;  // secret: masked in show output
+  uint8_t ebgp_multihop = 0;
+  bool ttl_security = false;
+  std::optional<IpAddress> update_source;
+  bool passive = false;
+  uint16_t keepalive = 30;
+  uint16_t hold = 90;
+  uint16_t connect_retry = 120;
+  bool shutdown = false;
+  std::string shutdown_message;
+  bool ipv4_unicast = true;
+  bool ipv6_unicast = false;
+  uint32_t maximum_prefix = 0;
+  bool maximum_prefix_warning_only = false;
+  uint16_t maximum_prefix_restart = 0;
+  friend bool operator==(const BgpNeighborConfig&, const BgpNeighborConfig&) = default;
+};
+
+// `router bgp ASN` and its block.
+struct BgpConfig {
+  uint32_t asn = 0;
+  std::optional<IpAddress> router_id;
+  bool ebgp_requires_policy = true;
+  bool multipath_relax = false;
+  uint16_t maximum_paths = 1;
+  std::map<IpAddress, BgpNeighborConfig> neighbors;
+  std::set<Prefix> networks;
+  friend bool operator==(const BgpConfig&, const BgpConfig&) = default;
+};
+
 struct ConfigModel {
   std::map<std::string, CustomerGatewayConfig> customer_gateways;  // by name, ordered
   std::set<StaticRouteConfig> static_routes;
+  std::optional<BgpConfig> bgp;
 
   friend bool operator==(const ConfigModel&, const ConfigModel&) = default;
 };

@@ -20,12 +20,17 @@
 #include "vgw/rib/rib.h"
 #include "vgw/routing/config_model.h"
 #include "vgw/routing/kernel_sync.h"
+#include "vgw/v1/bgp.pb.h"
 #include "vgw/v1/rib.pb.h"
 #include "vgw/v1/system.pb.h"
 #include "vgw/v1/vpn.pb.h"
 
 namespace boost::asio {
 class io_context;
+}
+
+namespace vgw::bgp {
+class Speaker;
 }
 
 namespace vgw::routing {
@@ -48,7 +53,8 @@ class Gateway {
   // Connects the RIB to the kernel: interfaces and addresses become connected routes, and
   // (unless options say otherwise) selected routes are programmed into the kernel FIB.
   Status start_kernel(boost::asio::io_context& io, KernelSync::Options options);
-  // On shutdown: stop programming the kernel and, unless retain, remove vgw's routes from it.
+  // On shutdown: stop BGP (Cease to every peer), stop programming the kernel and, unless
+  // retain, remove vgw's routes from it.
   void stop_kernel(bool retain);
 
   // SystemService
@@ -74,7 +80,21 @@ class Gateway {
   Result<std::unique_ptr<api::ServerStream>> watch_routes(const v1::WatchRoutesRequest&);
   Result<v1::GetRouteSummaryResponse> get_route_summary(const v1::GetRouteSummaryRequest&) const;
 
+  // BgpService
+  Result<v1::Bgp> get_bgp(const v1::GetBgpRequest&) const;
+  Result<v1::Bgp> set_bgp(const v1::SetBgpRequest&);
+  Result<v1::DeleteBgpResponse> delete_bgp(const v1::DeleteBgpRequest&);
+  Result<v1::Peer> add_peer(const v1::AddPeerRequest&);
+  Result<v1::Peer> update_peer(const v1::UpdatePeerRequest&);
+  Result<v1::DeletePeerResponse> delete_peer(const v1::DeletePeerRequest&);
+  Result<std::unique_ptr<api::ServerStream>> list_peer(const v1::ListPeerRequest&);
+  Result<v1::ResetPeerResponse> reset_peer(const v1::ResetPeerRequest&);
+  Result<v1::AddPathResponse> add_path(const v1::AddPathRequest&);
+  Result<v1::DeletePathResponse> delete_path(const v1::DeletePathRequest&);
+  Result<std::unique_ptr<api::ServerStream>> list_path(const v1::ListPathRequest&);
+
   const ConfigModel& config() const { return model_; }
+  const bgp::Speaker* bgp_speaker() const { return speaker_.get(); }
   rib::Rib& rib() { return rib_; }
   const rib::Rib& rib() const { return rib_; }
   // Every candidate of the prefix as the API shows it, selected first.
@@ -87,6 +107,12 @@ class Gateway {
   Status commit(ConfigModel next);
   // Brings the RIB's static routes in line with the config and interface state.
   void sync_static_routes();
+  // Applies the BGP configuration to the speaker (creating, changing or stopping it).
+  void sync_bgp(const std::optional<BgpConfig>& before);
+  std::optional<IpAddress> bgp_router_id() const;
+  Result<v1::Peer> describe_peer(const IpAddress& address) const;
+  // The address of a configured peer, or the error naming the field.
+  Result<IpAddress> configured_peer(const std::string& field, const std::string& text) const;
 
   Options options_;
   ConfigModel model_;
@@ -99,6 +125,9 @@ class Gateway {
   std::unique_ptr<KernelSync> kernel_;
   // Static routes as given to the RIB: (prefix, distance) -> members.
   std::map<std::pair<Prefix, uint8_t>, std::vector<rib::Nexthop>> static_applied_;
+  boost::asio::io_context* io_ = nullptr;  // set once protocols start
+  std::unique_ptr<bgp::Speaker> speaker_;  // declared after rib_: destroyed before it
+  std::string bgp_problem_;
 };
 
 }  // namespace vgw::routing

@@ -56,6 +56,9 @@ class KernelSync {
   const rib::fib::InterfaceInfo* interface(int ifindex) const;
   const rib::fib::InterfaceInfo* interface(const std::string& name) const;
   bool program_fib() const { return options_.program_fib; }
+  // The highest IPv4 address on an interface that is up, loopback addresses aside (the
+  // default BGP router-id, as FRR picks it).
+  std::optional<IpAddress> highest_ipv4() const;
 
   // Whether the prefix's selected route is in the kernel (false while still queued).
   bool installed(const Prefix& prefix, rib::RouteSource source) const;

@@ -23,4 +23,16 @@ inline constexpr const char* kCreateStaticRoute = "/vgw.v1.RibService/CreateStat
 inline constexpr const char* kDescribeStaticRoutes = "/vgw.v1.RibService/DescribeStaticRoutes";
 inline constexpr const char* kDeleteStaticRoute = "/vgw.v1.RibService/DeleteStaticRoute";
 
+inline constexpr const char* kGetBgp = "/vgw.v1.BgpService/GetBgp";
+inline constexpr const char* kSetBgp = "/vgw.v1.BgpService/SetBgp";
+inline constexpr const char* kDeleteBgp = "/vgw.v1.BgpService/DeleteBgp";
+inline constexpr const char* kAddPeer = "/vgw.v1.BgpService/AddPeer";
+inline constexpr const char* kUpdatePeer = "/vgw.v1.BgpService/UpdatePeer";
+inline constexpr const char* kDeletePeer = "/vgw.v1.BgpService/DeletePeer";
+inline constexpr const char* kListPeer = "/vgw.v1.BgpService/ListPeer";
+inline constexpr const char* kResetPeer = "/vgw.v1.BgpService/ResetPeer";
+inline constexpr const char* kAddPath = "/vgw.v1.BgpService/AddPath";
+inline constexpr const char* kDeletePath = "/vgw.v1.BgpService/DeletePath";
+inline constexpr const char* kListPath = "/vgw.v1.BgpService/ListPath";
+
 }  // namespace vgw::routing::api

@@ -1,0 +1,97 @@
+// Configuration of the BGP speaker and of each peer, and the policy hooks.
+//
+// Policies are plain callbacks for now (the lead's route-maps will compile into them): an import
+// policy sees each received route before it enters the Adj-RIB-In, an export policy each route
+// before it enters a peer's Adj-RIB-Out; both may edit the attributes or reject the route.
+// RFC 8212: with Config::ebgp_requires_policy (the default, like FRR), an eBGP peer without an
+// import policy accepts nothing and one without an export policy is sent nothing.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "vgw/base/ip.h"
+#include "vgw/bgp/wire/attributes.h"
+
+namespace vgw::bgp {
+
+// What a policy may read about the route and the peer.
+struct PolicyContext {
+  const Prefix& prefix;
+  const IpAddress& peer_address;  // the peer it came from (import) or goes to (export)
+  uint32_t peer_as = 0;
+  bool external = false;          // that peer is eBGP
+};
+
+// What a policy may change: the path attributes (the next-hop of IPv4 routes is
+// attributes.next_hop) and the local weight.
+struct PolicyRoute {
+  wire::PathAttributes attributes;
+  uint32_t weight = 0;
+};
+
+enum class PolicyResult : uint8_t { kAccept, kReject };
+using Policy = std::function<PolicyResult(const PolicyContext&, PolicyRoute&)>;
+
+struct PeerConfig {
+  IpAddress address;
+  uint16_t port = 179;           // the peer's port we connect to
+  uint32_t remote_as = 0;
+  std::optional<uint32_t> local_as;  // overrides Config::local_as for this session
+  std::string description;
+  std::string password;          // TCP MD5 (RFC 2385); empty: none. Never logged or shown.
+  std::optional<uint8_t> ebgp_multihop;  // TTL for eBGP; unset: 1 (directly connected)
+  bool ttl_security = false;     // GTSM (RFC 5082)
+  std::optional<IpAddress> source_address;
+  bool passive = false;          // only accept connections
+  uint16_t hold_time = 90;       // seconds; 0 or >= 3
+  uint16_t keepalive_time = 30;  // 0: hold / 3
+  uint16_t connect_retry_time = 120;
+  uint16_t idle_hold_time = 5;   // wait before reconnecting after an error
+  bool shutdown = false;         // administrative shutdown (RFC 8203 message below)
+  std::string shutdown_message;
+  bool ipv4_unicast = true;
+  bool ipv6_unicast = true;
+  Policy import_policy;
+  Policy export_policy;
+  std::optional<uint32_t> maximum_prefix;  // accepted prefixes (all families)
+  bool maximum_prefix_warning_only = false;
+  uint16_t maximum_prefix_restart = 0;  // minutes before reconnecting after a teardown; 0: never
+  bool graceful_restart = true;  // act as graceful restart helper (RFC 4724)
+  uint32_t weight = 0;           // default weight of routes from this peer
+  uint32_t advertisement_interval_ms = 0;  // MRAI (RFC 4271 9.2.1.1)
+  bool next_hop_self = false;    // also for iBGP (eBGP always uses next-hop self)
+  // Next-hop to send for the family the session's transport does not carry (e.g. IPv6 routes
+  // over an IPv4 session). Unset: routes of that family are not sent.
+  std::optional<IpAddress> next_hop_v4;
+  std::optional<IpAddress> next_hop_v6;
+};
+
+struct Config {
+  uint32_t local_as = 45104;
+  uint32_t router_id = 0;  // host order IPv4; must be set
+  std::optional<IpAddress> listen_address;  // unset: all addresses, IPv4 and IPv6
+  uint16_t listen_port = 179;  // 0: pick a free port (tests)
+  bool listen = true;
+  bool ebgp_requires_policy = true;  // RFC 8212
+  uint16_t maximum_paths = 1;         // eBGP multipath
+  uint16_t maximum_paths_ibgp = 1;
+  bool multipath_relax = false;       // bestpath as-path multipath-relax
+  bool always_compare_med = false;
+  uint32_t default_local_pref = 100;
+  // Paths whose next-hop has no route in the RIB are not selected (RFC 4271 9.1.2).
+  bool nexthop_check = true;
+  std::chrono::seconds nexthop_scan_interval{10};  // 0: only on nexthops_changed()
+  uint16_t graceful_restart_time = 120;  // advertised in our capability
+  std::chrono::seconds stale_path_time{360};  // stale routes kept after the peer is back
+  // Work per loop turn: messages read per connection, destinations per table walk step.
+  size_t messages_per_turn = 512;
+  size_t walk_budget = 20000;
+  size_t send_high_water = 4 * 1024 * 1024;
+  size_t send_low_water = 1024 * 1024;
+};
+
+}  // namespace vgw::bgp

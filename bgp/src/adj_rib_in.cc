@@ -1,0 +1,218 @@
+// The receive path: an UPDATE's withdrawals and announcements into the Adj-RIB-In (the peer's
+// paths in the PathTables), with the import rules - RFC 8212 gate, AS path loop detection
+// (RFC 4271 9.1.2), RFC 7606 treat-as-withdraw, the import policy - and stale path handling
+// (graceful restart RFC 4724, enhanced route refresh RFC 7313, peer flushes).
+//
+// Built for full tables: the attribute set is interned once per UPDATE (one hash lookup), then
+// each prefix costs one trie insert, one decision and one RIB add; nothing is allocated per
+// prefix unless an import policy edits the attributes.
+#include "engine.h"
+#include "peer.h"
+#include "vgw/base/log.h"
+
+namespace vgw::bgp {
+
+void Engine::receive_update(Peer& peer, const wire::Update& u) {
+  PeerCounters& c = peer.counters;
+  if (auto eor = u.end_of_rib()) {
+    ++c.end_of_rib_received;
+    if (*eor != wire::kIpv4Unicast && *eor != wire::kIpv6Unicast) return;
+    int fi = family_index(*eor);
+    unsigned bit = 1u << fi;
+    peer.eor_received[fi] = true;
+    // RFC 4724 4.2: End-of-RIB from a restarted peer - what is still stale is gone.
+    if (peer.gr_stale_mask & bit) {
+      peer.gr_stale_mask &= ~bit;
+      sweep_stale(peer, bit);
+      if (peer.gr_stale_mask == 0) peer.stop_timer(PeerTimer::kStale);
+    }
+    return;
+  }
+  const PeerId id = peer.id();
+  c.prefixes_withdrawn += u.withdrawn.size();
+  for (const wire::Ipv4Prefix& p : u.withdrawn) withdraw<rib::Ipv4Key>(&peer, id, p.address, p.length);
+  if (u.has_mp_unreach) {
+    c.prefixes_withdrawn += u.mp_unreach.withdrawn4.size() + u.mp_unreach.withdrawn6.size();
+    if (u.mp_unreach.family == wire::kIpv4Unicast) {
+      for (const auto& p : u.mp_unreach.withdrawn4) withdraw<rib::Ipv4Key>(&peer, id, p.address, p.length);
+    } else if (u.mp_unreach.family == wire::kIpv6Unicast) {
+      for (const auto& p : u.mp_unreach.withdrawn6) {
+        withdraw<rib::Ipv6Key>(&peer, id, FamilyTraits<rib::Ipv6Key>::key(p), p.length);
+      }
+    }
+  }
+  const bool taw = u.treat_as_withdraw();
+  if (taw) ++c.treat_as_withdraw;
+  if (!u.nlri.empty()) {
+    if (taw) {
+      for (const auto& p : u.nlri) withdraw<rib::Ipv4Key>(&peer, id, p.address, p.length);
+    } else {
+      announce<rib::Ipv4Key>(&peer, id, u.nlri, u.attributes, IpAddress::v4(u.attributes.next_hop));
+    }
+  }
+  if (u.has_mp_reach) {
+    const wire::MpReach& mp = u.mp_reach;
+    if (mp.family == wire::kIpv4Unicast && !mp.nlri4.empty()) {
+      if (taw) {
+        for (const auto& p : mp.nlri4) withdraw<rib::Ipv4Key>(&peer, id, p.address, p.length);
+      } else {
+        announce<rib::Ipv4Key>(&peer, id, mp.nlri4, u.attributes, mp.next_hop.global);
+      }
+    } else if (mp.family == wire::kIpv6Unicast && !mp.nlri6.empty()) {
+      if (taw) {
+        for (const auto& p : mp.nlri6) {
+          withdraw<rib::Ipv6Key>(&peer, id, FamilyTraits<rib::Ipv6Key>::key(p), p.length);
+        }
+      } else {
+        announce<rib::Ipv6Key>(&peer, id, mp.nlri6, u.attributes, mp.next_hop.global);
+      }
+    }
+  }
+}
+
+template <typename Key>
+void Engine::announce(Peer* peer, PeerId id,
+                      std::span<const typename FamilyTraits<Key>::WirePrefix> nlri,
+                      const wire::PathAttributes& attrs, const IpAddress& next_hop) {
+  using Traits = FamilyTraits<Key>;
+  if (peer != nullptr) {
+    PeerCounters& c = peer->counters;
+    c.prefixes_announced += nlri.size();
+    bool refuse = false;
+    if (!peer->imports()) {  // RFC 8212
+      c.denied_by_policy += nlri.size();
+      refuse = true;
+    } else if (attrs.as_path.contains(peer->local_as()) ||
+               attrs.as_path.contains(config_.local_as)) {  // RFC 4271 9.1.2
+      c.as_path_loops += nlri.size();
+      refuse = true;
+    }
+    if (refuse) {
+      for (const auto& p : nlri) withdraw<Key>(peer, id, Traits::key(p), p.length);
+      return;
+    }
+  }
+  const uint32_t weight = peer ? peer->config().weight : kLocalRouteWeight;
+  if (peer != nullptr && peer->config().import_policy) {
+    PolicyRoute route;
+    for (const auto& p : nlri) {
+      route.attributes = attrs;
+      route.weight = weight;
+      const Prefix prefix = Traits::prefix(Traits::key(p), p.length);
+      PolicyContext ctx{prefix, peer->config().address, peer->config().remote_as, peer->external()};
+      if (peer->config().import_policy(ctx, route) == PolicyResult::kReject) {
+        ++peer->counters.denied_by_policy;
+        withdraw<Key>(peer, id, Traits::key(p), p.length);
+        continue;
+      }
+      IpAddress hop = next_hop;
+      if (Traits::kIndex == 0 && route.attributes.has(wire::attr::kNextHop) &&
+          route.attributes.next_hop != attrs.next_hop) {
+        hop = IpAddress::v4(route.attributes.next_hop);
+      }
+      set_path<Key>(peer, id, Traits::key(p), p.length, attrs_.intern(route.attributes, hop, route.weight));
+    }
+    return;
+  }
+  AttrId attr = attrs_.intern(attrs, next_hop, weight);
+  for (const auto& p : nlri) {
+    attrs_.ref(attr);
+    set_path<Key>(peer, id, Traits::key(p), p.length, attr);
+  }
+  attrs_.release(attr);
+}
+
+template <typename Key>
+void Engine::set_path(Peer* peer, PeerId id, Key key, int len, AttrId attr) {
+  auto r = table<Key>().set(key, len, id, attr);
+  if (r.old == attr) {  // unchanged (the stale mark, if any, is cleared)
+    attrs_.release(attr);
+    return;
+  }
+  if (r.old == kNoAttr && peer != nullptr) ++peer->accepted[FamilyTraits<Key>::kIndex];
+  decide<Key>(r.dest, id, false);
+  if (r.old != kNoAttr) attrs_.release(r.old);
+}
+
+template <typename Key>
+void Engine::withdraw(Peer* peer, PeerId id, Key key, int len) {
+  auto h = table<Key>().find(key, len);
+  if (h != PathTable<Key>::kNone) withdraw_at<Key>(peer, id, h);
+}
+
+template <typename Key>
+void Engine::withdraw_at(Peer* peer, PeerId id, typename PathTable<Key>::Handle h) {
+  PathTable<Key>& t = table<Key>();
+  Path gone = t.remove(h, id);
+  if (gone.attr == kNoAttr) return;
+  if (peer != nullptr) --peer->accepted[FamilyTraits<Key>::kIndex];
+  decide<Key>(h, id, gone.selected());
+  attrs_.release(gone.attr);
+  t.erase_if_empty(h);
+}
+
+void Engine::mark_stale(Peer& peer, unsigned mask) {
+  const PeerId id = peer.id();
+  auto mark = [&](auto& t) {
+    t.walk_from(0, SIZE_MAX, [&](uint32_t h) {
+      if (Path* p = t.find_path(h, id)) p->flags |= path_flag::kStale;
+    });
+  };
+  if (mask & 1) mark(v4_);
+  if (mask & 2) mark(v6_);
+}
+
+void Engine::sweep_stale(Peer& peer, unsigned mask) {
+  if (mask == 0) return;
+  peer.sweep.active = true;
+  peer.sweep.mask |= mask;
+  peer.sweep.family = 0;
+  peer.sweep.cursor = 0;
+  schedule_work();
+}
+
+void Engine::sweep_step(Peer& peer, size_t budget) {
+  Peer::Sweep& s = peer.sweep;
+  const PeerId id = peer.id();
+  while (s.active && budget > 0) {
+    if (s.family > 1) {
+      s = Peer::Sweep{};
+      return;
+    }
+    if (!(s.mask & (1u << s.family))) {
+      ++s.family;
+      s.cursor = 0;
+      continue;
+    }
+    auto step = [&](auto& t, auto key_tag) {
+      using Key = decltype(key_tag);
+      size_t visited = 0;
+      s.cursor = t.walk_from(s.cursor, budget, [&](uint32_t h) {
+        ++visited;
+        Path* p = t.find_path(h, id);
+        if (p != nullptr && (p->flags & path_flag::kStale)) withdraw_at<Key>(&peer, id, h);
+      });
+      budget -= std::min(budget, std::max<size_t>(visited, 1));
+      if (s.cursor >= t.handle_limit()) {
+        ++s.family;
+        s.cursor = 0;
+      }
+    };
+    if (s.family == 0) {
+      step(v4_, rib::Ipv4Key{});
+    } else {
+      step(v6_, rib::Ipv6Key{});
+    }
+  }
+}
+
+template void Engine::announce<rib::Ipv4Key>(Peer*, PeerId, std::span<const wire::Ipv4Prefix>,
+                                             const wire::PathAttributes&, const IpAddress&);
+template void Engine::announce<rib::Ipv6Key>(Peer*, PeerId, std::span<const wire::Ipv6Prefix>,
+                                             const wire::PathAttributes&, const IpAddress&);
+template void Engine::set_path<rib::Ipv4Key>(Peer*, PeerId, rib::Ipv4Key, int, AttrId);
+template void Engine::set_path<rib::Ipv6Key>(Peer*, PeerId, rib::Ipv6Key, int, AttrId);
+template void Engine::withdraw<rib::Ipv4Key>(Peer*, PeerId, rib::Ipv4Key, int);
+template void Engine::withdraw<rib::Ipv6Key>(Peer*, PeerId, rib::Ipv6Key, int);
+
+}  // namespace vgw::bgp

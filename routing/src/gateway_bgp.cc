@@ -1,0 +1,587 @@
+// The Gateway's BgpService: `router bgp` configuration (validated, persisted, then applied to
+// the bgp::Speaker as a diff), and the speaker's state as the API shows it.
+#include <algorithm>
+#include <cstdio>
+
+#include "vgw/base/asn.h"
+#include "vgw/base/log.h"
+#include "vgw/bgp/speaker.h"
+#include "vgw/routing/api/dispatcher.h"
+#include "vgw/routing/gateway.h"
+
+namespace vgw::routing {
+
+namespace {
+
+constexpr size_t kPathBatch = 500;
+
+std::string community_text(uint32_t c) {
+  return std::to_string(c >> 16) + ":" + std::to_string(c & 0xffff);
+}
+
+const char* origin_text(bgp::wire::Origin o) {
+  switch (o) {
+    case bgp::wire::Origin::kIgp: return "IGP";
+    case bgp::wire::Origin::kEgp: return "EGP";
+    case bgp::wire::Origin::kIncomplete: return "incomplete";
+  }
+  return "?";
+}
+
+void fill_attributes(v1::Path& p, const bgp::wire::PathAttributes& a) {
+  p.set_as_path(a.as_path.to_string());
+  p.set_origin(origin_text(a.origin));
+  if (a.has(bgp::wire::attr::kMultiExitDisc)) {
+    p.set_med(a.med);
+    p.set_has_med(true);
+  }
+  for (uint32_t c : a.communities) p.add_communities(community_text(c));
+  for (const auto& l : a.large_communities) {
+    p.add_large_communities(std::to_string(l.global_administrator) + ":" +
+                            std::to_string(l.local_data_1) + ":" + std::to_string(l.local_data_2));
+  }
+}
+
+v1::Path to_proto(const bgp::PathView& v) {
+  v1::Path p;
+  p.set_prefix(v.prefix.to_string());
+  if (v.peer) p.set_peer(v.peer->to_string());
+  p.set_peer_as(v.peer_as);
+  p.set_next_hop(v.next_hop.to_string());
+  fill_attributes(p, v.attributes);
+  p.set_local_pref(v.local_pref);
+  p.set_weight(v.weight);
+  p.set_best(v.best);
+  p.set_multipath(v.multipath);
+  p.set_reachable(v.reachable);
+  p.set_stale(v.stale);
+  p.set_external(v.external);
+  p.set_reason(v.reason);
+  return p;
+}
+
+v1::Path to_proto(const bgp::RouteView& v, const IpAddress& peer) {
+  v1::Path p;
+  p.set_prefix(v.prefix.to_string());
+  p.set_peer(peer.to_string());
+  p.set_next_hop(v.next_hop.to_string());
+  fill_attributes(p, v.attributes);
+  p.set_local_pref(v.attributes.has(bgp::wire::attr::kLocalPref) ? v.attributes.local_pref : 0);
+  p.set_weight(v.weight);
+  p.set_best(v.best);
+  p.set_stale(v.stale);
+  p.set_reachable(true);
+  return p;
+}
+
+v1::PeerConfig to_proto(const BgpNeighborConfig& n) {
+  v1::PeerConfig c;
+  c.set_address(n.address.to_string());
+  c.set_remote_as(n.remote_as);
+  c.set_description(n.description);
+  c.set_has_password(!n.password.empty());
+  c.set_ebgp_multihop(n.ebgp_multihop);
+  c.set_ttl_security(n.ttl_security);
+  if (n.update_source) c.set_update_source(n.update_source->to_string());
+  c.set_passive(n.passive);
+  c.set_keepalive_time(n.keepalive);
+  c.set_hold_time(n.hold);
+  c.set_connect_retry_time(n.connect_retry);
+  c.set_shutdown(n.shutdown);
+  c.set_shutdown_message(n.shutdown_message);
+  c.set_ipv4_unicast(n.ipv4_unicast);
+  c.set_ipv6_unicast(n.ipv6_unicast);
+  c.set_maximum_prefix(n.maximum_prefix);
+  c.set_maximum_prefix_warning_only(n.maximum_prefix_warning_only);
+  c.set_maximum_prefix_restart(n.maximum_prefix_restart);
+  return c;
+}
+
+void fill_state(v1::PeerState& s, const bgp::PeerStatus& st) {
+  s.set_state(bgp::session::state_name(st.state));
+  s.set_state_seconds(static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(
+                                                SteadyClock::instance().now() - st.state_since)
+                                                .count()));
+  if (st.remote_id) s.set_remote_id(IpAddress::v4(st.remote_id).to_string());
+  if (st.local_address) s.set_local_address(st.local_address->to_string());
+  s.set_local_port(st.local_port);
+  s.set_remote_port(st.remote_port);
+  s.set_local_as(st.local_as);
+  s.set_external(st.external);
+  if (st.negotiated) {
+    const auto& n = *st.negotiated;
+    s.set_hold_time(n.hold_time);
+    s.set_keepalive_time(n.keepalive_time);
+    if (n.four_octet_as) s.add_capabilities("4-octet-as");
+    if (n.ipv4_unicast) s.add_capabilities("ipv4-unicast");
+    if (n.ipv6_unicast) s.add_capabilities("ipv6-unicast");
+    if (n.route_refresh) s.add_capabilities("route-refresh");
+    if (n.enhanced_route_refresh) s.add_capabilities("enhanced-route-refresh");
+    if (n.graceful_restart) s.add_capabilities("graceful-restart");
+  }
+  const auto& c = st.counters;
+  s.set_messages_received(c.received.total());
+  s.set_messages_sent(c.sent.total());
+  s.set_updates_received(c.received.update);
+  s.set_updates_sent(c.sent.update);
+  s.set_notifications_received(c.received.notification);
+  s.set_notifications_sent(c.sent.notification);
+  s.set_prefixes_accepted_ipv4(st.accepted_ipv4);
+  s.set_prefixes_accepted_ipv6(st.accepted_ipv6);
+  s.set_prefixes_advertised_ipv4(st.advertised_ipv4);
+  s.set_prefixes_advertised_ipv6(st.advertised_ipv6);
+  s.set_prefixes_denied(c.denied_by_policy);
+  s.set_treat_as_withdraw(c.treat_as_withdraw);
+  s.set_established_transitions(st.established_transitions);
+  s.set_last_error(st.last_error.to_string());
+  s.set_last_error_code(st.last_error.code);
+  s.set_last_error_subcode(st.last_error.subcode);
+  s.set_connect_error(st.connect_error);
+  s.set_policy_blocks_import(st.policy_blocks_import);
+  s.set_policy_blocks_export(st.policy_blocks_export);
+  s.set_maximum_prefix_exceeded(st.maximum_prefix_exceeded);
+  s.set_graceful_restart_helping(st.graceful_restart_helping);
+}
+
+Status check_secret(std::string_view field, const std::string& value) {
+  if (value == kMaskedSecret) {
+    return fail(Error::invalid(std::string(field) + ": '" + value +
+                               "' is what show output prints for a hidden secret, not a secret"));
+  }
+  for (unsigned char ch : value) {
+    if (ch <= ' ' || ch == 0x7f) {
+      return fail(Error::invalid(std::string(field) + " must not contain spaces or control characters"));
+    }
+  }
+  if (value.size() > 80) return fail(Error::invalid(std::string(field) + " is longer than 80 characters (RFC 2385 keys)"));
+  return {};
+}
+
+Result<BgpNeighborConfig> parse_peer(const v1::PeerConfig& m, const BgpNeighborConfig* old) {
+  BgpNeighborConfig n;
+  auto a = IpAddress::parse(m.address());
+  if (m.address().empty()) return fail(Error::invalid("peer.address is required"));
+  if (!a) return fail(Error::invalid("peer.address: " + a.error().message));
+  if (a->is_unspecified() || a->is_multicast() || a->is_v4_broadcast()) {
+    return fail(Error::invalid("peer.address " + a->to_string() + " cannot be a BGP peer"));
+  }
+  n.address = *a;
+  if (m.remote_as() == 0) return fail(Error::invalid("peer.remote_as is required (1..4294967295)"));
+  if (m.remote_as() == kAsTrans) return fail(Error::invalid("peer.remote_as 23456 is AS_TRANS (RFC 6793)"));
+  n.remote_as = m.remote_as();
+  if (auto st = validate_description("peer.description", m.description()); !st) return fail(st.error());
+  n.description = m.description();
+  if (!m.password().empty()) {
+    if (auto st = check_secret("peer.password", m.password()); !st) return fail(st.error());
+    n.password = m.password();
+  } else if (m.has_password() && old) {
+    n.password = old->password;  // keep the stored secret (replies never carry it)
+  }
+  if (m.ebgp_multihop() > 255) return fail(Error::invalid("peer.ebgp_multihop must be 1..255"));
+  n.ebgp_multihop = static_cast<uint8_t>(m.ebgp_multihop());
+  n.ttl_security = m.ttl_security();
+  if (n.ttl_security && n.ebgp_multihop) {
+    return fail(Error::invalid("peer.ttl_security and peer.ebgp_multihop exclude each other"));
+  }
+  if (!m.update_source().empty()) {
+    auto u = IpAddress::parse(m.update_source());
+    if (!u) return fail(Error::invalid("peer.update_source: " + u.error().message));
+    if (u->family() != a->family()) {
+      return fail(Error::invalid("peer.update_source must be of the peer address's family"));
+    }
+    n.update_source = *u;
+  }
+  n.passive = m.passive();
+  n.keepalive = static_cast<uint16_t>(m.keepalive_time() ? m.keepalive_time() : 30);
+  n.hold = static_cast<uint16_t>(m.hold_time());
+  if (m.keepalive_time() == 0 && m.hold_time() == 0 && !old) n.hold = 90;
+  if (m.hold_time() > 65535 || m.keepalive_time() > 65535) return fail(Error::invalid("peer timers must be 0..65535"));
+  if (n.hold != 0 && n.hold < 3) return fail(Error::invalid("peer.hold_time must be 0 or at least 3 (RFC 4271)"));
+  if (n.hold != 0 && n.keepalive > n.hold) {
+    return fail(Error::invalid("peer.keepalive_time must not exceed hold_time"));
+  }
+  n.connect_retry = static_cast<uint16_t>(m.connect_retry_time() ? std::min(m.connect_retry_time(), 65535u) : 120);
+  n.shutdown = m.shutdown();
+  if (auto st = validate_description("peer.shutdown_message", m.shutdown_message()); !st) return fail(st.error());
+  if (m.shutdown_message().size() > 255) return fail(Error::invalid("peer.shutdown_message is longer than 255 octets (RFC 9003)"));
+  n.shutdown_message = m.shutdown_message();
+  n.ipv4_unicast = m.ipv4_unicast();
+  n.ipv6_unicast = m.ipv6_unicast();
+  n.maximum_prefix = m.maximum_prefix();
+  n.maximum_prefix_warning_only = m.maximum_prefix_warning_only();
+  if (m.maximum_prefix_restart() > 65535) return fail(Error::invalid("peer.maximum_prefix_restart must be 0..65535 minutes"));
+  n.maximum_prefix_restart = static_cast<uint16_t>(m.maximum_prefix_restart());
+  return n;
+}
+
+bgp::PeerConfig speaker_peer(const BgpNeighborConfig& n) {
+  bgp::PeerConfig p;
+  p.address = n.address;
+  p.remote_as = n.remote_as;
+  p.description = n.description;
+  p.password = n.password;
+  if (n.ebgp_multihop) p.ebgp_multihop = n.ebgp_multihop;
+  p.ttl_security = n.ttl_security;
+  p.source_address = n.update_source;
+  p.passive = n.passive;
+  p.hold_time = n.hold;
+  p.keepalive_time = n.keepalive;
+  p.connect_retry_time = n.connect_retry;
+  p.shutdown = n.shutdown;
+  p.shutdown_message = n.shutdown_message;
+  p.ipv4_unicast = n.ipv4_unicast;
+  p.ipv6_unicast = n.ipv6_unicast;
+  if (n.maximum_prefix) p.maximum_prefix = n.maximum_prefix;
+  p.maximum_prefix_warning_only = n.maximum_prefix_warning_only;
+  p.maximum_prefix_restart = n.maximum_prefix_restart;
+  return p;
+}
+
+// Peers in address order, one message each.
+class ListPeerStream final : public api::ServerStream {
+ public:
+  explicit ListPeerStream(std::vector<v1::Peer> peers) : peers_(std::move(peers)) {}
+  Next next() override {
+    if (i_ >= peers_.size()) return end();
+    auto m = std::make_unique<v1::ListPeerResponse>();
+    *m->mutable_peer() = std::move(peers_[i_++]);
+    return message(std::move(m));
+  }
+
+ private:
+  std::vector<v1::Peer> peers_;
+  size_t i_ = 0;
+};
+
+class ListPathStream final : public api::ServerStream {
+ public:
+  ListPathStream(const Gateway& gw, v1::ListPathRequest req, Family family, std::optional<IpAddress> peer)
+      : gw_(gw), req_(std::move(req)), family_(family), peer_(peer) {}
+  Next next() override {
+    const bgp::Speaker* sp = gw_.bgp_speaker();
+    if (!sp || done_) return end();
+    auto out = std::make_unique<v1::ListPathResponse>();
+    if (!req_.prefix().empty()) {  // one prefix: all its paths, or its entry in the Adj-RIB
+      done_ = true;
+      auto p = *Prefix::parse(req_.prefix());
+      if (req_.table() == v1::ListPathRequest::LOC_RIB) {
+        for (const auto& v : sp->paths(p)) *out->add_paths() = to_proto(v);
+      } else {
+        auto routes = req_.table() == v1::ListPathRequest::ADJ_RIB_IN
+                          ? sp->adj_rib_in(*peer_, p.family(), std::nullopt, SIZE_MAX)
+                          : sp->adj_rib_out(*peer_, p.family(), std::nullopt, SIZE_MAX);
+        for (const auto& r : routes)
+          if (r.prefix == p) *out->add_paths() = to_proto(r, *peer_);
+      }
+      return message(std::move(out));
+    }
+    if (req_.table() == v1::ListPathRequest::LOC_RIB) {
+      auto paths = sp->loc_rib(family_, after_, kPathBatch);
+      if (paths.empty()) return end();
+      std::optional<Prefix> last;
+      for (const auto& best : paths) {
+        if (last && *last == best.prefix) continue;
+        last = best.prefix;
+        for (const auto& v : sp->paths(best.prefix)) *out->add_paths() = to_proto(v);
+      }
+      after_ = last;
+    } else {
+      auto routes = req_.table() == v1::ListPathRequest::ADJ_RIB_IN
+                        ? sp->adj_rib_in(*peer_, family_, after_, kPathBatch)
+                        : sp->adj_rib_out(*peer_, family_, after_, kPathBatch);
+      if (routes.empty()) return end();
+      for (const auto& r : routes) *out->add_paths() = to_proto(r, *peer_);
+      after_ = routes.back().prefix;
+    }
+    return message(std::move(out));
+  }
+
+ private:
+  const Gateway& gw_;
+  v1::ListPathRequest req_;
+  Family family_;
+  std::optional<IpAddress> peer_;
+  std::optional<Prefix> after_;
+  bool done_ = false;
+};
+
+}  // namespace
+
+// ---- applying the configuration -------------------------------------------------------------
+
+Result<IpAddress> Gateway::configured_peer(const std::string& field, const std::string& text) const {
+  if (!model_.bgp) return fail(Error::precondition("BGP is not configured (router bgp ASN)"));
+  auto addr = IpAddress::parse(text);
+  if (!addr) return fail(Error::invalid(field + ": " + addr.error().message));
+  if (!model_.bgp->neighbors.count(*addr)) {
+    return fail(Error::not_found("peer " + addr->to_string() + " does not exist"));
+  }
+  return addr;
+}
+
+std::optional<IpAddress> Gateway::bgp_router_id() const {
+  if (!model_.bgp) return std::nullopt;
+  if (model_.bgp->router_id) return model_.bgp->router_id;
+  return kernel_ ? kernel_->highest_ipv4() : std::nullopt;
+}
+
+void Gateway::sync_bgp(const std::optional<BgpConfig>& before) {
+  if (!io_) return;  // applied when the gateway starts
+  if (!model_.bgp) {
+    if (speaker_) {
+      speaker_->stop();
+      speaker_.reset();
+      VGW_LOG(kInfo, "bgp") << "BGP stopped";
+    }
+    bgp_problem_.clear();
+    return;
+  }
+  const BgpConfig& b = *model_.bgp;
+  auto globals = [](const BgpConfig& c) {
+    return std::tie(c.asn, c.router_id, c.ebgp_requires_policy, c.multipath_relax, c.maximum_paths);
+  };
+  if (!speaker_ || !before || globals(*before) != globals(b)) {
+    if (speaker_) speaker_->stop();
+    speaker_.reset();
+    auto rid = bgp_router_id();
+    if (!rid) {
+      bgp_problem_ = "no router-id: configure `bgp router-id` (no IPv4 address on any interface)";
+      VGW_LOG(kWarning, "bgp") << bgp_problem_;
+      return;
+    }
+    bgp::Config cfg;
+    cfg.local_as = b.asn;
+    cfg.router_id = rid->v4_host_order();
+    cfg.ebgp_requires_policy = b.ebgp_requires_policy;
+    cfg.multipath_relax = b.multipath_relax;
+    cfg.maximum_paths = b.maximum_paths;
+    cfg.maximum_paths_ibgp = b.maximum_paths;
+    auto sp = std::make_unique<bgp::Speaker>(*io_, rib_, cfg);
+    if (auto st = sp->start(); !st) {
+      bgp_problem_ = "BGP could not start: " + st.error().message;
+      VGW_LOG(kError, "bgp") << bgp_problem_;
+      return;
+    }
+    speaker_ = std::move(sp);
+    bgp_problem_.clear();
+    VGW_LOG(kInfo, "bgp") << "BGP AS " << b.asn << " running, router-id " << rid->to_string();
+    for (const auto& [a, n] : b.neighbors) {
+      if (auto st = speaker_->add_peer(speaker_peer(n)); !st) {
+        VGW_LOG(kError, "bgp") << "neighbor " << a.to_string() << ": " << st.error().message;
+      }
+    }
+    for (const auto& p : b.networks) (void)speaker_->add_network(p);
+    return;
+  }
+  for (const auto& [a, n] : before->neighbors) {
+    if (!b.neighbors.count(a)) (void)speaker_->remove_peer(a);
+  }
+  for (const auto& [a, n] : b.neighbors) {
+    auto old = before->neighbors.find(a);
+    Status st;
+    if (old == before->neighbors.end()) {
+      st = speaker_->add_peer(speaker_peer(n));
+    } else if (!(old->second == n)) {
+      st = speaker_->update_peer(speaker_peer(n));
+    }
+    if (!st) {
+      VGW_LOG(kError, "bgp") << "neighbor " << a.to_string() << ": " << st.error().message;
+    }
+  }
+  for (const auto& p : before->networks)
+    if (!b.networks.count(p)) (void)speaker_->remove_network(p);
+  for (const auto& p : b.networks)
+    if (!before->networks.count(p)) (void)speaker_->add_network(p);
+}
+
+// ---- BgpService -----------------------------------------------------------------------------
+
+Result<v1::Bgp> Gateway::get_bgp(const v1::GetBgpRequest&) const {
+  if (!model_.bgp) return fail(Error::not_found("BGP is not configured (router bgp ASN)"));
+  const BgpConfig& b = *model_.bgp;
+  v1::Bgp out;
+  out.set_asn(b.asn);
+  if (b.router_id) out.set_router_id(b.router_id->to_string());
+  out.set_ebgp_requires_policy(b.ebgp_requires_policy);
+  out.set_multipath_relax(b.multipath_relax);
+  out.set_maximum_paths(b.maximum_paths);
+  for (const auto& p : b.networks) out.add_networks(p.to_string());
+  out.set_running(speaker_ != nullptr);
+  if (auto rid = bgp_router_id(); rid && speaker_) out.set_router_id_in_use(rid->to_string());
+  out.set_problem(bgp_problem_);
+  if (speaker_) {
+    auto st = speaker_->stats();
+    out.set_destinations_ipv4(st.destinations_ipv4);
+    out.set_destinations_ipv6(st.destinations_ipv6);
+    out.set_attribute_sets(st.attribute_sets);
+    out.set_memory_bytes(st.memory_bytes);
+  }
+  return out;
+}
+
+Result<v1::Bgp> Gateway::set_bgp(const v1::SetBgpRequest& req) {
+  if (req.asn() == 0) return fail(Error::invalid("asn is required (1..4294967295)"));
+  if (req.asn() == kAsTrans) return fail(Error::invalid("asn 23456 is AS_TRANS (RFC 6793)"));
+  ConfigModel next = model_;
+  if (next.bgp && next.bgp->asn != req.asn()) {
+    return fail(Error::precondition("BGP is already running with AS " + std::to_string(next.bgp->asn) +
+                                    "; delete it first (no router bgp)"));
+  }
+  if (!next.bgp) {
+    next.bgp.emplace();
+    next.bgp->asn = req.asn();
+  }
+  BgpConfig& b = *next.bgp;
+  if (req.has_router_id()) {
+    if (req.router_id().empty()) {
+      b.router_id.reset();
+    } else {
+      auto r = IpAddress::parse(req.router_id());
+      if (!r || !r->is_v4()) return fail(Error::invalid("router_id must be an IPv4 address (A.B.C.D)"));
+      if (r->is_unspecified() || r->is_multicast() || r->is_v4_broadcast()) {
+        return fail(Error::invalid("router_id " + r->to_string() + " is not usable as a BGP Identifier"));
+      }
+      b.router_id = *r;
+    }
+  }
+  if (req.has_ebgp_requires_policy()) b.ebgp_requires_policy = req.ebgp_requires_policy();
+  if (req.has_multipath_relax()) b.multipath_relax = req.multipath_relax();
+  if (req.has_maximum_paths()) {
+    if (req.maximum_paths() < 1 || req.maximum_paths() > 64) {
+      return fail(Error::invalid("maximum_paths must be 1..64"));
+    }
+    b.maximum_paths = static_cast<uint16_t>(req.maximum_paths());
+  }
+  if (next.bgp != model_.bgp) {
+    if (auto st = commit(std::move(next)); !st) return fail(st.error());
+  }
+  return get_bgp({});
+}
+
+Result<v1::DeleteBgpResponse> Gateway::delete_bgp(const v1::DeleteBgpRequest&) {
+  if (!model_.bgp) return fail(Error::not_found("BGP is not configured"));
+  ConfigModel next = model_;
+  next.bgp.reset();
+  if (auto st = commit(std::move(next)); !st) return fail(st.error());
+  return v1::DeleteBgpResponse{};
+}
+
+Result<v1::Peer> Gateway::describe_peer(const IpAddress& address) const {
+  v1::Peer out;
+  const auto& n = model_.bgp->neighbors.at(address);
+  *out.mutable_config() = to_proto(n);
+  if (speaker_) {
+    if (auto st = speaker_->peer(address)) fill_state(*out.mutable_state(), *st);
+  } else {
+    out.mutable_state()->set_state("Idle");
+    out.mutable_state()->set_last_error(bgp_problem_);
+  }
+  return out;
+}
+
+Result<v1::Peer> Gateway::add_peer(const v1::AddPeerRequest& req) {
+  if (!model_.bgp) return fail(Error::precondition("BGP is not configured (router bgp ASN)"));
+  auto n = parse_peer(req.peer(), nullptr);
+  if (!n) return fail(n.error());
+  if (model_.bgp->neighbors.count(n->address)) {
+    return fail(Error::exists("peer " + n->address.to_string() + " already exists"));
+  }
+  ConfigModel next = model_;
+  next.bgp->neighbors[n->address] = *n;
+  if (auto st = commit(std::move(next)); !st) return fail(st.error());
+  return describe_peer(n->address);
+}
+
+Result<v1::Peer> Gateway::update_peer(const v1::UpdatePeerRequest& req) {
+  auto addr = configured_peer("peer.address", req.peer().address());
+  if (!addr) return fail(addr.error());
+  auto it = model_.bgp->neighbors.find(*addr);
+  auto n = parse_peer(req.peer(), &it->second);
+  if (!n) return fail(n.error());
+  if (!(*n == it->second)) {
+    ConfigModel next = model_;
+    next.bgp->neighbors[n->address] = *n;
+    if (auto st = commit(std::move(next)); !st) return fail(st.error());
+  }
+  return describe_peer(n->address);
+}
+
+Result<v1::DeletePeerResponse> Gateway::delete_peer(const v1::DeletePeerRequest& req) {
+  auto addr = configured_peer("address", req.address());
+  if (!addr) return fail(addr.error());
+  ConfigModel next = model_;
+  next.bgp->neighbors.erase(*addr);
+  if (auto st = commit(std::move(next)); !st) return fail(st.error());
+  return v1::DeletePeerResponse{};
+}
+
+Result<std::unique_ptr<api::ServerStream>> Gateway::list_peer(const v1::ListPeerRequest& req) {
+  if (!model_.bgp) return fail(Error::not_found("BGP is not configured (router bgp ASN)"));
+  std::vector<v1::Peer> peers;
+  if (!req.address().empty()) {
+    auto addr = configured_peer("address", req.address());
+    if (!addr) return fail(addr.error());
+    peers.push_back(*describe_peer(*addr));
+  } else {
+    for (const auto& [a, n] : model_.bgp->neighbors) peers.push_back(*describe_peer(a));
+  }
+  return std::unique_ptr<api::ServerStream>(std::make_unique<ListPeerStream>(std::move(peers)));
+}
+
+Result<v1::ResetPeerResponse> Gateway::reset_peer(const v1::ResetPeerRequest& req) {
+  auto addr = configured_peer("address", req.address());
+  if (!addr) return fail(addr.error());
+  if (!speaker_) return fail(Error::precondition("BGP is not running: " + bgp_problem_));
+  Status st;
+  if (!req.soft()) {
+    st = speaker_->hard_reset(*addr);
+  } else {
+    if (req.direction() != v1::ResetPeerRequest::OUT) st = speaker_->soft_reset_in(*addr);
+    if (st && req.direction() != v1::ResetPeerRequest::IN) st = speaker_->soft_reset_out(*addr);
+  }
+  if (!st) return fail(Error::precondition(st.error().message));
+  return v1::ResetPeerResponse{};
+}
+
+Result<v1::AddPathResponse> Gateway::add_path(const v1::AddPathRequest& req) {
+  if (!model_.bgp) return fail(Error::precondition("BGP is not configured (router bgp ASN)"));
+  auto p = Prefix::parse(req.prefix());
+  if (!p) return fail(Error::invalid("prefix: " + p.error().message));
+  if (!model_.bgp->networks.count(*p)) {
+    ConfigModel next = model_;
+    next.bgp->networks.insert(*p);
+    if (auto st = commit(std::move(next)); !st) return fail(st.error());
+  }
+  return v1::AddPathResponse{};
+}
+
+Result<v1::DeletePathResponse> Gateway::delete_path(const v1::DeletePathRequest& req) {
+  if (!model_.bgp) return fail(Error::precondition("BGP is not configured"));
+  auto p = Prefix::parse(req.prefix());
+  if (!p) return fail(Error::invalid("prefix: " + p.error().message));
+  if (!model_.bgp->networks.count(*p)) {
+    return fail(Error::not_found("no network " + p->to_string()));
+  }
+  ConfigModel next = model_;
+  next.bgp->networks.erase(*p);
+  if (auto st = commit(std::move(next)); !st) return fail(st.error());
+  return v1::DeletePathResponse{};
+}
+
+Result<std::unique_ptr<api::ServerStream>> Gateway::list_path(const v1::ListPathRequest& req) {
+  if (!model_.bgp) return fail(Error::not_found("BGP is not configured (router bgp ASN)"));
+  Family family = req.family() == v1::IPV6 ? Family::kIpv6 : Family::kIpv4;
+  std::optional<IpAddress> peer;
+  if (req.table() != v1::ListPathRequest::LOC_RIB) {
+    auto a = configured_peer("peer", req.peer());
+    if (!a) return fail(a.error());
+    peer = *a;
+  }
+  if (!req.prefix().empty()) {
+    auto p = Prefix::parse(req.prefix());
+    if (!p) return fail(Error::invalid("prefix: " + p.error().message));
+  }
+  return std::unique_ptr<api::ServerStream>(std::make_unique<ListPathStream>(*this, req, family, peer));
+}
+
+}  // namespace vgw::routing

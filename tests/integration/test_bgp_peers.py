@@ -1,0 +1,210 @@
+"""vgwd's BGP against real FRR and BIRD, configured through vgwsh only (label: interop).
+
+Topology (network namespaces made by the test, unique names):
+    FRR (AS 65002) 10.N.1.2 ---- 10.N.1.1 vgwd (AS 65001) 10.N.2.1 ---- 10.N.2.2 BIRD (AS 65003)
+Both peers announce 198.51.100.0/24 (FRR with community 65002:100 and large community
+65002:1:1); vgwd announces 192.0.2.0/24. Checked: both sessions Established, routes both ways
+with communities intact, one ECMP route in vgw's RIB and a multipath route in the kernel,
+withdrawal shrinking it to one path, and the NOTIFICATION for a wrong AS in `show bgp neighbors`.
+"""
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+import unittest
+
+import vgwtest
+
+
+def sh(*args, check=True, **kw):
+    return subprocess.run(args, capture_output=True, text=True, check=check, **kw)
+
+
+def wait(pred, timeout=30, what="condition"):
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        last = pred()
+        if last:
+            return last
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what} (last: {last!r})")
+
+
+class BgpWithFrrAndBird(unittest.TestCase):
+
+    def setUp(self):
+        tag = f"{os.getpid() % 10000}{os.urandom(1).hex()}"
+        self.octet = 100 + os.getpid() % 100
+        self.ns = {k: f"vgwbgp-{k}-{tag}" for k in ("vgw", "frr", "bird")}
+        self.dir = tempfile.mkdtemp(prefix="vgw-bgp-")
+        self.addCleanup(shutil.rmtree, self.dir, True)
+        for ns in self.ns.values():
+            sh("ip", "netns", "add", ns)
+            self.addCleanup(sh, "ip", "netns", "del", ns, check=False)
+            sh("ip", "-n", ns, "link", "set", "lo", "up")
+        n = self.octet
+        self.link("vgw", "vf0", f"10.{n}.1.1/24", "frr", "fr0", f"10.{n}.1.2/24")
+        self.link("vgw", "vb0", f"10.{n}.2.1/24", "bird", "br0", f"10.{n}.2.2/24")
+        self.pids = []
+        self.addCleanup(self.stop_peers)
+        self.start_frr()
+        self.start_bird()
+        self.daemon = vgwtest.Daemon(extra_args=(), netns=self.ns["vgw"])
+        self.addCleanup(self.daemon.cleanup)
+        self.daemon.start()
+
+    def link(self, a, ia, aa, b, ib, ab):
+        sh("ip", "link", "add", ia, "netns", self.ns[a], "type", "veth", "peer", "name", ib, "netns", self.ns[b])
+        sh("ip", "-n", self.ns[a], "addr", "add", aa, "dev", ia)
+        sh("ip", "-n", self.ns[b], "addr", "add", ab, "dev", ib)
+        sh("ip", "-n", self.ns[a], "link", "set", ia, "up")
+        sh("ip", "-n", self.ns[b], "link", "set", ib, "up")
+
+    def start_frr(self):
+        n = self.octet
+        d = self.frr_dir = os.path.join(self.dir, "frr")
+        os.makedirs(d)
+        with open(os.path.join(d, "zebra.conf"), "w") as f:
+            f.write("hostname frr\n")
+        with open(os.path.join(d, "bgpd.conf"), "w") as f:
+            f.write(f"""frr defaults traditional
+hostname frr
+route-map TAG permit 10
+ set community 65002:100
+ set large-community 65002:1:1
+!
+router bgp 65002
+ bgp router-id 10.{n}.1.2
+ no bgp ebgp-requires-policy
+ no bgp network import-check
+ neighbor 10.{n}.1.1 remote-as 65001
+ neighbor 10.{n}.1.1 timers 3 9
+ neighbor 10.{n}.1.1 timers connect 2
+ address-family ipv4 unicast
+  network 198.51.100.0/24 route-map TAG
+ exit-address-family
+!
+""")
+        common = ["-d", "-u", "root", "-g", "frrvty", "-z", f"{d}/zserv.api", "--vty_socket", d, "-P", "0"]
+        for daemon in ("zebra", "bgpd"):
+            sh("ip", "netns", "exec", self.ns["frr"], f"/usr/lib/frr/{daemon}", *common,
+               "-f", f"{d}/{daemon}.conf", "-i", f"{d}/{daemon}.pid")
+            with open(f"{d}/{daemon}.pid") as f:
+                self.pids.append(int(f.read()))
+
+    def start_bird(self):
+        n = self.octet
+        d = self.bird_dir = os.path.join(self.dir, "bird")
+        os.makedirs(d)
+        with open(os.path.join(d, "bird.conf"), "w") as f:
+            f.write(f"""router id 10.{n}.2.2;
+protocol device {{ }}
+protocol static st4 {{
+  ipv4;
+  route 198.51.100.0/24 blackhole;
+}}
+protocol bgp vgw {{
+  local 10.{n}.2.2 as 65003;
+  neighbor 10.{n}.2.1 as 65001;
+  hold time 9;
+  connect retry time 2;
+  ipv4 {{ import all; export where source = RTS_STATIC; }};
+}}
+""")
+        sh("ip", "netns", "exec", self.ns["bird"], "bird", "-c", f"{d}/bird.conf", "-s", f"{d}/bird.ctl",
+           "-P", f"{d}/bird.pid")
+        with open(f"{d}/bird.pid") as f:
+            self.pids.append(int(f.read()))
+
+    def stop_peers(self):
+        for pid in self.pids:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+    def vgwsh(self, *cmds):
+        r = self.daemon.vgwsh(*cmds)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return r.stdout
+
+    def vtysh(self, cmd):
+        return sh("vtysh", "--vty_socket", self.frr_dir, "-c", cmd, check=False).stdout
+
+    def birdc(self, cmd):
+        return sh("birdc", "-s", os.path.join(self.bird_dir, "bird.ctl"), cmd, check=False).stdout
+
+    def peers(self):
+        return {p["config"]["address"]: p for p in json.loads(self.vgwsh("show bgp summary json"))["peers"]}
+
+    def kernel_route(self, prefix):
+        out = sh("ip", "-n", self.ns["vgw"], "-j", "route", "show", prefix, "proto", "199").stdout
+        routes = json.loads(out or "[]")
+        return routes[0] if routes else None
+
+    def test_routes_ecmp_communities_withdrawal_and_bad_as(self):
+        n = self.octet
+        frr, bird = f"10.{n}.1.2", f"10.{n}.2.2"
+        self.vgwsh("configure", "router bgp 65001", f"bgp router-id 10.{n}.1.1", "no bgp ebgp-requires-policy",
+                   "bgp bestpath as-path multipath-relax", "maximum-paths 2",
+                   f"neighbor {frr} remote-as 65002", f"neighbor {frr} timers 3 9",
+                   f"neighbor {bird} remote-as 65003", f"neighbor {bird} timers 3 9",
+                   "address-family ipv4 unicast", "network 192.0.2.0/24", "end")
+        wait(lambda: all(p["state"]["state"] == "Established" for p in self.peers().values())
+             and len(self.peers()) == 2, what="both sessions Established")
+
+        # One ECMP route in the RIB and a multipath route in the kernel.
+        def ecmp():
+            r = self.kernel_route("198.51.100.0/24")
+            return r if r and len(r.get("nexthops", [])) == 2 else None
+        r = wait(ecmp, what="multipath kernel route")
+        self.assertEqual(sorted(h["gateway"] for h in r["nexthops"]), sorted([frr, bird]))
+        rib = json.loads(self.vgwsh("show ip route 198.51.100.0/24 json"))
+        self.assertEqual(rib["routes"][0]["protocol"], "ebgp")
+        self.assertEqual(len(rib["routes"][0]["resolvedNexthops"]), 2)
+
+        # Communities arrive intact.
+        paths = json.loads(self.vgwsh("show bgp ipv4 unicast 198.51.100.0/24 json"))["paths"]
+        from_frr = [p for p in paths if p["peer"] == frr][0]
+        self.assertEqual(from_frr["communities"], ["65002:100"])
+        self.assertEqual(from_frr["largeCommunities"], ["65002:1:1"])
+        self.assertEqual(from_frr["asPath"], "65002")
+        self.assertTrue(any(p["best"] for p in paths))
+        self.assertTrue(all(p["best"] or p["multipath"] for p in paths))
+
+        # Our route reaches both peers, with our AS prepended.
+        frr_view = wait(lambda: json.loads(self.vtysh("show bgp ipv4 unicast 192.0.2.0/24 json") or "{}")
+                        .get("paths"), what="FRR learning 192.0.2.0/24")
+        self.assertEqual(frr_view[0]["aspath"]["string"], "65001")
+        wait(lambda: "192.0.2.0/24" in self.birdc("show route protocol vgw"), what="BIRD learning 192.0.2.0/24")
+
+        # Withdrawal: FRR stops announcing; the multipath route shrinks to BIRD's path.
+        self.vtysh_conf("router bgp 65002", "address-family ipv4 unicast", "no network 198.51.100.0/24 route-map TAG")
+        r = wait(lambda: (lambda k: k if k and "nexthops" not in k else None)(self.kernel_route("198.51.100.0/24")),
+                 what="single-path kernel route after withdrawal")
+        self.assertEqual(r["gateway"], bird)
+        # And ours is withdrawn from the peers when we stop announcing it.
+        self.vgwsh("configure", "router bgp 65001", "address-family ipv4 unicast", "no network 192.0.2.0/24", "end")
+        wait(lambda: "192.0.2.0/24" not in self.birdc("show route protocol vgw"), what="BIRD withdrawing 192.0.2.0/24")
+
+        # A wrong AS for BIRD: BIRD's OPEN is refused with Bad Peer AS (2/2), shown in vgwsh.
+        self.vgwsh("configure", "router bgp 65001", f"neighbor {bird} remote-as 65099", "end")
+        peer = wait(lambda: (lambda p: p if p["state"].get("lastErrorCode") == 2 else None)(self.peers()[bird]),
+                    what="Bad Peer AS recorded")
+        self.assertEqual(peer["state"]["lastErrorSubcode"], 2)
+        self.assertIn("Bad Peer AS", self.vgwsh(f"show bgp neighbors {bird}"))
+
+    def vtysh_conf(self, *lines):
+        args = ["vtysh", "--vty_socket", self.frr_dir, "-c", "configure terminal"]
+        for line in lines:
+            args += ["-c", line]
+        sh(*args)
+
+
+if __name__ == "__main__":
+    unittest.main()
