@@ -45,6 +45,8 @@ for arg in "$@"; do
     *) echo "setup: unknown option $arg" >&2; exit 2 ;;
   esac
 done
+# Let ccache share results between clones in different directories (CI builds a fresh clone).
+export CCACHE_BASEDIR="$root" CCACHE_NOHASHDIR=true
 cmake -S "$root" -B "$build" "${cmake_args[@]}" >/dev/null
 # Two cores: keep the build at two jobs.
 ninja -C "$build" -j "${VGW_JOBS:-2}"
