@@ -296,15 +296,11 @@ void Fsm::open_sent(const Event& e, Actions& out) {
     case EventKind::kAutomaticStop:
       stop(e, out);
       break;
-    case EventKind::kHoldTimerExpires: {
-      wire::Notification n{err::kHoldTimerExpired, 0, {}};
-      send_notification(out, n, "");
-      to_idle(out, nullptr, config_.idle_hold);
+    case EventKind::kHoldTimerExpires:
+      hold_timer_expired(out);
       break;
-    }
     case EventKind::kTcpConnectionFails:
-      record(LastError::Origin::kLocal, 0, 0,
-             e.reason.empty() ? "connection lost" : std::string(e.reason));
+      record_connection_lost(e);
       out.push_back({ActionKind::kDisconnect, {}});
       timers_.stop_all();
       timers_.start(Timer::kConnectRetry, clock_.now() + config_.connect_retry);
@@ -341,17 +337,32 @@ void Fsm::open_sent(const Event& e, Actions& out) {
       break;
     }
     case EventKind::kNotifMsg:
-      if (e.notification != nullptr) {
-        std::string text = e.notification->shutdown_communication().value_or("");
-        record(LastError::Origin::kReceived, e.notification->code, e.notification->subcode,
-               std::move(text));
-      }
-      to_idle(out, nullptr, config_.idle_hold);
+      notification_received(e, out);
       break;
     default:
       fsm_error(kFsmErrorOpenSent, e, out);
       break;
   }
+}
+
+// Handling shared by OpenSent, OpenConfirm and Established (RFC 4271 8.2.2).
+void Fsm::hold_timer_expired(Actions& out) {
+  wire::Notification n{err::kHoldTimerExpired, 0, {}};
+  send_notification(out, n, "");
+  to_idle(out, nullptr, config_.idle_hold);
+}
+
+void Fsm::record_connection_lost(const Event& e) {
+  record(LastError::Origin::kLocal, 0, 0,
+         e.reason.empty() ? "connection lost" : std::string(e.reason));
+}
+
+void Fsm::notification_received(const Event& e, Actions& out) {
+  if (e.notification != nullptr) {
+    record(LastError::Origin::kReceived, e.notification->code, e.notification->subcode,
+           e.notification->shutdown_communication().value_or(""));
+  }
+  to_idle(out, nullptr, config_.idle_hold);
 }
 
 void Fsm::open_confirm(const Event& e, Actions& out) {
@@ -364,28 +375,19 @@ void Fsm::open_confirm(const Event& e, Actions& out) {
     case EventKind::kAutomaticStop:
       stop(e, out);
       break;
-    case EventKind::kHoldTimerExpires: {
-      wire::Notification n{err::kHoldTimerExpired, 0, {}};
-      send_notification(out, n, "");
-      to_idle(out, nullptr, config_.idle_hold);
+    case EventKind::kHoldTimerExpires:
+      hold_timer_expired(out);
       break;
-    }
     case EventKind::kKeepaliveTimerExpires:
       out.push_back({ActionKind::kSendKeepalive, {}});
       start_keepalive();
       break;
     case EventKind::kTcpConnectionFails:
-      record(LastError::Origin::kLocal, 0, 0,
-             e.reason.empty() ? "connection lost" : std::string(e.reason));
+      record_connection_lost(e);
       to_idle(out, nullptr, config_.idle_hold);
       break;
     case EventKind::kNotifMsg:
-      if (e.notification != nullptr) {
-        std::string text = e.notification->shutdown_communication().value_or("");
-        record(LastError::Origin::kReceived, e.notification->code, e.notification->subcode,
-               std::move(text));
-      }
-      to_idle(out, nullptr, config_.idle_hold);
+      notification_received(e, out);
       break;
     case EventKind::kBgpHeaderErr:
     case EventKind::kBgpOpenMsgErr:
@@ -422,12 +424,9 @@ void Fsm::established(const Event& e, Actions& out) {
     case EventKind::kAutomaticStop:
       stop(e, out);
       break;
-    case EventKind::kHoldTimerExpires: {
-      wire::Notification n{err::kHoldTimerExpired, 0, {}};
-      send_notification(out, n, "");
-      to_idle(out, nullptr, config_.idle_hold);
+    case EventKind::kHoldTimerExpires:
+      hold_timer_expired(out);
       break;
-    }
     case EventKind::kKeepaliveTimerExpires:
       out.push_back({ActionKind::kSendKeepalive, {}});
       start_keepalive();
@@ -437,17 +436,11 @@ void Fsm::established(const Event& e, Actions& out) {
       restart_hold();
       break;
     case EventKind::kTcpConnectionFails:
-      record(LastError::Origin::kLocal, 0, 0,
-             e.reason.empty() ? "connection lost" : std::string(e.reason));
+      record_connection_lost(e);
       to_idle(out, nullptr, config_.idle_hold);
       break;
     case EventKind::kNotifMsg:
-      if (e.notification != nullptr) {
-        std::string text = e.notification->shutdown_communication().value_or("");
-        record(LastError::Origin::kReceived, e.notification->code, e.notification->subcode,
-               std::move(text));
-      }
-      to_idle(out, nullptr, config_.idle_hold);
+      notification_received(e, out);
       break;
     case EventKind::kUpdateMsgErr:
     case EventKind::kBgpHeaderErr:

@@ -156,6 +156,9 @@ class Fsm {
   void send_notification(Actions& out, const wire::Notification& n, std::string_view text);
   void record(LastError::Origin origin, uint8_t code, uint8_t subcode, std::string text);
   void stop(const Event& e, Actions& out);
+  void hold_timer_expired(Actions& out);
+  void record_connection_lost(const Event& e);
+  void notification_received(const Event& e, Actions& out);
   void fsm_error(uint8_t subcode, const Event& e, Actions& out);
   void restart_hold();
   void start_keepalive();
