@@ -75,4 +75,44 @@ Status validate(const Transform& t) {
   return {};
 }
 
+namespace {
+
+// Every valid transform, AEADs first.
+const std::vector<Transform>& all_transforms() {
+  static const std::vector<Transform> all = [] {
+    std::vector<Transform> out;
+    for (Encryption e : {Encryption::kAesGcm16, Encryption::kChaCha20Poly1305, Encryption::kAesCbc}) {
+      for (uint16_t bits : {128, 192, 256}) {
+        for (Integrity i : {Integrity::kNone, Integrity::kHmacSha256_128, Integrity::kHmacSha384_192,
+                            Integrity::kHmacSha512_256}) {
+          Transform t{e, bits, i};
+          if (validate(t)) out.push_back(t);
+        }
+      }
+    }
+    return out;
+  }();
+  return all;
+}
+
+}  // namespace
+
+const std::vector<std::string>& transform_names() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> out;
+    for (const Transform& t : all_transforms()) out.push_back(t.name());
+    return out;
+  }();
+  return names;
+}
+
+Result<Transform> parse_transform(std::string_view name) {
+  for (const Transform& t : all_transforms()) {
+    if (t.name() == name) return t;
+  }
+  std::string known;
+  for (const auto& n : transform_names()) known += (known.empty() ? "" : ", ") + n;
+  return fail(Error::invalid("unknown ESP algorithm '" + std::string(name) + "' (one of: " + known + ")"));
+}
+
 }  // namespace vgw::esp

@@ -1,5 +1,6 @@
 #include "vgw/routing/config_model.h"
 
+#include <cstdio>
 #include <sstream>
 
 namespace vgw::routing {
@@ -134,7 +135,34 @@ void render_bgp(std::ostream& out, const BgpConfig& b, bool show_secrets) {
   out << "exit\n";
 }
 
+void render_tunnel(std::ostream& out, const TunnelConfig& t, bool show_secrets) {
+  out << "tunnel " << t.name << "\n";
+  if (!t.description.empty()) out << " description " << t.description << "\n";
+  if (t.local) out << " local " << t.local->to_string() << "\n";
+  if (t.remote) out << " remote " << t.remote->to_string() << "\n";
+  if (t.inside) out << " inside " << t.inside->to_string() << "\n";
+  out << " encapsulation " << (t.udp_encapsulation ? "udp" : "esp") << "\n";
+  if (t.mtu) out << " mtu " << t.mtu << "\n";
+  for (const auto& sa : t.sas) out << " " << render_tunnel_sa(sa, show_secrets) << "\n";
+  out << "exit\n";
+}
+
 }  // namespace
+
+std::string render_tunnel_sa(const TunnelSaConfig& sa, bool show_secrets) {
+  char spi[16];
+  std::snprintf(spi, sizeof spi, "0x%08x", sa.spi);
+  std::string out = std::string("sa ") + (sa.direction == SaDirection::kInbound ? "inbound" : "outbound") +
+                    " spi " + spi + " " + sa.algorithm + " key " +
+                    (show_secrets ? "0x" + sa.encryption_key : kMaskedSecret);
+  if (!sa.integrity_key.empty()) {
+    out += " integrity-key ";
+    out += show_secrets ? "0x" + sa.integrity_key : kMaskedSecret;
+  }
+  if (sa.esn) out += " esn";
+  if (sa.replay_window) out += " replay-window " + std::to_string(sa.replay_window);
+  return out;
+}
 
 std::string render_config(const ConfigModel& model, bool show_secrets) {
   std::ostringstream out;
@@ -148,6 +176,10 @@ std::string render_config(const ConfigModel& model, bool show_secrets) {
   if (!model.customer_gateways.empty()) out << "!\n";
   for (const auto& r : model.static_routes) out << render_static_route(r) << "\n";
   if (!model.static_routes.empty()) out << "!\n";
+  for (const auto& [name, t] : model.tunnels) {
+    render_tunnel(out, t, show_secrets);
+    out << "!\n";
+  }
   if (model.bgp) {
     render_bgp(out, *model.bgp, show_secrets);
     out << "!\n";

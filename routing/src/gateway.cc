@@ -32,16 +32,12 @@ Result<uint32_t> parse_asn_field(const std::string& text) {
 
 }  // namespace
 
-Gateway::Gateway(Options options)
-    : options_(std::move(options)), started_(std::chrono::steady_clock::now()) {}
-
-Gateway::~Gateway() = default;
-
 void Gateway::stop_kernel(bool retain) {
   if (speaker_) {
     speaker_->stop();
     speaker_.reset();
   }
+  stop_tunnels();
   if (!kernel_ || !kernel_->program_fib()) return;
   if (retain) {
     VGW_LOG(kInfo, "fib") << "leaving vgw's routes in the kernel (--retain)";
@@ -67,6 +63,7 @@ Status Gateway::start_kernel(boost::asio::io_context& io, KernelSync::Options op
   }
   sync_static_routes();
   io_ = &io;
+  start_tunnels(io);  // before BGP: sessions may run over the tunnels' inside addresses
   sync_bgp(std::nullopt);
   return {};
 }
@@ -87,7 +84,9 @@ Status Gateway::commit(ConfigModel next) {
   bool statics_changed = next.static_routes != model_.static_routes;
   std::optional<BgpConfig> bgp_before = model_.bgp;
   bool bgp_changed = next.bgp != model_.bgp;
+  bool tunnels_changed = next.tunnels != model_.tunnels;
   model_ = std::move(next);
+  if (tunnels_changed) sync_tunnels();
   if (statics_changed) sync_static_routes();
   if (bgp_changed) sync_bgp(bgp_before);
   return {};

@@ -77,16 +77,9 @@ bool hex_bytes(const std::string& text, std::vector<uint8_t>& out) {
 }
 
 std::optional<Transform> transform_named(const std::string& name) {
-  for (Encryption e : {Encryption::kAesGcm16, Encryption::kChaCha20Poly1305, Encryption::kAesCbc}) {
-    for (uint16_t bits : {128, 192, 256}) {
-      for (Integrity i : {Integrity::kNone, Integrity::kHmacSha256_128, Integrity::kHmacSha384_192,
-                          Integrity::kHmacSha512_256}) {
-        Transform t{e, bits, i};
-        if (validate(t) && t.name() == name) return t;
-      }
-    }
-  }
-  return std::nullopt;
+  auto t = parse_transform(name);
+  if (!t) return std::nullopt;
+  return *t;
 }
 
 class Gateway {

@@ -115,6 +115,19 @@ Dispatcher::Dispatcher() {
       kDeletePath, [](Gateway& gw, const auto& r) { return gw.delete_path(r); });
   add_stream<v1::ListPathRequest, v1::ListPathResponse>(
       kListPath, [](Gateway& gw, const auto& r) { return gw.list_path(r); });
+
+  add<v1::CreateTunnelRequest, v1::Tunnel>(
+      kCreateTunnel, [](Gateway& gw, const auto& r) { return gw.create_tunnel(r); });
+  add<v1::UpdateTunnelRequest, v1::Tunnel>(
+      kUpdateTunnel, [](Gateway& gw, const auto& r) { return gw.update_tunnel(r); });
+  add<v1::DeleteTunnelRequest, v1::DeleteTunnelResponse>(
+      kDeleteTunnel, [](Gateway& gw, const auto& r) { return gw.delete_tunnel(r); });
+  add<v1::ListTunnelsRequest, v1::ListTunnelsResponse>(
+      kListTunnels, [](Gateway& gw, const auto& r) { return gw.list_tunnels(r); });
+  add<v1::AddSaRequest, v1::SecurityAssociation>(kAddSa, [](Gateway& gw, const auto& r) { return gw.add_sa(r); });
+  add<v1::DeleteSaRequest, v1::DeleteSaResponse>(
+      kDeleteSa, [](Gateway& gw, const auto& r) { return gw.delete_sa(r); });
+  add<v1::ListSasRequest, v1::ListSasResponse>(kListSas, [](Gateway& gw, const auto& r) { return gw.list_sas(r); });
 }
 
 const Dispatcher::Method* Dispatcher::find(std::string_view path) const {

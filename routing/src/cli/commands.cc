@@ -51,10 +51,11 @@ Status show_version(Session& s, const Args& a) {
   return {};
 }
 
-Status show_running_config(Session& s, const Args&) {
+Status show_running_config(Session& s, const Args& a) {
+  v1::GetRunningConfigRequest req;
+  req.set_show_secrets(a.has("with-secrets"));
   v1::GetRunningConfigResponse r;
-  if (auto st = s.backend().call(api::kGetRunningConfig, v1::GetRunningConfigRequest{}, r); !st)
-    return st;
+  if (auto st = s.backend().call(api::kGetRunningConfig, req, r); !st) return st;
   s.out() << r.config();
   return {};
 }
@@ -132,7 +133,8 @@ Status no_customer_gateway(Session& s, const Args& a) {
 std::vector<CommandSpec> base_commands() {
   return {
           {Mode::kExec, "show version [json]", "Show the daemon's version and state", show_version},
-          {Mode::kExec, "show running-config", "Show the running configuration",
+          {Mode::kExec, "show running-config [with-secrets]",
+           "Show the running configuration (keys and passwords masked unless with-secrets)",
            show_running_config},
           {Mode::kExec, "show customer-gateway [NAME] [json]",
            "Show customer gateways (all, or one by name)", show_customer_gateway},
@@ -153,6 +155,7 @@ std::map<std::string, std::string> base_keyword_help() {
           {"show", "Show running system information"},
           {"version", "Daemon version and state"},
           {"running-config", "The running configuration"},
+          {"with-secrets", "Include keys and passwords"},
           {"customer-gateway", "Customer gateway (the on-premises VPN device)"},
           {"json", "Output as JSON (the API's JSON mapping)"},
           {"configure", "Enter configuration mode"},
@@ -175,6 +178,7 @@ const Grammar& command_grammar() {
     auto help = base_keyword_help();
     add_route_commands(commands, help);
     add_bgp_commands(commands, help);
+    add_tunnel_commands(commands, help);
     return Grammar(std::move(commands), std::move(help));
   }();
   return grammar;

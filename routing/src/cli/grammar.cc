@@ -71,7 +71,40 @@ std::string check_number(std::string_view v, uint64_t lo, uint64_t hi) {
   return "";
 }
 
+std::string check_key(std::string_view v) {
+  if (v == "<hidden>") {
+    return "'<hidden>' is a masked key; save configurations with `show running-config with-secrets`";
+  }
+  std::string_view h = v.substr(v.size() >= 2 && v[0] == '0' && (v[1] == 'x' || v[1] == 'X') ? 2 : 0);
+  if (h.empty() || h.size() % 2) return "a key is an even number of hex digits";
+  for (char c : h)
+    if (!std::isxdigit(static_cast<unsigned char>(c))) return "a key is hex digits (0-9, a-f)";
+  return "";
+}
+
+std::string algorithm_help() {
+  std::string out = "ESP algorithm:";
+  for (const char* a : kEspAlgorithms) out += std::string(" ") + a;
+  return out;
+}
+
 }  // namespace
+
+Result<uint32_t> parse_spi(std::string_view v) {
+  bool hex = v.size() > 2 && v[0] == '0' && (v[1] == 'x' || v[1] == 'X');
+  std::string_view digits = hex ? v.substr(2) : v;
+  uint64_t n = 0;
+  if (digits.empty() || digits.size() > (hex ? 8u : 10u)) return fail(Error::invalid("'" + std::string(v) + "' is not an SPI"));
+  for (char c : digits) {
+    int d = c >= '0' && c <= '9' ? c - '0' : hex && c >= 'a' && c <= 'f' ? c - 'a' + 10 : hex && c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+    if (d < 0) return fail(Error::invalid("'" + std::string(v) + "' is not an SPI"));
+    n = n * (hex ? 16 : 10) + static_cast<uint64_t>(d);
+  }
+  if (n < 256 || n > 0xffffffffu) {
+    return fail(Error::invalid("SPI " + std::string(v) + " is out of range (256-4294967295; 1-255 are reserved)"));
+  }
+  return static_cast<uint32_t>(n);
+}
 
 const PlaceholderInfo* placeholder_info(const std::string& name) {
   static const std::map<std::string, PlaceholderInfo> table = {
@@ -122,6 +155,26 @@ const PlaceholderInfo* placeholder_info(const std::string& name) {
       {"MINUTES", {"Minutes (1-65535)", [](std::string_view v) { return check_number(v, 1, 65535); }}},
       {"MAXPREFIX", {"Number of prefixes (1-4294967295)", [](std::string_view v) { return check_number(v, 1, 4294967295u); }}},
       {"WEIGHT", {"Weight in a multipath route (1-255)", [](std::string_view v) { return check_number(v, 1, 255); }}},
+      {"INSIDE", {"Interface address with prefix length (A.B.C.D/M or X:X::X/M)",
+                  [](std::string_view v) -> std::string {
+                    auto a = InterfaceAddress::parse(v);
+                    return a ? "" : a.error().message;
+                  }}},
+      {"SPI", {"Security Parameter Index (256-4294967295, decimal or 0x hex)",
+               [](std::string_view v) -> std::string {
+                 auto n = parse_spi(v);
+                 return n ? "" : n.error().message;
+               }}},
+      {"ALGORITHM", {algorithm_help(), [](std::string_view v) -> std::string {
+                       for (const char* a : kEspAlgorithms)
+                         if (v == a) return "";
+                       return "unknown ESP algorithm '" + std::string(v) + "'";
+                     }}},
+      {"KEY", {"Key: hex digits, optionally after 0x (AEAD: key then 4-octet salt)", check_key}},
+      {"HMACKEY", {"HMAC key: hex digits, optionally after 0x", check_key}},
+      {"WINDOW", {"Replay window in packets (power of two, 64-65536)",
+                  [](std::string_view v) { return check_number(v, 64, 65536); }}},
+      {"MTU", {"MTU in octets (576-9000)", [](std::string_view v) { return check_number(v, 576, 9000); }}},
   };
   auto it = table.find(name);
   return it == table.end() ? nullptr : &it->second;

@@ -20,5 +20,7 @@ void add_route_commands(std::vector<CommandSpec>& commands,
                         std::map<std::string, std::string>& keyword_help);
 void add_bgp_commands(std::vector<CommandSpec>& commands,
                       std::map<std::string, std::string>& keyword_help);
+void add_tunnel_commands(std::vector<CommandSpec>& commands,
+                         std::map<std::string, std::string>& keyword_help);
 
 }  // namespace vgw::routing::cli

@@ -122,5 +122,27 @@ TEST(SaConfig, ExposesWhatTheCodecUses) {
   EXPECT_EQ(g->encapsulated_size(103), 16u + 108u + 16u);
 }
 
+TEST(TransformTest, ParseIsTheInverseOfName) {
+  // 2 GCM key sizes + ChaCha20 + 3 CBC key sizes x 3 HMACs.
+  ASSERT_EQ(transform_names().size(), 12u);
+  EXPECT_EQ(transform_names().front(), "aes128gcm16");
+  for (const std::string& n : transform_names()) {
+    auto t = parse_transform(n);
+    ASSERT_TRUE(t.ok()) << n;
+    EXPECT_EQ(t->name(), n);
+    EXPECT_TRUE(validate(*t).ok()) << n;
+  }
+  auto cbc = parse_transform("aes192-sha384");
+  ASSERT_TRUE(cbc.ok());
+  EXPECT_EQ(*cbc, (Transform{Encryption::kAesCbc, 192, Integrity::kHmacSha384_192}));
+  for (const char* bad : {"", "aes128", "aes128-none", "aes512gcm16", "AES128GCM16", "aes128gcm16 "}) {
+    auto t = parse_transform(bad);
+    ASSERT_FALSE(t.ok()) << bad;
+    EXPECT_NE(t.error().message.find("one of: aes128gcm16, aes256gcm16, chacha20poly1305"),
+              std::string::npos)
+        << t.error().message;
+  }
+}
+
 }  // namespace
 }  // namespace vgw::esp

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "vgw/esp/transform.h"
+
 #include "vgw/routing/cli/session.h"
 
 #include <sstream>
@@ -191,6 +193,22 @@ TEST(Session, BlocksNestAndFallBackToEnclosingModes) {
   Session file(g, backend, out, {.config_file = true});
   ASSERT_TRUE(file.execute("exit").ok());
   EXPECT_EQ(file.mode(), Mode::kConfig);
+}
+
+TEST(GrammarTest, EspAlgorithmWordsAreTheDataplanesTransforms) {
+  std::vector<std::string> words(std::begin(kEspAlgorithms), std::end(kEspAlgorithms));
+  EXPECT_EQ(words, esp::transform_names());
+}
+
+TEST(GrammarTest, SpisInDecimalOrHex) {
+  EXPECT_EQ(*parse_spi("0x1001"), 0x1001u);
+  EXPECT_EQ(*parse_spi("0XFFFFFFFF"), 0xffffffffu);
+  EXPECT_EQ(*parse_spi("256"), 256u);
+  EXPECT_EQ(*parse_spi("4294967295"), 4294967295u);
+  for (const char* bad : {"255", "0", "0x", "0xff", "4294967296", "0x100000000", "12a", "-1", ""}) {
+    EXPECT_FALSE(parse_spi(bad).ok()) << bad;
+  }
+  EXPECT_NE(parse_spi("255").error().message.find("1-255 are reserved"), std::string::npos);
 }
 
 }  // namespace

@@ -7,6 +7,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "vgw/base/result.h"
 
@@ -50,5 +52,11 @@ struct Transform {
 // Refuses combinations ESP must not use: unknown IDs, wrong key sizes, CBC without integrity
 // (RFC 8221 section 5), AEAD with a separate integrity algorithm (RFC 7296 section 3.3).
 Status validate(const Transform& transform);
+
+// The inverse of Transform::name(): "aes128gcm16", "aes256gcm16", "chacha20poly1305",
+// "aes128-sha256", "aes256-sha512", ... An unknown word is an error listing the known ones.
+Result<Transform> parse_transform(std::string_view name);
+// Every name parse_transform accepts, AEADs first.
+const std::vector<std::string>& transform_names();
 
 }  // namespace vgw::esp

@@ -10,6 +10,7 @@
 #include <optional>
 #include <set>
 #include <tuple>
+#include <vector>
 #include <string>
 #include <string_view>
 
@@ -81,10 +82,42 @@ struct BgpConfig {
   friend bool operator==(const BgpConfig&, const BgpConfig&) = default;
 };
 
+// `sa (inbound|outbound) spi SPI ALGORITHM key KEY [integrity-key KEY] [esn] [replay-window N]`
+// inside a tunnel block: a manually keyed SA. Keys are hex, secrets (masked in show output).
+enum class SaDirection : uint8_t { kInbound, kOutbound };
+struct TunnelSaConfig {
+  SaDirection direction = SaDirection::kOutbound;
+  uint32_t spi = 0;
+  std::string algorithm;       // a transform name (vgw::esp::parse_transform)
+  std::string encryption_key;  // lower-case hex without "0x"
+  std::string integrity_key;   // lower-case hex without "0x"; CBC only
+  bool esn = false;
+  uint32_t replay_window = 0;  // 0: the default (1024)
+  friend bool operator==(const TunnelSaConfig&, const TunnelSaConfig&) = default;
+};
+
+// `tunnel NAME` and its block: a route-based IPsec tunnel interface.
+struct TunnelConfig {
+  std::string name;
+  std::optional<IpAddress> local;
+  std::optional<IpAddress> remote;
+  std::optional<InterfaceAddress> inside;
+  bool udp_encapsulation = true;  // false: bare ESP (IP protocol 50)
+  uint32_t mtu = 0;               // 0: derived
+  std::string description;
+  // In the order configured: the last outbound SA is the active one, as in the dataplane.
+  std::vector<TunnelSaConfig> sas;
+  bool complete() const { return local && remote && inside; }
+  // The part that defines the interface and outer sockets (changing it recreates the tunnel).
+  auto endpoint_key() const { return std::tie(local, remote, inside, udp_encapsulation, mtu); }
+  friend bool operator==(const TunnelConfig&, const TunnelConfig&) = default;
+};
+
 struct ConfigModel {
   std::map<std::string, CustomerGatewayConfig> customer_gateways;  // by name, ordered
   std::set<StaticRouteConfig> static_routes;
   std::optional<BgpConfig> bgp;
+  std::map<std::string, TunnelConfig> tunnels;  // by name
 
   friend bool operator==(const ConfigModel&, const ConfigModel&) = default;
 };
@@ -97,6 +130,8 @@ Result<IpAddress> parse_customer_gateway_ip(std::string_view text);
 Status validate_interface_name(std::string_view field, std::string_view name);
 
 std::string render_static_route(const StaticRouteConfig& route);
+// The `sa ...` line of a tunnel block (keys as kMaskedSecret unless show_secrets).
+std::string render_tunnel_sa(const TunnelSaConfig& sa, bool show_secrets);
 
 // The configuration in vgwsh's command language, loadable by `vgwd -f`.
 std::string render_config(const ConfigModel& model, bool show_secrets);

@@ -23,6 +23,7 @@
 #include "vgw/v1/bgp.pb.h"
 #include "vgw/v1/rib.pb.h"
 #include "vgw/v1/system.pb.h"
+#include "vgw/v1/tunnel.pb.h"
 #include "vgw/v1/vpn.pb.h"
 
 namespace boost::asio {
@@ -93,6 +94,15 @@ class Gateway {
   Result<v1::DeletePathResponse> delete_path(const v1::DeletePathRequest&);
   Result<std::unique_ptr<api::ServerStream>> list_path(const v1::ListPathRequest&);
 
+  // TunnelService
+  Result<v1::Tunnel> create_tunnel(const v1::CreateTunnelRequest&);
+  Result<v1::Tunnel> update_tunnel(const v1::UpdateTunnelRequest&);
+  Result<v1::DeleteTunnelResponse> delete_tunnel(const v1::DeleteTunnelRequest&);
+  Result<v1::ListTunnelsResponse> list_tunnels(const v1::ListTunnelsRequest&) const;
+  Result<v1::SecurityAssociation> add_sa(const v1::AddSaRequest&);
+  Result<v1::DeleteSaResponse> delete_sa(const v1::DeleteSaRequest&);
+  Result<v1::ListSasResponse> list_sas(const v1::ListSasRequest&) const;
+
   const ConfigModel& config() const { return model_; }
   const bgp::Speaker* bgp_speaker() const { return speaker_.get(); }
   rib::Rib& rib() { return rib_; }
@@ -110,6 +120,19 @@ class Gateway {
   // Applies the BGP configuration to the speaker (creating, changing or stopping it).
   void sync_bgp(const std::optional<BgpConfig>& before);
   std::optional<IpAddress> bgp_router_id() const;
+  // Tunnels (gateway_tunnel.cc): the ESP dataplane follows the model's tunnel blocks.
+  struct TunnelRuntime;
+  void start_tunnels(boost::asio::io_context& io);
+  void stop_tunnels();
+  void sync_tunnels();
+  Status ensure_dataplane();
+  Status apply_to_dataplane(const TunnelConfig& tunnel);
+  void watch_dataplane_events();
+  void drain_dataplane_events();
+  Status validate_tunnel(const TunnelConfig& tunnel) const;
+  Result<v1::Tunnel> apply_tunnel(TunnelConfig tunnel, const v1::UpdateTunnelRequest& change, const char* verb);
+  v1::Tunnel describe_tunnel(const TunnelConfig& tunnel) const;
+  v1::SecurityAssociation describe_sa(const TunnelConfig& tunnel, const TunnelSaConfig& sa) const;
   Result<v1::Peer> describe_peer(const IpAddress& address) const;
   // The address of a configured peer, or the error naming the field.
   Result<IpAddress> configured_peer(const std::string& field, const std::string& text) const;
@@ -128,6 +151,7 @@ class Gateway {
   boost::asio::io_context* io_ = nullptr;  // set once protocols start
   std::unique_ptr<bgp::Speaker> speaker_;  // declared after rib_: destroyed before it
   std::string bgp_problem_;
+  std::unique_ptr<TunnelRuntime> tunnels_;  // the dataplane, once start_kernel ran
 };
 
 }  // namespace vgw::routing

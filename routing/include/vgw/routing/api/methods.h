@@ -35,4 +35,12 @@ inline constexpr const char* kAddPath = "/vgw.v1.BgpService/AddPath";
 inline constexpr const char* kDeletePath = "/vgw.v1.BgpService/DeletePath";
 inline constexpr const char* kListPath = "/vgw.v1.BgpService/ListPath";
 
+inline constexpr const char* kCreateTunnel = "/vgw.v1.TunnelService/CreateTunnel";
+inline constexpr const char* kUpdateTunnel = "/vgw.v1.TunnelService/UpdateTunnel";
+inline constexpr const char* kDeleteTunnel = "/vgw.v1.TunnelService/DeleteTunnel";
+inline constexpr const char* kListTunnels = "/vgw.v1.TunnelService/ListTunnels";
+inline constexpr const char* kAddSa = "/vgw.v1.TunnelService/AddSa";
+inline constexpr const char* kDeleteSa = "/vgw.v1.TunnelService/DeleteSa";
+inline constexpr const char* kListSas = "/vgw.v1.TunnelService/ListSas";
+
 }  // namespace vgw::routing::api

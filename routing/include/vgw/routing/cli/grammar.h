@@ -110,4 +110,13 @@ struct PlaceholderInfo {
 };
 const PlaceholderInfo* placeholder_info(const std::string& name);
 
+// The ESP algorithm words of `sa ...` (the same list as vgw::esp::transform_names(), which this
+// library does not link; a unit test keeps them equal).
+inline constexpr const char* kEspAlgorithms[] = {
+    "aes128gcm16",   "aes256gcm16",   "chacha20poly1305", "aes128-sha256",
+    "aes128-sha384", "aes128-sha512", "aes192-sha256",    "aes192-sha384",
+    "aes192-sha512", "aes256-sha256", "aes256-sha384",    "aes256-sha512"};
+// An SPI in decimal or 0x hex, 256..4294967295.
+Result<uint32_t> parse_spi(std::string_view text);
+
 }  // namespace vgw::routing::cli
