@@ -123,6 +123,8 @@ void render_bgp(std::ostream& out, const BgpConfig& b, bool show_secrets) {
     if (f == Family::kIpv4 && b.maximum_paths != 1) af << "  maximum-paths " << b.maximum_paths << "\n";
     for (const auto& p : b.networks)
       if (p.family() == f) af << "  network " << p.to_string() << "\n";
+    for (const auto& [family, protocol] : b.redistribute)
+      if (family == f) af << "  redistribute " << protocol << "\n";
     for (const auto& [addr, n] : b.neighbors) {
       bool on = f == Family::kIpv4 ? n.ipv4_unicast : n.ipv6_unicast;
       bool dflt = f == Family::kIpv4;

@@ -1,4 +1,4 @@
-#include "vgw/routing/gateway.h"
+#include "gateway_state.h"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -32,11 +32,13 @@ Result<uint32_t> parse_asn_field(const std::string& text) {
 
 }  // namespace
 
+Gateway::Gateway(Options options)
+    : options_(std::move(options)), started_(std::chrono::steady_clock::now()) {}
+
+Gateway::~Gateway() { stop_tunnels(); }
+
 void Gateway::stop_kernel(bool retain) {
-  if (speaker_) {
-    speaker_->stop();
-    speaker_.reset();
-  }
+  stop_speaker();
   stop_tunnels();
   if (!kernel_ || !kernel_->program_fib()) return;
   if (retain) {

@@ -329,8 +329,7 @@ void Gateway::sync_bgp(const std::optional<BgpConfig>& before) {
   if (!io_) return;  // applied when the gateway starts
   if (!model_.bgp) {
     if (speaker_) {
-      speaker_->stop();
-      speaker_.reset();
+      stop_speaker();
       VGW_LOG(kInfo, "bgp") << "BGP stopped";
     }
     bgp_problem_.clear();
@@ -341,8 +340,7 @@ void Gateway::sync_bgp(const std::optional<BgpConfig>& before) {
     return std::tie(c.asn, c.router_id, c.ebgp_requires_policy, c.multipath_relax, c.maximum_paths);
   };
   if (!speaker_ || !before || globals(*before) != globals(b)) {
-    if (speaker_) speaker_->stop();
-    speaker_.reset();
+    stop_speaker();
     auto rid = bgp_router_id();
     if (!rid) {
       bgp_problem_ = "no router-id: configure `bgp router-id` (no IPv4 address on any interface)";
@@ -371,6 +369,7 @@ void Gateway::sync_bgp(const std::optional<BgpConfig>& before) {
       }
     }
     for (const auto& p : b.networks) (void)speaker_->add_network(p);
+    sync_redistribution();
     return;
   }
   for (const auto& [a, n] : before->neighbors) {
@@ -389,9 +388,10 @@ void Gateway::sync_bgp(const std::optional<BgpConfig>& before) {
     }
   }
   for (const auto& p : before->networks)
-    if (!b.networks.count(p)) (void)speaker_->remove_network(p);
+    if (!b.networks.count(p)) withdraw_network(p);
   for (const auto& p : b.networks)
     if (!before->networks.count(p)) (void)speaker_->add_network(p);
+  sync_redistribution();
 }
 
 // ---- BgpService -----------------------------------------------------------------------------
@@ -406,6 +406,11 @@ Result<v1::Bgp> Gateway::get_bgp(const v1::GetBgpRequest&) const {
   out.set_multipath_relax(b.multipath_relax);
   out.set_maximum_paths(b.maximum_paths);
   for (const auto& p : b.networks) out.add_networks(p.to_string());
+  for (const auto& [family, protocol] : b.redistribute) {
+    auto* r = out.add_redistribute();
+    r->set_family(family == Family::kIpv4 ? "ipv4" : "ipv6");
+    r->set_protocol(protocol);
+  }
   out.set_running(speaker_ != nullptr);
   if (auto rid = bgp_router_id(); rid && speaker_) out.set_router_id_in_use(rid->to_string());
   out.set_problem(bgp_problem_);
@@ -451,6 +456,18 @@ Result<v1::Bgp> Gateway::set_bgp(const v1::SetBgpRequest& req) {
       return fail(Error::invalid("maximum_paths must be 1..64"));
     }
     b.maximum_paths = static_cast<uint16_t>(req.maximum_paths());
+  }
+  if (req.has_redistribute()) {
+    b.redistribute.clear();
+    for (const auto& r : req.redistribute().items()) {
+      if (r.family() != "ipv4" && r.family() != "ipv6") {
+        return fail(Error::invalid("redistribute.family '" + r.family() + "' is not ipv4 or ipv6"));
+      }
+      if (r.protocol() != "connected" && r.protocol() != "static") {
+        return fail(Error::invalid("redistribute.protocol '" + r.protocol() + "' is not connected or static"));
+      }
+      b.redistribute.insert({r.family() == "ipv4" ? Family::kIpv4 : Family::kIpv6, r.protocol()});
+    }
   }
   if (next.bgp != model_.bgp) {
     if (auto st = commit(std::move(next)); !st) return fail(st.error());

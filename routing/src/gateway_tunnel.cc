@@ -7,18 +7,14 @@
 // tunnel the dataplane refuses (e.g. its local address is not on this host yet) keeps its
 // configuration, shows the reason, and is retried every few seconds. SA events (lifetimes,
 // sequence exhaustion) arrive through the dataplane's eventfd on the control thread.
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/posix/stream_descriptor.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <unistd.h>
 
 #include <algorithm>
 
 #include "vgw/base/log.h"
-#include "vgw/bgp/speaker.h"
 #include "vgw/esp/dataplane/dataplane.h"
 #include "vgw/esp/replay_window.h"
-#include "vgw/routing/gateway.h"
+#include "gateway_state.h"
 
 namespace vgw::routing {
 
@@ -144,25 +140,6 @@ Result<std::optional<IpAddress>> parse_endpoint(const std::string& field, const 
 }
 
 }  // namespace
-
-// Dataplane event fd watcher (its own type so gateway.h needs no asio).
-struct Gateway::TunnelRuntime {
-  explicit TunnelRuntime(boost::asio::io_context& io) : retry(io) {}
-  std::unique_ptr<esp::Dataplane> dataplane;
-  std::unique_ptr<boost::asio::posix::stream_descriptor> events;
-  boost::asio::steady_timer retry;
-  bool retry_armed = false;
-  std::string problem;                        // why there is no dataplane
-  std::map<std::string, std::string> failed;  // tunnel -> why the dataplane refused it
-  std::map<std::string, TunnelConfig> installed;  // as last applied to the dataplane
-  uint64_t ike_dropped = 0;  // IKE datagrams received before IKE exists
-};
-
-// Defined here, where TunnelRuntime is complete.
-Gateway::Gateway(Options options)
-    : options_(std::move(options)), started_(std::chrono::steady_clock::now()) {}
-
-Gateway::~Gateway() { stop_tunnels(); }
 
 Status Gateway::validate_tunnel(const TunnelConfig& t) const {
   if (t.local && t.remote && t.local->family() != t.remote->family()) {

@@ -199,6 +199,37 @@ protocol bgp vgw {{
         self.assertEqual(peer["state"]["lastErrorSubcode"], 2)
         self.assertIn("Bad Peer AS", self.vgwsh(f"show bgp neighbors {bird}"))
 
+    def test_redistribute_connected_and_static(self):
+        n = self.octet
+        frr, bird = f"10.{n}.1.2", f"10.{n}.2.2"
+        self.vgwsh("configure", "ip route 203.0.113.0/24 " + bird, "router bgp 65001", f"bgp router-id 10.{n}.1.1",
+                   "no bgp ebgp-requires-policy", f"neighbor {frr} remote-as 65002", f"neighbor {frr} timers 3 9",
+                   "address-family ipv4 unicast", "redistribute static", "redistribute connected", "end")
+        self.assertIn("  redistribute connected\n  redistribute static\n", self.vgwsh("show running-config"))
+
+        def frr_path(prefix):
+            return (json.loads(self.vtysh(f"show bgp ipv4 unicast {prefix} json") or "{}").get("paths") or [None])[0]
+        static = wait(lambda: frr_path("203.0.113.0/24"), what="FRR learning the static route")
+        self.assertEqual(static["origin"], "incomplete")
+        self.assertEqual(static["aspath"]["string"], "65001")
+        self.assertEqual(static["metric"], 0)  # MED = the route's metric
+        wait(lambda: frr_path(f"10.{n}.2.0/24"), what="FRR learning vgw's connected network to BIRD")
+        self.assertIsNone(frr_path("127.0.0.0/8"))
+
+        # The static route goes: so does the BGP route. Then the connected ones on `no redistribute`.
+        self.vgwsh("configure", "no ip route 203.0.113.0/24 " + bird, "end")
+        wait(lambda: frr_path("203.0.113.0/24") is None, what="FRR withdrawing the static route")
+        self.vgwsh("configure", "router bgp 65001", "address-family ipv4 unicast", "no redistribute connected", "end")
+        wait(lambda: frr_path(f"10.{n}.2.0/24") is None, what="FRR withdrawing the connected route")
+        # A network statement for a redistributed prefix wins, and its removal leaves the
+        # redistributed route (origin incomplete) in place.
+        self.vgwsh("configure", "ip route 203.0.113.0/24 " + bird, "router bgp 65001", "address-family ipv4 unicast",
+                   "network 203.0.113.0/24", "end")
+        wait(lambda: (frr_path("203.0.113.0/24") or {}).get("origin") == "IGP", what="network statement winning")
+        self.vgwsh("configure", "router bgp 65001", "address-family ipv4 unicast", "no network 203.0.113.0/24", "end")
+        wait(lambda: (frr_path("203.0.113.0/24") or {}).get("origin") == "incomplete",
+             what="redistributed route back")
+
     def vtysh_conf(self, *lines):
         args = ["vtysh", "--vty_socket", self.frr_dir, "-c", "configure terminal"]
         for line in lines:

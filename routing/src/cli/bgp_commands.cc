@@ -118,6 +118,25 @@ Status network(Session& s, const Args& a, bool add) {
   return s.backend().call(api::kDeletePath, req, out);
 }
 
+// Reads the redistribution list, adds or removes one entry, writes the list back.
+Status redistribute(Session& s, const Args& a, bool on) {
+  v1::Bgp bgp;
+  if (auto st = s.backend().call(api::kGetBgp, v1::GetBgpRequest{}, bgp); !st) return st;
+  const std::string family = s.context("AF") == "ipv6" ? "ipv6" : "ipv4";
+  const std::string protocol = a.has("connected") ? "connected" : "static";
+  return set_bgp(s, [&](v1::SetBgpRequest& req) {
+    auto* items = req.mutable_redistribute()->mutable_items();
+    for (const auto& r : bgp.redistribute()) {
+      if (r.family() != family || r.protocol() != protocol) *items->Add() = r;
+    }
+    if (on) {
+      auto* r = items->Add();
+      r->set_family(family);
+      r->set_protocol(protocol);
+    }
+  });
+}
+
 // ---- show -----------------------------------------------------------------------------------
 
 Status show_summary(Session& s, const Args& a) {
@@ -451,6 +470,12 @@ void add_bgp_commands(std::vector<CommandSpec>& c, std::map<std::string, std::st
   c.push_back({M::kBgpAddressFamily, "no network PREFIX", "Stop originating a prefix",
                [](Session& s, const Args& a) { return network(s, a, false); }});
   for (bool on : {true, false}) {
+    c.push_back({M::kBgpAddressFamily, on ? "redistribute (connected|static)" : "no redistribute (connected|static)",
+                 on ? "Originate the RIB's connected or static routes into BGP"
+                    : "Stop redistributing connected or static routes",
+                 [on](Session& s, const Args& a) { return redistribute(s, a, on); }});
+  }
+  for (bool on : {true, false}) {
     c.push_back({M::kBgpAddressFamily, on ? "neighbor ADDRESS activate" : "no neighbor ADDRESS activate",
                  on ? "Exchange this family with the peer" : "Do not exchange this family with the peer",
                  [on](Session& s, const Args& a) {
@@ -509,6 +534,9 @@ void add_bgp_commands(std::vector<CommandSpec>& c, std::map<std::string, std::st
                {"ipv4", "IPv4"},
                {"unicast", "Unicast"},
                {"network", "Originate a prefix"},
+               {"redistribute", "Originate routes of another protocol"},
+               {"connected", "Connected routes (interface networks)"},
+               {"static", "Static routes"},
                {"activate", "Enable the family for the peer"},
                {"exit-address-family", "Leave the address-family block"},
                {"summary", "Summary"},

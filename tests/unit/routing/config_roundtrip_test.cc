@@ -77,12 +77,15 @@ TEST(ConfigRoundTrip, RouterBgpBlockRoundTripsAndMasksSecrets) {
                  " exit-address-family\n"
                  " address-family ipv6 unicast\n"
                  "  network 2001:db8:100::/48\n"
+                 "  redistribute static\n"
                  "  neighbor 2001:db8::2 activate\n"
                  "ip route 198.51.100.0/24 10.1.0.9\n");  // closes the block, as in FRR
   ASSERT_TRUE(st.ok()) << st.error().message;
   ASSERT_TRUE(a.config().bgp.has_value());
   const auto& b = *a.config().bgp;
   EXPECT_EQ(b.maximum_paths, 4);
+  EXPECT_EQ(b.redistribute.size(), 1u);
+  EXPECT_TRUE(b.redistribute.count({Family::kIpv6, "static"}));
   EXPECT_EQ(b.neighbors.size(), 2u);
   EXPECT_TRUE(b.neighbors.at(*IpAddress::parse("2001:db8::2")).ipv6_unicast);
   EXPECT_EQ(b.neighbors.at(*IpAddress::parse("10.1.0.2")).password, "s3cret!");

@@ -79,6 +79,8 @@ struct BgpConfig {
   uint16_t maximum_paths = 1;
   std::map<IpAddress, BgpNeighborConfig> neighbors;
   std::set<Prefix> networks;
+  // `redistribute connected|static` per address family: (family, "connected"|"static").
+  std::set<std::pair<Family, std::string>> redistribute;
   friend bool operator==(const BgpConfig&, const BgpConfig&) = default;
 };
 

@@ -120,6 +120,12 @@ class Gateway {
   // Applies the BGP configuration to the speaker (creating, changing or stopping it).
   void sync_bgp(const std::optional<BgpConfig>& before);
   std::optional<IpAddress> bgp_router_id() const;
+  // Redistribution into BGP (gateway_redistribute.cc).
+  struct Redistribution;
+  void stop_speaker();  // Cease to all peers; the speaker's and redistribution's state goes
+  void sync_redistribution();
+  void drain_redistribution();
+  void withdraw_network(const Prefix& prefix);  // `no network`: unless redistribution covers it
   // Tunnels (gateway_tunnel.cc): the ESP dataplane follows the model's tunnel blocks.
   struct TunnelRuntime;
   void start_tunnels(boost::asio::io_context& io);
@@ -152,6 +158,7 @@ class Gateway {
   std::unique_ptr<bgp::Speaker> speaker_;  // declared after rib_: destroyed before it
   std::string bgp_problem_;
   std::unique_ptr<TunnelRuntime> tunnels_;  // the dataplane, once start_kernel ran
+  std::unique_ptr<Redistribution> redistribution_;
 };
 
 }  // namespace vgw::routing
