@@ -351,6 +351,12 @@ void Peer::after_event(Session& s) {
          e.code != last_error_.code || e.subcode != last_error_.subcode || e.text != last_error_.text)) {
       last_error_ = e;
     }
+    if (s.fsm.state() != reported_state_) {
+      PeerEvent ev{config_.address, static_cast<uint8_t>(reported_state_), static_cast<uint8_t>(s.fsm.state()), {}};
+      reported_state_ = s.fsm.state();
+      if (ev.from == static_cast<uint8_t>(State::kEstablished)) ev.reason = last_error_.to_string();
+      if (engine_.config_.on_peer_event) engine_.config_.on_peer_event(ev);
+    }
   } else if (secondary_ && &s == secondary_.get() && s.fsm.state() == State::kIdle) {
     if (s.conn) s.conn->close();
     secondary_.reset();

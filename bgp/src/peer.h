@@ -140,6 +140,7 @@ class Peer final : public transport::Connection::Handler {
   void on_closed(transport::Connection& c, const std::string& why) override;
   void on_writable(transport::Connection& c) override;
 
+  session::State reported_state_ = session::State::kIdle;  // last state given to on_peer_event
   Engine& engine_;
   PeerId id_;
   PeerConfig config_;

@@ -354,6 +354,7 @@ void Gateway::sync_bgp(const std::optional<BgpConfig>& before) {
     cfg.multipath_relax = b.multipath_relax;
     cfg.maximum_paths = b.maximum_paths;
     cfg.maximum_paths_ibgp = b.maximum_paths;
+    cfg.on_peer_event = [this](const bgp::PeerEvent& e) { publish_peer_event(e); };
     auto sp = std::make_unique<bgp::Speaker>(*io_, rib_, cfg);
     if (auto st = sp->start(); !st) {
       bgp_problem_ = "BGP could not start: " + st.error().message;

@@ -10,10 +10,12 @@ withdrawal shrinking it to one path, and the NOTIFICATION for a wrong AS in `sho
 
 import json
 import os
+import queue
 import shutil
 import signal
 import subprocess
 import tempfile
+import threading
 import time
 import unittest
 
@@ -147,9 +149,43 @@ protocol bgp vgw {{
         routes = json.loads(out or "[]")
         return routes[0] if routes else None
 
+    def watch_events(self):
+        """Starts a BgpService.WatchEvent stream (peers and table); returns a queue of events."""
+        pb = vgwtest.protos()["bgp_pb2"]
+        api = self.daemon.api()
+        self.addCleanup(api.close)
+        calls = api.stream("BgpService", "WatchEvent", pb.WatchEventRequest(peers=True, table=True),
+                           pb.WatchEventResponse)
+        self.addCleanup(calls.cancel)
+        events = queue.Queue()
+
+        def pump():
+            try:
+                for reply in calls:
+                    for e in reply.events:
+                        events.put(e)
+            except Exception:  # cancelled at cleanup
+                pass
+        threading.Thread(target=pump, daemon=True).start()
+        return events
+
+    def find_event(self, events, seen, pred, what, timeout=30):
+        """The first event (in stream order) matching pred, from those seen so far or arriving."""
+        deadline = time.monotonic() + timeout
+        while True:
+            for e in seen:
+                if pred(e):
+                    return e
+            try:
+                seen.append(events.get(timeout=max(0.1, deadline - time.monotonic())))
+            except queue.Empty:
+                raise AssertionError(f"no WatchEvent {what}; saw {seen}")
+
     def test_routes_ecmp_communities_withdrawal_and_bad_as(self):
         n = self.octet
         frr, bird = f"10.{n}.1.2", f"10.{n}.2.2"
+        self.vgwsh("configure", "router bgp 65001", "end")
+        events = self.watch_events()
         self.vgwsh("configure", "router bgp 65001", f"bgp router-id 10.{n}.1.1", "no bgp ebgp-requires-policy",
                    "bgp bestpath as-path multipath-relax", "maximum-paths 2",
                    f"neighbor {frr} remote-as 65002", f"neighbor {frr} timers 3 9",
@@ -198,6 +234,22 @@ protocol bgp vgw {{
                     what="Bad Peer AS recorded")
         self.assertEqual(peer["state"]["lastErrorSubcode"], 2)
         self.assertIn("Bad Peer AS", self.vgwsh(f"show bgp neighbors {bird}"))
+
+        # The same history as WatchEvent saw it: both sessions established, the ECMP best path
+        # and its change when FRR withdrew, and BIRD's session dropping with the reason.
+        seen = []
+        for peer in (frr, bird):
+            self.find_event(events, seen, lambda e, p=peer: e.HasField("peer") and e.peer.address == p
+                            and e.peer.new_state == "Established", f"{peer} Established")
+        add = self.find_event(events, seen, lambda e: e.HasField("table") and e.table.route.prefix ==
+                              "198.51.100.0/24" and e.table.kind == e.table.ADD, "best path added")
+        self.assertEqual(add.table.route.protocol, "ebgp")
+        self.find_event(events, seen, lambda e: e.HasField("table") and e.table.route.prefix == "198.51.100.0/24"
+                        and e.table.kind == e.table.CHANGE, "best path changed by FRR's withdrawal")
+        down = self.find_event(events, seen, lambda e: e.HasField("peer") and e.peer.address == bird
+                               and e.peer.old_state == "Established", "BIRD's session going down")
+        self.assertIn("Cease", down.peer.reason)
+        self.assertGreater(down.peer.unix_time_ms, 0)
 
     def test_redistribute_connected_and_static(self):
         n = self.octet

@@ -36,7 +36,7 @@ def protos():
         subprocess.run(["protoc", "-I", src, "--python_out", _proto_dir, *files], check=True)
         sys.path.insert(0, _proto_dir)
     mods = {}
-    for name in ("system_pb2", "vpn_pb2", "rib_pb2"):
+    for name in ("system_pb2", "vpn_pb2", "rib_pb2", "bgp_pb2", "tunnel_pb2"):
         mods[name] = importlib.import_module("vgw.v1." + name)
     return mods
 
@@ -49,6 +49,14 @@ class Api:
 
     def call(self, service, method, request, reply_class, timeout=10):
         rpc = self.channel.unary_unary(
+            f"/vgw.v1.{service}/{method}",
+            request_serializer=lambda m: m.SerializeToString(),
+            response_deserializer=reply_class.FromString)
+        return rpc(request, timeout=timeout)
+
+    def stream(self, service, method, request, reply_class, timeout=None):
+        """A server stream: an iterator of replies (cancel() it to stop)."""
+        rpc = self.channel.unary_stream(
             f"/vgw.v1.{service}/{method}",
             request_serializer=lambda m: m.SerializeToString(),
             response_deserializer=reply_class.FromString)

@@ -115,6 +115,8 @@ Dispatcher::Dispatcher() {
       kDeletePath, [](Gateway& gw, const auto& r) { return gw.delete_path(r); });
   add_stream<v1::ListPathRequest, v1::ListPathResponse>(
       kListPath, [](Gateway& gw, const auto& r) { return gw.list_path(r); });
+  add_stream<v1::WatchEventRequest, v1::WatchEventResponse>(
+      kWatchEvent, [](Gateway& gw, const auto& r) { return gw.watch_event(r); });
 
   add<v1::CreateTunnelRequest, v1::Tunnel>(
       kCreateTunnel, [](Gateway& gw, const auto& r) { return gw.create_tunnel(r); });

@@ -1,6 +1,6 @@
 // Configuration of the BGP speaker and of each peer, and the policy hooks.
 //
-// Policies are plain callbacks for now (the lead's route-maps will compile into them): an import
+// Policies are plain callbacks (route-maps compile into them: policy.h): an import
 // policy sees each received route before it enters the Adj-RIB-In, an export policy each route
 // before it enters a peer's Adj-RIB-Out; both may edit the attributes or reject the route.
 // RFC 8212: with Config::ebgp_requires_policy (the default, like FRR), an eBGP peer without an
@@ -24,6 +24,9 @@ struct PolicyContext {
   const IpAddress& peer_address;  // the peer it came from (import) or goes to (export)
   uint32_t peer_as = 0;
   bool external = false;          // that peer is eBGP
+  // Our own address on the session with that peer (export: `set ip next-hop peer-address`
+  // uses it). The speaker must fill it; unset, such a set leaves the next-hop alone.
+  std::optional<IpAddress> local_address;
 };
 
 // What a policy may change: the path attributes (the next-hop of IPv4 routes is
@@ -31,6 +34,11 @@ struct PolicyContext {
 struct PolicyRoute {
   wire::PathAttributes attributes;
   uint32_t weight = 0;
+  // The next-hop of an IPv6 route (MP_REACH_NLRI global address, RFC 2545 3); unset for IPv4
+  // routes, whose next-hop is attributes.next_hop. The speaker must fill it before calling the
+  // policy and take it back afterwards (route-maps match and set it); unset, an `ipv6 next-hop`
+  // match does not match.
+  std::optional<IpAddress> next_hop_v6;
 };
 
 enum class PolicyResult : uint8_t { kAccept, kReject };
@@ -70,7 +78,18 @@ struct PeerConfig {
   std::optional<IpAddress> next_hop_v6;
 };
 
+// A peer's session changed state (its primary session; a colliding second connection is not
+// reported). `reason` is the last error when the session went down.
+struct PeerEvent {
+  IpAddress address;
+  uint8_t from = 0;  // session::State values (fsm.h), kept numeric to keep this header light
+  uint8_t to = 0;
+  std::string reason;
+};
+
 struct Config {
+  // Called on the io_context's thread after each state change of a peer's session.
+  std::function<void(const PeerEvent&)> on_peer_event;
   uint32_t local_as = 45104;
   uint32_t router_id = 0;  // host order IPv4; must be set
   std::optional<IpAddress> listen_address;  // unset: all addresses, IPv4 and IPv6

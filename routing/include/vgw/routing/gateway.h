@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include <map>
@@ -32,6 +33,7 @@ class io_context;
 
 namespace vgw::bgp {
 class Speaker;
+struct PeerEvent;
 }
 
 namespace vgw::routing {
@@ -93,6 +95,11 @@ class Gateway {
   Result<v1::AddPathResponse> add_path(const v1::AddPathRequest&);
   Result<v1::DeletePathResponse> delete_path(const v1::DeletePathRequest&);
   Result<std::unique_ptr<api::ServerStream>> list_path(const v1::ListPathRequest&);
+  Result<std::unique_ptr<api::ServerStream>> watch_event(const v1::WatchEventRequest&);
+  // WatchEvent streams register to receive peer events.
+  using PeerEventSink = std::function<void(const v1::PeerEvent&)>;
+  uint64_t add_peer_event_sink(PeerEventSink sink);
+  void remove_peer_event_sink(uint64_t id);
 
   // TunnelService
   Result<v1::Tunnel> create_tunnel(const v1::CreateTunnelRequest&);
@@ -125,7 +132,8 @@ class Gateway {
   void stop_speaker();  // Cease to all peers; the speaker's and redistribution's state goes
   void sync_redistribution();
   void drain_redistribution();
-  void withdraw_network(const Prefix& prefix);  // `no network`: unless redistribution covers it
+  void withdraw_network(const Prefix& prefix);
+  void publish_peer_event(const bgp::PeerEvent& event);  // `no network`: unless redistribution covers it
   // Tunnels (gateway_tunnel.cc): the ESP dataplane follows the model's tunnel blocks.
   struct TunnelRuntime;
   void start_tunnels(boost::asio::io_context& io);
@@ -159,6 +167,8 @@ class Gateway {
   std::string bgp_problem_;
   std::unique_ptr<TunnelRuntime> tunnels_;  // the dataplane, once start_kernel ran
   std::unique_ptr<Redistribution> redistribution_;
+  std::map<uint64_t, PeerEventSink> peer_event_sinks_;
+  uint64_t next_sink_id_ = 1;
 };
 
 }  // namespace vgw::routing

@@ -34,6 +34,7 @@ inline constexpr const char* kResetPeer = "/vgw.v1.BgpService/ResetPeer";
 inline constexpr const char* kAddPath = "/vgw.v1.BgpService/AddPath";
 inline constexpr const char* kDeletePath = "/vgw.v1.BgpService/DeletePath";
 inline constexpr const char* kListPath = "/vgw.v1.BgpService/ListPath";
+inline constexpr const char* kWatchEvent = "/vgw.v1.BgpService/WatchEvent";
 
 inline constexpr const char* kCreateTunnel = "/vgw.v1.TunnelService/CreateTunnel";
 inline constexpr const char* kUpdateTunnel = "/vgw.v1.TunnelService/UpdateTunnel";
