@@ -95,20 +95,26 @@ void Engine::announce(Peer* peer, PeerId id,
   const uint32_t weight = peer ? peer->config().weight : kLocalRouteWeight;
   if (peer != nullptr && peer->config().import_policy) {
     PolicyRoute route;
+    const auto endpoint = peer->local_endpoint();
+    const std::optional<IpAddress> local = endpoint ? std::optional<IpAddress>(endpoint->address) : std::nullopt;
     for (const auto& p : nlri) {
       route.attributes = attrs;
       route.weight = weight;
       const Prefix prefix = Traits::prefix(Traits::key(p), p.length);
-      PolicyContext ctx{prefix, peer->config().address, peer->config().remote_as, peer->external()};
+      PolicyContext ctx{prefix, peer->config().address, peer->config().remote_as, peer->external(), local};
+      if constexpr (Traits::kIndex == 1) route.next_hop_v6 = next_hop;
       if (peer->config().import_policy(ctx, route) == PolicyResult::kReject) {
         ++peer->counters.denied_by_policy;
         withdraw<Key>(peer, id, Traits::key(p), p.length);
         continue;
       }
       IpAddress hop = next_hop;
-      if (Traits::kIndex == 0 && route.attributes.has(wire::attr::kNextHop) &&
-          route.attributes.next_hop != attrs.next_hop) {
-        hop = IpAddress::v4(route.attributes.next_hop);
+      if constexpr (Traits::kIndex == 0) {
+        if (route.attributes.has(wire::attr::kNextHop) && route.attributes.next_hop != attrs.next_hop) {
+          hop = IpAddress::v4(route.attributes.next_hop);
+        }
+      } else {
+        if (route.next_hop_v6 && route.next_hop_v6->is_v6()) hop = *route.next_hop_v6;
       }
       set_path<Key>(peer, id, Traits::key(p), p.length, attrs_.intern(route.attributes, hop, route.weight));
     }

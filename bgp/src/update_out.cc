@@ -46,9 +46,7 @@ AttrId Engine::export_attr(Peer& to, typename PathTable<Key>::Handle h) {
   IpAddress hop = nexthops_.address(attrs_.nexthop(best->attr));
   bool ok = attrs_.decode(best->attr, a);
   if (ok && to_external && a.as_path.contains(to.config().remote_as)) ok = false;
-  if (ok && to_external) {
-    a.as_path.prepend(to.local_as());
-    a.set(wire::attr::kAsPath);
+  if (ok && to_external) {  // our AS is prepended after the export policy, as FRR does
     a.unset(wire::attr::kLocalPref);
     a.local_pref = 0;
     if (from != nullptr) {
@@ -79,16 +77,23 @@ AttrId Engine::export_attr(Peer& to, typename PathTable<Key>::Handle h) {
     }
   }
   if (ok && to.config().export_policy) {
-    PolicyRoute route{a, 0};
+    PolicyRoute route{a, 0, {}};
+    if constexpr (Traits::kIndex == 1) route.next_hop_v6 = hop;
     const Prefix prefix = Traits::prefix(t.key(h), t.length(h));
-    PolicyContext ctx{prefix, to.config().address, to.config().remote_as, to_external};
+    PolicyContext ctx{prefix, to.config().address, to.config().remote_as, to_external, self};
     ok = to.config().export_policy(ctx, route) == PolicyResult::kAccept;
     if (ok) {
       a = std::move(route.attributes);
       if constexpr (Traits::kIndex == 0) {
         if (a.has(wire::attr::kNextHop)) hop = IpAddress::v4(a.next_hop);
+      } else {
+        if (route.next_hop_v6 && route.next_hop_v6->is_v6()) hop = *route.next_hop_v6;
       }
     }
+  }
+  if (ok && to_external) {
+    a.as_path.prepend(to.local_as());
+    a.set(wire::attr::kAsPath);
   }
   if (ok) out = attrs_.intern(a, hop, 0);
   if (cacheable) {

@@ -126,6 +126,11 @@ void render_bgp(std::ostream& out, const BgpConfig& b, bool show_secrets) {
     for (const auto& [family, protocol] : b.redistribute)
       if (family == f) af << "  redistribute " << protocol << "\n";
     for (const auto& [addr, n] : b.neighbors) {
+      if (f != Family::kIpv4) continue;  // route-maps apply to every family the session carries
+      if (!n.route_map_in.empty()) af << "  neighbor " << addr.to_string() << " route-map " << n.route_map_in << " in\n";
+      if (!n.route_map_out.empty()) af << "  neighbor " << addr.to_string() << " route-map " << n.route_map_out << " out\n";
+    }
+    for (const auto& [addr, n] : b.neighbors) {
       bool on = f == Family::kIpv4 ? n.ipv4_unicast : n.ipv6_unicast;
       bool dflt = f == Family::kIpv4;
       if (on != dflt) af << "  " << (on ? "" : "no ") << "neighbor " << addr.to_string() << " activate\n";
@@ -178,6 +183,9 @@ std::string render_config(const ConfigModel& model, bool show_secrets) {
   if (!model.customer_gateways.empty()) out << "!\n";
   for (const auto& r : model.static_routes) out << render_static_route(r) << "\n";
   if (!model.static_routes.empty()) out << "!\n";
+  auto policy = bgp::policy::config_lines(model.policies);
+  for (const auto& line : policy) out << line << "\n";
+  if (!policy.empty()) out << "!\n";
   for (const auto& [name, t] : model.tunnels) {
     render_tunnel(out, t, show_secrets);
     out << "!\n";

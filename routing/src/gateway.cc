@@ -87,10 +87,15 @@ Status Gateway::commit(ConfigModel next) {
   std::optional<BgpConfig> bgp_before = model_.bgp;
   bool bgp_changed = next.bgp != model_.bgp;
   bool tunnels_changed = next.tunnels != model_.tunnels;
+  bool policies_changed = next.policies != model_.policies;
   model_ = std::move(next);
   if (tunnels_changed) sync_tunnels();
   if (statics_changed) sync_static_routes();
   if (bgp_changed) sync_bgp(bgp_before);
+  if (policies_changed) {
+    ++policy_version_;
+    sync_bgp_policies();
+  }
   return {};
 }
 

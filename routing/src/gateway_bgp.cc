@@ -5,6 +5,7 @@
 
 #include "vgw/base/asn.h"
 #include "vgw/base/log.h"
+#include "vgw/bgp/policy.h"
 #include "vgw/bgp/speaker.h"
 #include "vgw/routing/api/dispatcher.h"
 #include "vgw/routing/gateway.h"
@@ -94,6 +95,8 @@ v1::PeerConfig to_proto(const BgpNeighborConfig& n) {
   c.set_maximum_prefix(n.maximum_prefix);
   c.set_maximum_prefix_warning_only(n.maximum_prefix_warning_only);
   c.set_maximum_prefix_restart(n.maximum_prefix_restart);
+  c.set_route_map_in(n.route_map_in);
+  c.set_route_map_out(n.route_map_out);
   return c;
 }
 
@@ -211,11 +214,32 @@ Result<BgpNeighborConfig> parse_peer(const v1::PeerConfig& m, const BgpNeighborC
   n.maximum_prefix_warning_only = m.maximum_prefix_warning_only();
   if (m.maximum_prefix_restart() > 65535) return fail(Error::invalid("peer.maximum_prefix_restart must be 0..65535 minutes"));
   n.maximum_prefix_restart = static_cast<uint16_t>(m.maximum_prefix_restart());
+  for (const auto& [field, value, out] : {std::tuple{"peer.route_map_in", &m.route_map_in(), &n.route_map_in},
+                                          std::tuple{"peer.route_map_out", &m.route_map_out(), &n.route_map_out}}) {
+    if (value->find_first_of(" \t") != std::string::npos || value->size() > 63) {
+      return fail(Error::invalid(std::string(field) + " '" + *value + "' is not a route-map name (one word, at most 63)"));
+    }
+    *out = *value;
+  }
   return n;
 }
 
-bgp::PeerConfig speaker_peer(const BgpNeighborConfig& n) {
+// A route-map as the speaker's callback. The set was validated when it was accepted, so
+// compiling cannot fail on content; if it does anyway, the peer gets nothing (fail closed).
+bgp::Policy peer_policy(const bgp::policy::PolicySet& policies, const std::string& name,
+                        bgp::policy::Direction direction, const IpAddress& peer) {
+  if (name.empty()) return {};
+  auto compiled = bgp::policy::compile_route_map(policies, name, direction);
+  if (compiled) return *compiled;
+  VGW_LOG(kError, "bgp") << "neighbor " << peer.to_string() << ": route-map " << name
+                         << " does not compile (" << compiled.error().message << "); rejecting all routes";
+  return [](const bgp::PolicyContext&, bgp::PolicyRoute&) { return bgp::PolicyResult::kReject; };
+}
+
+bgp::PeerConfig speaker_peer(const BgpNeighborConfig& n, const bgp::policy::PolicySet& policies) {
   bgp::PeerConfig p;
+  p.import_policy = peer_policy(policies, n.route_map_in, bgp::policy::Direction::kImport, n.address);
+  p.export_policy = peer_policy(policies, n.route_map_out, bgp::policy::Direction::kExport, n.address);
   p.address = n.address;
   p.remote_as = n.remote_as;
   p.description = n.description;
@@ -365,7 +389,7 @@ void Gateway::sync_bgp(const std::optional<BgpConfig>& before) {
     bgp_problem_.clear();
     VGW_LOG(kInfo, "bgp") << "BGP AS " << b.asn << " running, router-id " << rid->to_string();
     for (const auto& [a, n] : b.neighbors) {
-      if (auto st = speaker_->add_peer(speaker_peer(n)); !st) {
+      if (auto st = speaker_->add_peer(speaker_peer(n, model_.policies)); !st) {
         VGW_LOG(kError, "bgp") << "neighbor " << a.to_string() << ": " << st.error().message;
       }
     }
@@ -380,9 +404,9 @@ void Gateway::sync_bgp(const std::optional<BgpConfig>& before) {
     auto old = before->neighbors.find(a);
     Status st;
     if (old == before->neighbors.end()) {
-      st = speaker_->add_peer(speaker_peer(n));
+      st = speaker_->add_peer(speaker_peer(n, model_.policies));
     } else if (!(old->second == n)) {
-      st = speaker_->update_peer(speaker_peer(n));
+      st = speaker_->update_peer(speaker_peer(n, model_.policies));
     }
     if (!st) {
       VGW_LOG(kError, "bgp") << "neighbor " << a.to_string() << ": " << st.error().message;
@@ -393,6 +417,16 @@ void Gateway::sync_bgp(const std::optional<BgpConfig>& before) {
   for (const auto& p : b.networks)
     if (!before->networks.count(p)) (void)speaker_->add_network(p);
   sync_redistribution();
+}
+
+void Gateway::sync_bgp_policies() {
+  if (!speaker_ || !model_.bgp) return;
+  for (const auto& [a, n] : model_.bgp->neighbors) {
+    if (n.route_map_in.empty() && n.route_map_out.empty()) continue;
+    if (auto st = speaker_->update_peer(speaker_peer(n, model_.policies)); !st) {
+      VGW_LOG(kError, "bgp") << "neighbor " << a.to_string() << ": " << st.error().message;
+    }
+  }
 }
 
 // ---- BgpService -----------------------------------------------------------------------------

@@ -282,6 +282,58 @@ protocol bgp vgw {{
         wait(lambda: (frr_path("203.0.113.0/24") or {}).get("origin") == "incomplete",
              what="redistributed route back")
 
+    def test_route_maps_in_and_out_with_frr(self):
+        n = self.octet
+        frr = f"10.{n}.1.2"
+        # RFC 8212 stays on: the route-maps are what lets the eBGP session exchange routes.
+        self.vgwsh("configure",
+                   "ip prefix-list FROM-FRR seq 5 permit 198.51.100.0/22 le 24",
+                   "ip prefix-list MINE permit 192.0.2.0/24",
+                   "bgp community-list standard TAGGED permit 65002:100",
+                   "bgp as-path access-list FRR-ORIGIN permit ^65002$",
+                   "route-map IN permit 10", "match ip address prefix-list FROM-FRR", "match community TAGGED",
+                   "match as-path FRR-ORIGIN", "set local-preference 250", "set large-community 65001:9:9 additive",
+                   "exit",
+                   "route-map OUT permit 10", "match ip address prefix-list MINE", "set as-path prepend 65001 65001",
+                   "set community 65001:7", "exit",
+                   "router bgp 65001", f"bgp router-id 10.{n}.1.1", f"neighbor {frr} remote-as 65002",
+                   f"neighbor {frr} timers 3 9", "address-family ipv4 unicast", "network 192.0.2.0/24",
+                   "network 203.0.113.0/24", f"neighbor {frr} route-map IN in", f"neighbor {frr} route-map OUT out",
+                   "end")
+        running = self.vgwsh("show running-config")
+        self.assertIn("route-map IN permit 10\n match ip address prefix-list FROM-FRR\n", running)
+        self.assertIn(f"  neighbor {frr} route-map IN in\n", running)
+
+        def ours():
+            paths = json.loads(self.vgwsh("show bgp ipv4 unicast 198.51.100.0/24 json") or "{}").get("paths", [])
+            return paths[0] if paths else None
+        p = wait(ours, what="FRR's route accepted through route-map IN")
+        self.assertEqual(p["localPref"], 250)
+        self.assertEqual(sorted(p["largeCommunities"]), ["65001:9:9", "65002:1:1"])
+        self.assertEqual(p["communities"], ["65002:100"])
+
+        def frr_path(prefix):
+            return (json.loads(self.vtysh(f"show bgp ipv4 unicast {prefix} json") or "{}").get("paths") or [None])[0]
+        mine = wait(lambda: frr_path("192.0.2.0/24"), what="FRR learning 192.0.2.0/24 through route-map OUT")
+        self.assertEqual(mine["aspath"]["string"], "65001 65001 65001")
+        self.assertEqual(mine["community"]["string"], "65001:7")
+        time.sleep(1)
+        self.assertIsNone(frr_path("203.0.113.0/24"), "route-map OUT's implicit deny let 203.0.113.0/24 out")
+
+        # Changing a route-map in use applies at once (soft reconfiguration in).
+        self.vgwsh("configure", "route-map IN permit 10", "set local-preference 300", "end")
+        wait(lambda: (ours() or {}).get("localPref") == 300, what="new local-preference applied")
+        # The community-list goes: the match names a missing list, so it no longer matches and
+        # the implicit deny drops the route; `show bgp policy` says why.
+        self.vgwsh("configure", "no bgp community-list standard TAGGED", "end")
+        wait(lambda: ours() is None, what="route rejected once its community-list is gone")
+        self.assertIn("TAGGED (community-list not defined)", self.vgwsh("show bgp policy"))
+        # A bad regular expression is refused and changes nothing.
+        r = self.daemon.vgwsh("configure", "bgp as-path access-list BAD permit (65001")
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("BAD", r.stderr)
+        self.assertNotIn("BAD", self.vgwsh("show running-config"))
+
     def vtysh_conf(self, *lines):
         args = ["vtysh", "--vty_socket", self.frr_dir, "-c", "configure terminal"]
         for line in lines:

@@ -118,6 +118,11 @@ Dispatcher::Dispatcher() {
   add_stream<v1::WatchEventRequest, v1::WatchEventResponse>(
       kWatchEvent, [](Gateway& gw, const auto& r) { return gw.watch_event(r); });
 
+  add<v1::GetPoliciesRequest, v1::Policies>(
+      kGetPolicies, [](Gateway& gw, const auto& r) { return gw.get_policies(r); });
+  add<v1::SetPoliciesRequest, v1::Policies>(
+      kSetPolicies, [](Gateway& gw, const auto& r) { return gw.set_policies(r); });
+
   add<v1::CreateTunnelRequest, v1::Tunnel>(
       kCreateTunnel, [](Gateway& gw, const auto& r) { return gw.create_tunnel(r); });
   add<v1::UpdateTunnelRequest, v1::Tunnel>(

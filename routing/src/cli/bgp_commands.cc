@@ -469,6 +469,18 @@ void add_bgp_commands(std::vector<CommandSpec>& c, std::map<std::string, std::st
                [](Session& s, const Args& a) { return network(s, a, true); }});
   c.push_back({M::kBgpAddressFamily, "no network PREFIX", "Stop originating a prefix",
                [](Session& s, const Args& a) { return network(s, a, false); }});
+  for (M m : {M::kRouterBgp, M::kBgpAddressFamily}) {
+    c.push_back({m, "neighbor ADDRESS route-map NAME (in|out)", "Apply a route-map to the peer's routes (in: import, out: export)",
+                 peer_change([](v1::PeerConfig& p, const Args& a) {
+                   if (a.has("in")) p.set_route_map_in(a.get("NAME"));
+                   else p.set_route_map_out(a.get("NAME"));
+                 })});
+    c.push_back({m, "no neighbor ADDRESS route-map NAME (in|out)", "Remove the route-map",
+                 peer_change([](v1::PeerConfig& p, const Args& a) {
+                   if (a.has("in")) p.set_route_map_in("");
+                   else p.set_route_map_out("");
+                 })});
+  }
   for (bool on : {true, false}) {
     c.push_back({M::kBgpAddressFamily, on ? "redistribute (connected|static)" : "no redistribute (connected|static)",
                  on ? "Originate the RIB's connected or static routes into BGP"

@@ -178,6 +178,7 @@ const Grammar& command_grammar() {
     auto help = base_keyword_help();
     add_route_commands(commands, help);
     add_bgp_commands(commands, help);
+    add_policy_commands(commands, help);
     add_tunnel_commands(commands, help);
     return Grammar(std::move(commands), std::move(help));
   }();

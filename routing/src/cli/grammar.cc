@@ -15,6 +15,7 @@ const char* mode_name(Mode mode) {
     case Mode::kRouterBgp: return "router-bgp";
     case Mode::kBgpAddressFamily: return "bgp-address-family";
     case Mode::kTunnel: return "tunnel";
+    case Mode::kRouteMap: return "route-map";
   }
   return "?";
 }
@@ -26,6 +27,7 @@ const char* mode_prompt(Mode mode) {
     case Mode::kRouterBgp: return "config-router";
     case Mode::kBgpAddressFamily: return "config-router-af";
     case Mode::kTunnel: return "config-tunnel";
+    case Mode::kRouteMap: return "config-route-map";
   }
   return "?";
 }
@@ -175,6 +177,10 @@ const PlaceholderInfo* placeholder_info(const std::string& name) {
       {"WINDOW", {"Replay window in packets (power of two, 64-65536)",
                   [](std::string_view v) { return check_number(v, 64, 65536); }}},
       {"MTU", {"MTU in octets (576-9000)", [](std::string_view v) { return check_number(v, 576, 9000); }}},
+      {"SEQ", {"Sequence number (1-4294967295)", [](std::string_view v) { return check_number(v, 1, 4294967295u); }}},
+      {"GE", {"Minimum prefix length (0-128)", [](std::string_view v) { return check_number(v, 0, 128); }}},
+      {"LE", {"Maximum prefix length (0-128)", [](std::string_view v) { return check_number(v, 0, 128); }}},
+      {"NUMBER", {"Number (0-4294967295)", [](std::string_view v) { return check_number(v, 0, 4294967295u); }}},
   };
   auto it = table.find(name);
   return it == table.end() ? nullptr : &it->second;

@@ -20,6 +20,8 @@ void add_route_commands(std::vector<CommandSpec>& commands,
                         std::map<std::string, std::string>& keyword_help);
 void add_bgp_commands(std::vector<CommandSpec>& commands,
                       std::map<std::string, std::string>& keyword_help);
+void add_policy_commands(std::vector<CommandSpec>& commands,
+                         std::map<std::string, std::string>& keyword_help);
 void add_tunnel_commands(std::vector<CommandSpec>& commands,
                          std::map<std::string, std::string>& keyword_help);
 

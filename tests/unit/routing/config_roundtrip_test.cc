@@ -167,6 +167,71 @@ TEST(ConfigRoundTrip, TunnelBlocksRoundTripAndMaskKeys) {
   EXPECT_EQ(a.list_tunnels(req)->tunnels(0).state().status(), "error");
 }
 
+TEST(ConfigRoundTrip, PolicyObjectsAndNeighborRouteMapsRoundTrip) {
+  Gateway a({""});
+  auto st = load(a, "ip prefix-list PL seq 5 permit 10.0.0.0/8 ge 16 le 24\n"
+                    "ip prefix-list PL deny 0.0.0.0/0 le 32\n"
+                    "ipv6 prefix-list PL seq 7 permit 2001:db8::/32 le 48\n"
+                    "bgp as-path access-list AP permit _65001$\n"
+                    "bgp community-list standard CL seq 10 permit 65000:1 no-export\n"
+                    "bgp large-community-list standard LCL permit 65000:1:2\n"
+                    "route-map RM deny 5\n"
+                    " match community CL\n"
+                    "route-map RM permit 10\n"
+                    " match ip address prefix-list PL\n"
+                    " match as-path AP\n"
+                    " set local-preference 200\n"
+                    " set as-path prepend 65000 65000\n"
+                    " set community 65000:7 additive\n"
+                    " set comm-list CL delete\n"
+                    " set ip next-hop peer-address\n"
+                    "exit\n"
+                    "router bgp 65000\n"
+                    " bgp router-id 10.0.0.1\n"
+                    " neighbor 10.1.0.2 remote-as 65001\n"
+                    " neighbor 10.1.0.2 route-map RM in\n"
+                    " address-family ipv4 unicast\n"
+                    "  neighbor 10.1.0.2 route-map MISSING out\n"
+                    " exit-address-family\n");
+  ASSERT_TRUE(st.ok()) << st.error().message;
+  const auto& p = a.config().policies;
+  ASSERT_EQ(p.prefix_lists.at("PL").entries.size(), 3u);
+  EXPECT_EQ(p.prefix_lists.at("PL").entries[1].seq, 10u);  // FRR's next multiple of 5
+  ASSERT_EQ(p.route_maps.at("RM").entries.size(), 2u);
+  EXPECT_EQ(p.route_maps.at("RM").entries[1].set.local_preference, 200u);
+  const auto& n = a.config().bgp->neighbors.at(*IpAddress::parse("10.1.0.2"));
+  EXPECT_EQ(n.route_map_in, "RM");
+  EXPECT_EQ(n.route_map_out, "MISSING");
+
+  std::string file = a.get_running_config(secrets_request())->config();
+  EXPECT_NE(file.find("ip prefix-list PL seq 5 permit 10.0.0.0/8 ge 16 le 24\n"), std::string::npos) << file;
+  EXPECT_NE(file.find("route-map RM permit 10\n match ip address prefix-list PL\n"), std::string::npos) << file;
+  EXPECT_NE(file.find("  neighbor 10.1.0.2 route-map RM in\n"), std::string::npos) << file;
+  Gateway b({""});
+  st = load(b, file);
+  ASSERT_TRUE(st.ok()) << st.error().message << "\n" << file;
+  EXPECT_EQ(a.config(), b.config());
+  EXPECT_EQ(b.get_running_config(secrets_request())->config(), file);
+
+  // The missing route-map is reported, not refused (FRR).
+  auto pol = a.get_policies({});
+  ASSERT_TRUE(pol.ok());
+  bool reported = false;
+  for (const auto& u : pol->undefined()) reported |= u.find("route-map MISSING out") != std::string::npos;
+  EXPECT_TRUE(reported);
+
+  // Bad input: refused with the entry named, nothing changed; a stale version is refused.
+  Gateway c({""});
+  EXPECT_FALSE(load(c, "ip prefix-list X permit 10.0.0.0/16 le 8\n").ok());
+  EXPECT_TRUE(c.config().policies.prefix_lists.empty());
+  v1::SetPoliciesRequest stale;
+  stale.set_expected_version(pol->version() + 1);
+  auto r = a.set_policies(stale);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(a.config(), b.config());
+}
+
 TEST(ConfigRoundTrip, EmptyConfigRoundTrips) {
   Gateway a({""});
   std::string text = a.get_running_config({})->config();

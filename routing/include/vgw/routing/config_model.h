@@ -16,6 +16,7 @@
 
 #include "vgw/base/ip.h"
 #include "vgw/base/result.h"
+#include "vgw/bgp/policy.h"
 
 namespace vgw::routing {
 
@@ -67,6 +68,8 @@ struct BgpNeighborConfig {
   uint32_t maximum_prefix = 0;
   bool maximum_prefix_warning_only = false;
   uint16_t maximum_prefix_restart = 0;
+  std::string route_map_in;   // `neighbor X route-map NAME in` (policies below)
+  std::string route_map_out;
   friend bool operator==(const BgpNeighborConfig&, const BgpNeighborConfig&) = default;
 };
 
@@ -120,6 +123,7 @@ struct ConfigModel {
   std::set<StaticRouteConfig> static_routes;
   std::optional<BgpConfig> bgp;
   std::map<std::string, TunnelConfig> tunnels;  // by name
+  bgp::policy::PolicySet policies;              // prefix-lists, as-path/community lists, route-maps
 
   friend bool operator==(const ConfigModel&, const ConfigModel&) = default;
 };

@@ -96,6 +96,10 @@ class Gateway {
   Result<v1::DeletePathResponse> delete_path(const v1::DeletePathRequest&);
   Result<std::unique_ptr<api::ServerStream>> list_path(const v1::ListPathRequest&);
   Result<std::unique_ptr<api::ServerStream>> watch_event(const v1::WatchEventRequest&);
+
+  // PolicyService
+  Result<v1::Policies> get_policies(const v1::GetPoliciesRequest&) const;
+  Result<v1::Policies> set_policies(const v1::SetPoliciesRequest&);
   // WatchEvent streams register to receive peer events.
   using PeerEventSink = std::function<void(const v1::PeerEvent&)>;
   uint64_t add_peer_event_sink(PeerEventSink sink);
@@ -133,7 +137,8 @@ class Gateway {
   void sync_redistribution();
   void drain_redistribution();
   void withdraw_network(const Prefix& prefix);
-  void publish_peer_event(const bgp::PeerEvent& event);  // `no network`: unless redistribution covers it
+  void publish_peer_event(const bgp::PeerEvent& event);
+  void sync_bgp_policies();  // route-maps changed: peers using them get the new ones  // `no network`: unless redistribution covers it
   // Tunnels (gateway_tunnel.cc): the ESP dataplane follows the model's tunnel blocks.
   struct TunnelRuntime;
   void start_tunnels(boost::asio::io_context& io);
@@ -169,6 +174,7 @@ class Gateway {
   std::unique_ptr<Redistribution> redistribution_;
   std::map<uint64_t, PeerEventSink> peer_event_sinks_;
   uint64_t next_sink_id_ = 1;
+  uint64_t policy_version_ = 0;
 };
 
 }  // namespace vgw::routing

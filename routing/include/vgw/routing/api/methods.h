@@ -36,6 +36,9 @@ inline constexpr const char* kDeletePath = "/vgw.v1.BgpService/DeletePath";
 inline constexpr const char* kListPath = "/vgw.v1.BgpService/ListPath";
 inline constexpr const char* kWatchEvent = "/vgw.v1.BgpService/WatchEvent";
 
+inline constexpr const char* kGetPolicies = "/vgw.v1.PolicyService/GetPolicies";
+inline constexpr const char* kSetPolicies = "/vgw.v1.PolicyService/SetPolicies";
+
 inline constexpr const char* kCreateTunnel = "/vgw.v1.TunnelService/CreateTunnel";
 inline constexpr const char* kUpdateTunnel = "/vgw.v1.TunnelService/UpdateTunnel";
 inline constexpr const char* kDeleteTunnel = "/vgw.v1.TunnelService/DeleteTunnel";
