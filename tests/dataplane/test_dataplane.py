@@ -19,7 +19,9 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from netns_lab import Lab, run  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from espwire import INJECT, TSHARK_ALGORITHMS, key_hex, pcap_payloads, tshark_decrypt  # noqa: E402
+from netns_lab import Lab  # noqa: E402
 
 GATEWAY = os.environ.get("VGW_ESP_GATEWAY", "")
 A_WAN, B_WAN = "192.0.2.1", "192.0.2.2"
@@ -27,57 +29,10 @@ A_WAN6, B_WAN6 = "2001:db8:4500::1", "2001:db8:4500::2"
 
 TRANSFORMS = {
     # name: (encryption key bytes incl. salt, integrity key bytes, tshark algorithms or None)
-    "aes128gcm16": (20, 0, ("AES-GCM with 16 octet ICV [RFC4106]", "NULL")),
-    "aes128-sha256": (16, 32, ("AES-CBC [RFC3602]", "HMAC-SHA-256-128 [RFC4868]")),
-    # tshark 4.0 cannot decrypt ChaCha20-Poly1305 ESP; the wire check is on SPI/sequence only.
-    "chacha20poly1305": (36, 0, None),
+    t: (ek, ik, TSHARK_ALGORITHMS[t])
+    for t, ek, ik in (("aes128gcm16", 20, 0), ("aes128-sha256", 16, 32), ("chacha20poly1305", 36, 0))
 }
 
-
-def key_hex(n, seed):
-    return "".join(f"{(seed * 29 + i * 7) & 0xff:02x}" for i in range(n))
-
-
-def pcap_payloads(path):
-    """(src, dst, kind, payload) of each IPv4 packet in an Ethernet pcap: kind 'udp' (payload =
-    UDP payload, with sport/dport) or 'esp' (payload = IP payload)."""
-    out = []
-    with open(path, "rb") as f:
-        data = f.read()
-    pos = 24
-    while pos + 16 <= len(data):
-        incl = struct.unpack_from("<I", data, pos + 8)[0]
-        frame = data[pos + 16:pos + 16 + incl]
-        pos += 16 + incl
-        if len(frame) < 34 or frame[12:14] != b"\x08\x00":
-            continue
-        ip = frame[14:]
-        ihl = (ip[0] & 0xF) * 4
-        total = struct.unpack_from(">H", ip, 2)[0]
-        src, dst = ".".join(map(str, ip[12:16])), ".".join(map(str, ip[16:20]))
-        body = ip[ihl:total]
-        if ip[9] == 17:
-            sport, dport = struct.unpack_from(">HH", body)
-            out.append((src, dst, "udp", body[8:], sport, dport))
-        elif ip[9] == 50:
-            out.append((src, dst, "esp", body, 0, 0))
-    return out
-
-
-INJECT = r"""
-import socket, sys
-mode, dst = sys.argv[1], sys.argv[2]
-for h in sys.argv[3:]:
-    data = bytes.fromhex(h)
-    if mode == "udp":
-        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        s.bind(("0.0.0.0", 4501))
-        s.sendto(data, (dst, 4500))
-    else:
-        s = socket.socket(socket.AF_INET, socket.SOCK_RAW, 50)
-        s.sendto(data, (dst, 0))
-    s.close()
-"""
 
 LISTEN = r"""
 import socket, sys
@@ -197,16 +152,8 @@ class DataplaneTest(unittest.TestCase):
         proc.wait(10)
 
     def tshark_decrypt(self, path, t):
-        _, _, algs = TRANSFORMS[t["transform"]]
-        enc_alg, auth_alg = algs
-        opts = []
-        for src, dst, spi, (ek, ik) in ((A_WAN, B_WAN, t["spi_b_in"], t["key_ab"]),
-                                        (B_WAN, A_WAN, t["spi_a_in"], t["key_ba"])):
-            opts += ["-o", f'uat:esp_sa:"IPv4","{src}","{dst}","0x{spi:08x}","{enc_alg}",'
-                           f'"0x{ek}","{auth_alg}","{"0x" + ik if ik else ""}"']
-        p = run(["tshark", "-n", "-r", path, "-o", "esp.enable_encryption_decode:TRUE",
-                 "-o", "esp.do_esp_sequence_analysis:TRUE", *opts], timeout=60)
-        return p.stdout
+        return tshark_decrypt(path, t["transform"], ((A_WAN, B_WAN, t["spi_b_in"], t["key_ab"]),
+                                                     (B_WAN, A_WAN, t["spi_a_in"], t["key_ba"])))
 
     def counters(self, gw, name):
         return gw.cmd(f"counters {name}")

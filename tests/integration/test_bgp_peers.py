@@ -13,28 +13,13 @@ import os
 import queue
 import shutil
 import signal
-import subprocess
 import tempfile
 import threading
 import time
 import unittest
 
 import vgwtest
-
-
-def sh(*args, check=True, **kw):
-    return subprocess.run(args, capture_output=True, text=True, check=check, **kw)
-
-
-def wait(pred, timeout=30, what="condition"):
-    deadline = time.monotonic() + timeout
-    last = None
-    while time.monotonic() < deadline:
-        last = pred()
-        if last:
-            return last
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what} (last: {last!r})")
+from vgwtest import sh, wait
 
 
 class BgpWithFrrAndBird(unittest.TestCase):

@@ -12,7 +12,6 @@ kept in the config file, so a restarted vgwd brings its tunnel back; bad input r
 clear error and nothing changed.
 """
 
-import hashlib
 import json
 import os
 import re
@@ -25,18 +24,16 @@ import time
 import unittest
 
 import vgwtest
+from vgwtest import sh, wait
+
+sys.path.insert(0, os.path.join(vgwtest.SOURCE_DIR, "tests", "support"))
+from espwire import INJECT, key_hex, pcap_payloads, tshark_decrypt  # noqa: E402
 
 A_WAN, B_WAN = "192.0.2.1", "192.0.2.2"
 A_WAN6, B_WAN6 = "2001:db8:45::1", "2001:db8:45::2"
 
-# The keys of each transform: (encryption key octets incl. salt, integrity key octets,
-# tshark's names for the algorithms).
-TRANSFORMS = {
-    "aes128gcm16": (20, 0, ("AES-GCM with 16 octet ICV [RFC4106]", "NULL")),
-    "aes256gcm16": (36, 0, ("AES-GCM with 16 octet ICV [RFC4106]", "NULL")),
-    "aes128-sha256": (16, 32, ("AES-CBC [RFC3602]", "HMAC-SHA-256-128 [RFC4868]")),
-    "aes256-sha512": (32, 64, ("AES-CBC [RFC3602]", "HMAC-SHA-512-256 [RFC4868]")),
-}
+# The key sizes of each transform: (encryption key octets incl. salt, integrity key octets).
+TRANSFORMS = {"aes128gcm16": (20, 0), "aes256gcm16": (36, 0), "aes128-sha256": (16, 32), "aes256-sha512": (32, 64)}
 
 # Receives until EOF on inside:port, answers with the SHA-256 of what arrived.
 TCP_SINK = r"""
@@ -76,68 +73,6 @@ while True:
     reply += b
 print(reply.decode(), f"{size} {hashlib.sha256(data).hexdigest()}")
 """
-
-INJECT = r"""
-import socket, sys
-mode, dst = sys.argv[1], sys.argv[2]
-for h in sys.argv[3:]:
-    data = bytes.fromhex(h)
-    if mode == "udp":
-        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        s.bind(("0.0.0.0", 4501))
-        s.sendto(data, (dst, 4500))
-    else:
-        s = socket.socket(socket.AF_INET, socket.SOCK_RAW, 50)
-        s.sendto(data, (dst, 0))
-    s.close()
-"""
-
-
-def sh(*args, check=True, timeout=60, **kw):
-    p = subprocess.run(args, capture_output=True, text=True, timeout=timeout, **kw)
-    if check and p.returncode != 0:
-        raise AssertionError(f"{' '.join(args)} failed ({p.returncode}): {p.stdout}{p.stderr}")
-    return p
-
-
-def key_hex(n, seed):
-    return "".join(f"{(seed * 31 + i * 11) & 0xff:02x}" for i in range(n))
-
-
-def esp_payloads(path, src):
-    """ESP packets (from the SPI on) sent by src in an Ethernet pcap, over UDP 4500 or bare."""
-    out = []
-    with open(path, "rb") as f:
-        data = f.read()
-    pos = 24
-    while pos + 16 <= len(data):
-        incl = struct.unpack_from("<I", data, pos + 8)[0]
-        frame = data[pos + 16:pos + 16 + incl]
-        pos += 16 + incl
-        if len(frame) < 34 or frame[12:14] != b"\x08\x00":
-            continue
-        ip = frame[14:]
-        ihl = (ip[0] & 0xF) * 4
-        if ".".join(map(str, ip[12:16])) != src:
-            continue
-        body = ip[ihl:struct.unpack_from(">H", ip, 2)[0]]
-        if ip[9] == 17 and len(body) > 16:
-            out.append(("udp", body[8:]))
-        elif ip[9] == 50:
-            out.append(("esp", body))
-    return out
-
-
-def wait(pred, timeout=10, what="condition"):
-    deadline = time.monotonic() + timeout
-    last = None
-    while time.monotonic() < deadline:
-        last = pred()
-        if last:
-            return last
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what} (last: {last!r})")
-
 
 class TunnelsBetweenTwoVgwd(unittest.TestCase):
     next_tunnel = 1
@@ -194,7 +129,7 @@ class TunnelsBetweenTwoVgwd(unittest.TestCase):
         """Configures one tunnel on both vgwd; returns its parameters."""
         n = TunnelsBetweenTwoVgwd.next_tunnel
         TunnelsBetweenTwoVgwd.next_tunnel += 1
-        ek, ik, _ = TRANSFORMS[algorithm]
+        ek, ik = TRANSFORMS[algorithm]
         t = {"name": f"tun{n}", "algorithm": algorithm, "encap": encap,
              "ia": f"169.254.{n}.1", "ib": f"169.254.{n}.2",
              "spi_ab": 0x1000 + n, "spi_ba": 0x2000 + n,
@@ -267,13 +202,8 @@ class TunnelsBetweenTwoVgwd(unittest.TestCase):
         p.wait(10)
 
     def tshark(self, path, t):
-        enc, auth = TRANSFORMS[t["algorithm"]][2]
-        opts = []
-        for src, dst, spi, (ek, ik) in ((A_WAN, B_WAN, t["spi_ab"], t["key_ab"]),
-                                        (B_WAN, A_WAN, t["spi_ba"], t["key_ba"])):
-            opts += ["-o", f'uat:esp_sa:"IPv4","{src}","{dst}","0x{spi:08x}","{enc}","0x{ek}","{auth}",'
-                           f'"{"0x" + ik if ik else ""}"']
-        return sh("tshark", "-n", "-r", path, "-o", "esp.enable_encryption_decode:TRUE", *opts).stdout
+        return tshark_decrypt(path, t["algorithm"], ((A_WAN, B_WAN, t["spi_ab"], t["key_ab"]),
+                                                     (B_WAN, A_WAN, t["spi_ba"], t["key_ba"])))
 
     # ---- traffic, checked on the wire ----
 
@@ -293,10 +223,10 @@ class TunnelsBetweenTwoVgwd(unittest.TestCase):
                 for k in ("replayDrops", "integrityFailures", "malformed", "errors", "noSaDrops"):
                     self.assertEqual(c[k], "0", f"{side} {k}: {c}")
             # The wire: only ESP of the configured kind, the configured SPIs, sequence from 1.
-            packets = esp_payloads(path, A_WAN) + esp_payloads(path, B_WAN)
-            self.assertEqual({k for k, _ in packets}, {encap})
-            self.assertEqual({struct.unpack_from(">I", p)[0] for _, p in packets}, {t["spi_ab"], t["spi_ba"]})
-            self.assertEqual([struct.unpack_from(">I", p, 4)[0] for _, p in esp_payloads(path, A_WAN)][:4],
+            packets = pcap_payloads(path)
+            self.assertEqual({p[2] for p in packets}, {encap})
+            self.assertEqual({struct.unpack_from(">I", p[3])[0] for p in packets}, {t["spi_ab"], t["spi_ba"]})
+            self.assertEqual([struct.unpack_from(">I", p[3], 4)[0] for p in packets if p[0] == A_WAN][:4],
                              [1, 2, 3, 4])
             # An independent decoder with the same keys sees the inner ICMP.
             text = self.tshark(path, t)
@@ -338,7 +268,7 @@ class TunnelsBetweenTwoVgwd(unittest.TestCase):
             cap, path = self.capture("a", "udp port 4500" if encap == "udp" else "ip proto 50")
             self.ping("a", t["ib"])
             self.stop_capture(cap)
-            genuine = [p for _, p in esp_payloads(path, B_WAN)]  # the 3 replies, accepted by A
+            genuine = [p[3] for p in pcap_payloads(path) if p[0] == B_WAN]  # the 3 replies, accepted by A
             self.assertEqual(len(genuine), 3)
             inbound = lambda: self.sa("a", t, "INBOUND", t["spi_ba"])  # noqa: E731
             wait(lambda: inbound()["replayTop"] == "3", what="replay window published")

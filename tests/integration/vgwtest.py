@@ -41,6 +41,26 @@ def protos():
     return mods
 
 
+def sh(*args, check=True, timeout=60, **kw):
+    """Runs a command; raises with its output if it fails (unless check=False)."""
+    p = subprocess.run(args, capture_output=True, text=True, timeout=timeout, **kw)
+    if check and p.returncode != 0:
+        raise AssertionError(f"{' '.join(args)} failed ({p.returncode}): {p.stdout}{p.stderr}")
+    return p
+
+
+def wait(pred, timeout=30, what="condition"):
+    """Polls pred() until it returns something true, and returns that."""
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        last = pred()
+        if last:
+            return last
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what} (last: {last!r})")
+
+
 class Api:
     """A gRPC client of vgwd: api.call("VpnService", "CreateCustomerGateway", request, Reply)."""
 
