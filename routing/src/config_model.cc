@@ -106,6 +106,7 @@ void render_bgp(std::ostream& out, const BgpConfig& b, bool show_secrets) {
     if (n.passive) out << p << "passive\n";
     if (n.keepalive != 30 || n.hold != 90) out << p << "timers " << n.keepalive << " " << n.hold << "\n";
     if (n.connect_retry != 120) out << p << "timers connect " << n.connect_retry << "\n";
+    if (n.advertisement_interval) out << p << "advertisement-interval " << n.advertisement_interval << "\n";
     if (n.maximum_prefix) {
       out << p << "maximum-prefix " << n.maximum_prefix;
       if (n.maximum_prefix_warning_only) out << " warning-only";
@@ -129,6 +130,8 @@ void render_bgp(std::ostream& out, const BgpConfig& b, bool show_secrets) {
       if (f != Family::kIpv4) continue;  // route-maps apply to every family the session carries
       if (!n.route_map_in.empty()) af << "  neighbor " << addr.to_string() << " route-map " << n.route_map_in << " in\n";
       if (!n.route_map_out.empty()) af << "  neighbor " << addr.to_string() << " route-map " << n.route_map_out << " out\n";
+      if (n.next_hop_self) af << "  neighbor " << addr.to_string() << " next-hop-self\n";
+      if (n.weight) af << "  neighbor " << addr.to_string() << " weight " << n.weight << "\n";
     }
     for (const auto& [addr, n] : b.neighbors) {
       bool on = f == Family::kIpv4 ? n.ipv4_unicast : n.ipv6_unicast;

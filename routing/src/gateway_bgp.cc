@@ -97,6 +97,9 @@ v1::PeerConfig to_proto(const BgpNeighborConfig& n) {
   c.set_maximum_prefix_restart(n.maximum_prefix_restart);
   c.set_route_map_in(n.route_map_in);
   c.set_route_map_out(n.route_map_out);
+  c.set_advertisement_interval(n.advertisement_interval);
+  c.set_next_hop_self(n.next_hop_self);
+  c.set_weight(n.weight);
   return c;
 }
 
@@ -214,6 +217,12 @@ Result<BgpNeighborConfig> parse_peer(const v1::PeerConfig& m, const BgpNeighborC
   n.maximum_prefix_warning_only = m.maximum_prefix_warning_only();
   if (m.maximum_prefix_restart() > 65535) return fail(Error::invalid("peer.maximum_prefix_restart must be 0..65535 minutes"));
   n.maximum_prefix_restart = static_cast<uint16_t>(m.maximum_prefix_restart());
+  if (m.advertisement_interval() > 600) {
+    return fail(Error::invalid("peer.advertisement_interval must be 0..600 seconds"));
+  }
+  n.advertisement_interval = static_cast<uint16_t>(m.advertisement_interval());
+  n.next_hop_self = m.next_hop_self();
+  n.weight = m.weight();
   for (const auto& [field, value, out] : {std::tuple{"peer.route_map_in", &m.route_map_in(), &n.route_map_in},
                                           std::tuple{"peer.route_map_out", &m.route_map_out(), &n.route_map_out}}) {
     if (value->find_first_of(" \t") != std::string::npos || value->size() > 63) {
@@ -258,6 +267,9 @@ bgp::PeerConfig speaker_peer(const BgpNeighborConfig& n, const bgp::policy::Poli
   if (n.maximum_prefix) p.maximum_prefix = n.maximum_prefix;
   p.maximum_prefix_warning_only = n.maximum_prefix_warning_only;
   p.maximum_prefix_restart = n.maximum_prefix_restart;
+  p.advertisement_interval_ms = uint32_t{n.advertisement_interval} * 1000;
+  p.next_hop_self = n.next_hop_self;
+  p.weight = n.weight;
   return p;
 }
 

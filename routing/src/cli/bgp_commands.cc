@@ -469,7 +469,21 @@ void add_bgp_commands(std::vector<CommandSpec>& c, std::map<std::string, std::st
                [](Session& s, const Args& a) { return network(s, a, true); }});
   c.push_back({M::kBgpAddressFamily, "no network PREFIX", "Stop originating a prefix",
                [](Session& s, const Args& a) { return network(s, a, false); }});
+  c.push_back({M::kRouterBgp, "neighbor ADDRESS advertisement-interval SECONDS",
+               "Minimum interval between UPDATEs to the peer (MRAI)", peer_change([](v1::PeerConfig& p, const Args& a) {
+                 p.set_advertisement_interval(num(a, "SECONDS"));
+               })});
+  c.push_back({M::kRouterBgp, "no neighbor ADDRESS advertisement-interval [SECONDS]", "No MRAI (send at once)",
+               peer_change([](v1::PeerConfig& p, const Args&) { p.set_advertisement_interval(0); })});
   for (M m : {M::kRouterBgp, M::kBgpAddressFamily}) {
+    c.push_back({m, "neighbor ADDRESS next-hop-self", "Send our own address as next-hop, also to iBGP peers",
+                 peer_change([](v1::PeerConfig& p, const Args&) { p.set_next_hop_self(true); })});
+    c.push_back({m, "no neighbor ADDRESS next-hop-self", "Keep the next-hop towards iBGP peers",
+                 peer_change([](v1::PeerConfig& p, const Args&) { p.set_next_hop_self(false); })});
+    c.push_back({m, "neighbor ADDRESS weight NUMBER", "Local weight of the peer's routes",
+                 peer_change([](v1::PeerConfig& p, const Args& a) { p.set_weight(num(a, "NUMBER")); })});
+    c.push_back({m, "no neighbor ADDRESS weight [NUMBER]", "Weight 0",
+                 peer_change([](v1::PeerConfig& p, const Args&) { p.set_weight(0); })});
     c.push_back({m, "neighbor ADDRESS route-map NAME (in|out)", "Apply a route-map to the peer's routes (in: import, out: export)",
                  peer_change([](v1::PeerConfig& p, const Args& a) {
                    if (a.has("in")) p.set_route_map_in(a.get("NAME"));
@@ -547,6 +561,8 @@ void add_bgp_commands(std::vector<CommandSpec>& c, std::map<std::string, std::st
                {"unicast", "Unicast"},
                {"network", "Originate a prefix"},
                {"redistribute", "Originate routes of another protocol"},
+               {"advertisement-interval", "Minimum route advertisement interval (MRAI)"},
+               {"next-hop-self", "Our address as next-hop"},
                {"connected", "Connected routes (interface networks)"},
                {"static", "Static routes"},
                {"activate", "Enable the family for the peer"},

@@ -71,6 +71,9 @@ TEST(ConfigRoundTrip, RouterBgpBlockRoundTripsAndMasksSecrets) {
                  " neighbor 10.1.0.2 shutdown message maintenance window\n"
                  " neighbor 2001:db8::2 remote-as 65003\n"
                  " neighbor 2001:db8::2 maximum-prefix 1000 restart 5\n"
+                 " neighbor 2001:db8::2 advertisement-interval 5\n"
+                 " neighbor 2001:db8::2 next-hop-self\n"
+                 " neighbor 2001:db8::2 weight 300\n"
                  " address-family ipv4 unicast\n"
                  "  maximum-paths 4\n"
                  "  network 192.0.2.0/24\n"
@@ -85,6 +88,10 @@ TEST(ConfigRoundTrip, RouterBgpBlockRoundTripsAndMasksSecrets) {
   const auto& b = *a.config().bgp;
   EXPECT_EQ(b.maximum_paths, 4);
   EXPECT_EQ(b.redistribute.size(), 1u);
+  const auto& v6peer = b.neighbors.at(*IpAddress::parse("2001:db8::2"));
+  EXPECT_EQ(v6peer.advertisement_interval, 5);
+  EXPECT_TRUE(v6peer.next_hop_self);
+  EXPECT_EQ(v6peer.weight, 300u);
   EXPECT_TRUE(b.redistribute.count({Family::kIpv6, "static"}));
   EXPECT_EQ(b.neighbors.size(), 2u);
   EXPECT_TRUE(b.neighbors.at(*IpAddress::parse("2001:db8::2")).ipv6_unicast);

@@ -70,6 +70,9 @@ struct BgpNeighborConfig {
   uint16_t maximum_prefix_restart = 0;
   std::string route_map_in;   // `neighbor X route-map NAME in` (policies below)
   std::string route_map_out;
+  uint16_t advertisement_interval = 0;  // seconds (MRAI)
+  bool next_hop_self = false;
+  uint32_t weight = 0;
   friend bool operator==(const BgpNeighborConfig&, const BgpNeighborConfig&) = default;
 };
 
