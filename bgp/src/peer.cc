@@ -315,6 +315,7 @@ void Peer::execute(Session& s, session::Actions& actions, const Event& cause) {
         negotiated_ = *s.fsm.negotiated();
         ctx_ = negotiated_->context(!external());
         remote_id_ = negotiated_->remote_id;
+        ++counters.established;
         VGW_LOG(kInfo, "bgp") << describe(config_.address) << ": session established (AS "
                               << config_.remote_as << ", hold " << negotiated_->hold_time << " s)";
         engine_.on_established(*this);

@@ -39,7 +39,8 @@ PeerStatus status_of(const Engine& e, const Peer& p) {
     s.negotiated = v;
   }
   s.counters = p.counters;
-  s.established_transitions = p.fsm().established_count();
+  // Counted per peer: after a collision the winning connection's FSM is a new one.
+  s.established_transitions = p.counters.established;
   s.accepted_ipv4 = p.accepted[0];
   s.accepted_ipv6 = p.accepted[1];
   if (p.gr_stale_mask != 0 || p.sweep.active || p.refresh_stale_mask != 0) {

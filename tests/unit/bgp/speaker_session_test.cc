@@ -372,6 +372,7 @@ void run_collision(bool speaker_id_higher) {
   ASSERT_TRUE(node.wait_state("127.0.0.2", State::kEstablished));
   PeerStatus s = node.peer("127.0.0.2");
   EXPECT_EQ(s.counters.collisions, 1u);
+  EXPECT_EQ(s.established_transitions, 1u);  // per peer, whichever connection won
   EXPECT_EQ(s.remote_id, fake_id);
   EXPECT_TRUE(winner.notifications.empty());
 }
