@@ -355,6 +355,19 @@ Selected Rib::selected(const Prefix& prefix) const {
   return prefix.family() == Family::kIpv4 ? get(v4_) : get(v6_);
 }
 
+bool Rib::is_pending(SubscriberId id, const Prefix& prefix) const {
+  if (id >= subscribers_.size() || !subscribers_[id].live) return false;
+  const Subscriber& s = subscribers_[id];
+  auto marked = [&](const auto& tabs, int f) {
+    using Key = std::decay_t<decltype(tabs.routes.key(0))>;
+    const uint32_t h = tabs.routes.find(key_of<Key>(prefix.address()), prefix.length());
+    if (h == tabs.routes.kNone) return false;
+    const auto& bits = s.bits[f];
+    return (h >> 6) < bits.size() && ((bits[h >> 6] >> (h & 63)) & 1) != 0;
+  };
+  return prefix.family() == Family::kIpv4 ? marked(v4_, 0) : marked(v6_, 1);
+}
+
 std::vector<Route> Rib::routes(const Prefix& prefix) const {
   std::vector<Route> out;
   auto get = [&](const auto& tabs) {

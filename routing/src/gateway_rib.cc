@@ -384,7 +384,10 @@ Result<v1::GetRouteSummaryResponse> Gateway::get_route_summary(
     s->set_selected(c.selected);
     s->set_fib(c.fib);
   }
-  if (kernel_) out.set_fib_failures(kernel_->fib_failures());
+  if (kernel_) {
+    out.set_fib_failures(kernel_->fib_failures());
+    out.set_fib_queued(kernel_->fib_queued());
+  }
   out.set_rib_memory_bytes(rib_.memory().total());
   return out;
 }

@@ -223,7 +223,7 @@ void KernelSync::drain() {
 
 bool KernelSync::installed(const Prefix& prefix, rib::RouteSource source) const {
   if (!fib_source(source)) return true;  // the kernel's own
-  return options_.program_fib && !fib_errors_.count(prefix);
+  return options_.program_fib && !fib_errors_.count(prefix) && !(fib_sub_ && rib_.is_pending(*fib_sub_, prefix));
 }
 
 std::optional<std::string> KernelSync::fib_error(const Prefix& prefix) const {

@@ -177,7 +177,8 @@ Handler show_summary(bool v6) {
     t.add({"Totals", std::to_string(routes), std::to_string(selected), std::to_string(fib)});
     t.print(s.out());
     s.out() << "\n" << r.total_prefixes() << " prefixes, " << r.fib_failures()
-            << " refused by the kernel, RIB memory " << r.rib_memory_bytes() / 1024 << " KiB\n";
+            << " refused by the kernel, " << r.fib_queued() << " changes waiting for the kernel, RIB memory "
+            << r.rib_memory_bytes() / 1024 << " KiB\n";
     return {};
   };
 }

@@ -106,7 +106,11 @@ TEST_F(Notify, SubscribersAreIndependent) {
   SubscriberId fast = rib_.subscribe(nullptr);
   SubscriberId slow = rib_.subscribe(nullptr);
   ASSERT_TRUE(rib_.add(P("10.0.0.0/8"), spec(RouteSource::kStatic, t1)).ok());
+  EXPECT_TRUE(rib_.is_pending(fast, P("10.0.0.0/8")));
+  EXPECT_FALSE(rib_.is_pending(fast, P("10.0.0.0/9")));  // not in the table
   EXPECT_EQ(drain(fast).size(), 1u);
+  EXPECT_FALSE(rib_.is_pending(fast, P("10.0.0.0/8")));
+  EXPECT_TRUE(rib_.is_pending(slow, P("10.0.0.0/8")));
   ASSERT_TRUE(rib_.remove(P("10.0.0.0/8"), RouteSource::kStatic));
   auto f = drain(fast);
   ASSERT_EQ(f.size(), 1u);

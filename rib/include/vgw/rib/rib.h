@@ -153,6 +153,8 @@ class Rib {
   size_t drain(SubscriberId id, size_t max, std::vector<RouteChange>& out);
   // Prefixes marked for the subscriber (some may turn out unchanged when drained).
   size_t pending(SubscriberId id) const;
+  // Whether the prefix is marked for the subscriber (a change it has not drained yet).
+  bool is_pending(SubscriberId id, const Prefix& prefix) const;
 
  private:
   static constexpr RouteSource kEmpty = static_cast<RouteSource>(0xff);
