@@ -6,6 +6,11 @@
 #include <net/if.h>
 #include <unistd.h>
 
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
+
 #include "vgw/base/log.h"
 
 namespace vgw::routing {
@@ -18,11 +23,79 @@ struct KernelSync::Watcher {
   boost::asio::posix::stream_descriptor sd;
 };
 
+// One batch of kernel changes, self-contained (no RIB references), in RIB drain order.
+struct KernelSync::Batch {
+  std::vector<rib::fib::KernelRoute> replace;
+  std::vector<Prefix> remove;
+  std::vector<Prefix> prefixes;  // every prefix of the batch
+};
+
+// The FIB writer: a thread that owns the RouteSocket while programming and commits batches in
+// the order given; each result is posted back to the control-plane loop.
+class KernelSync::Writer {
+ public:
+  using Done = std::function<void(std::shared_ptr<Batch>, Result<std::vector<rib::fib::RouteFailure>>)>;
+  Writer(rib::fib::RouteSocket& socket, Done done) : socket_(socket), done_(std::move(done)) {
+    thread_ = std::thread([this] { run(); });
+  }
+  ~Writer() { stop(); }
+  void submit(std::shared_ptr<Batch> b) {
+    {
+      std::lock_guard lock(mutex_);
+      queue_.push_back(std::move(b));
+    }
+    cv_.notify_one();
+  }
+  // Writes what was submitted, then ends the thread.
+  void stop() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    cv_.notify_one();
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  void run() {
+    while (true) {
+      std::shared_ptr<Batch> b;
+      {
+        std::unique_lock lock(mutex_);
+        cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+        if (queue_.empty()) return;
+        b = std::move(queue_.front());
+        queue_.pop_front();
+      }
+      for (const auto& r : b->replace) socket_.replace(r);
+      for (const auto& p : b->remove) socket_.remove(p, rib::fib::kMainTable, kFibMetric);
+      done_(std::move(b), socket_.commit());
+    }
+  }
+
+  rib::fib::RouteSocket& socket_;
+  Done done_;
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  std::deque<std::shared_ptr<Batch>> queue_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
 KernelSync::KernelSync(boost::asio::io_context& io, rib::Rib& rib, Options options)
     : io_(io), rib_(rib), options_(options) {}
 
 KernelSync::~KernelSync() {
+  stop_writer();
   if (fib_sub_) rib_.unsubscribe(*fib_sub_);
+}
+
+void KernelSync::stop_writer() {
+  if (!writer_) return;
+  writer_->stop();  // finishes the batches handed over; their completions are posted
+  writer_.reset();
+  *alive_ = false;  // ... and find this object gone, whatever the loop does with them
+  alive_ = std::make_shared<bool>(true);
 }
 
 Status KernelSync::start() {
@@ -49,6 +122,13 @@ Status KernelSync::start() {
   read_interface_events();
 
   if (options_.program_fib) {
+    std::weak_ptr<bool> alive = alive_;
+    writer_ = std::make_unique<Writer>(*routes_, [this, alive, &io = io_](std::shared_ptr<Batch> b, auto result) {
+      boost::asio::post(io, [this, alive, b = std::move(b), result = std::move(result)] {
+        auto a = alive.lock();
+        if (a && *a) written(*b, result);
+      });
+    });
     fib_sub_ = rib_.subscribe([this] { schedule_drain(); }, /*replay=*/true);
     schedule_drain();
   }
@@ -61,6 +141,9 @@ Result<size_t> KernelSync::withdraw_all() {
     rib_.unsubscribe(*fib_sub_);
     fib_sub_.reset();
   }
+  stop_writer();  // the socket is the loop's again
+  in_flight_ = 0;
+  in_flight_prefixes_.clear();
   return routes_->remove_all();
 }
 
@@ -178,10 +261,11 @@ void KernelSync::schedule_drain() {
 
 void KernelSync::drain() {
   drain_scheduled_ = false;
-  if (!fib_sub_) return;
+  if (!fib_sub_ || !writer_ || in_flight_ >= kMaxInFlight) return;  // written() drains again
   changes_.clear();
   size_t n = rib_.drain(*fib_sub_, kBatch, changes_);
   if (n == 0) return;
+  auto batch = std::make_shared<Batch>();
   for (const auto& c : changes_) {
     fib_errors_.erase(c.prefix);
     bool install = c.after.active() && fib_source(c.after.source);
@@ -200,12 +284,28 @@ void KernelSync::drain() {
         nh.weight = m.weight;
         kr.nexthops.push_back(nh);
       }
-      routes_->replace(kr);
+      batch->replace.push_back(std::move(kr));
     } else if (was) {
-      routes_->remove(c.prefix, rib::fib::kMainTable, kFibMetric);
+      batch->remove.push_back(c.prefix);
+    } else {
+      continue;
     }
+    batch->prefixes.push_back(c.prefix);
+    ++in_flight_prefixes_[c.prefix];
   }
-  auto failures = routes_->commit();
+  if (!batch->prefixes.empty()) {
+    ++in_flight_;
+    writer_->submit(std::move(batch));
+  }
+  if (rib_.pending(*fib_sub_) > 0) schedule_drain();
+}
+
+void KernelSync::written(const Batch& batch, const Result<std::vector<rib::fib::RouteFailure>>& failures) {
+  if (in_flight_ > 0) --in_flight_;
+  for (const auto& p : batch.prefixes) {
+    auto it = in_flight_prefixes_.find(p);
+    if (it != in_flight_prefixes_.end() && --it->second == 0) in_flight_prefixes_.erase(it);
+  }
   if (!failures) {
     VGW_LOG(kError, "fib") << "kernel FIB update failed: " << failures.error().message;
   } else {
@@ -218,12 +318,13 @@ void KernelSync::drain() {
       fib_errors_[f.prefix] = f.message;
     }
   }
-  if (rib_.pending(*fib_sub_) > 0) schedule_drain();
+  if (fib_sub_ && rib_.pending(*fib_sub_) > 0) schedule_drain();
 }
 
 bool KernelSync::installed(const Prefix& prefix, rib::RouteSource source) const {
   if (!fib_source(source)) return true;  // the kernel's own
-  return options_.program_fib && !fib_errors_.count(prefix) && !(fib_sub_ && rib_.is_pending(*fib_sub_, prefix));
+  return options_.program_fib && !fib_errors_.count(prefix) && !in_flight_prefixes_.count(prefix) &&
+         !(fib_sub_ && rib_.is_pending(*fib_sub_, prefix));
 }
 
 std::optional<std::string> KernelSync::fib_error(const Prefix& prefix) const {
@@ -232,6 +333,8 @@ std::optional<std::string> KernelSync::fib_error(const Prefix& prefix) const {
   return it->second;
 }
 
-uint64_t KernelSync::fib_queued() const { return fib_sub_ ? rib_.pending(*fib_sub_) : 0; }
+uint64_t KernelSync::fib_queued() const {
+  return (fib_sub_ ? rib_.pending(*fib_sub_) : 0) + in_flight_prefixes_.size();
+}
 
 }  // namespace vgw::routing

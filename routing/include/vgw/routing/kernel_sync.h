@@ -8,9 +8,14 @@
 // withdraws (or re-resolves) everything that resolved through it. Connected routes are not
 // written to the kernel (it has them already).
 // FIB: every selected route of another source is installed with NLM_F_REPLACE, ECMP groups as
-// weighted multipath routes, in batches of up to kBatch changes per loop turn so the loop stays
-// responsive. Routes the kernel refuses are counted, logged and remembered per prefix for
-// `show`. At start, routes of vgw's protocol left by an earlier run are removed.
+// weighted multipath routes. The control-plane loop drains the RIB in batches of up to kBatch
+// changes and hands each batch, as self-contained kernel routes, to the FIB writer thread, which
+// owns the netlink socket and commits it; the results come back to the loop. So the loop never
+// waits for the kernel (BGP keeps reading while the kernel is programmed on another core), and
+// at most kMaxInFlight batches are out at once, so a slow kernel leaves the changes coalescing in
+// the RIB instead of queueing without bound. Routes the kernel refuses are counted, logged and
+// remembered per prefix for `show`. At start, routes of vgw's protocol left by an earlier run
+// are removed.
 #pragma once
 
 #include <cstdint>
@@ -39,6 +44,7 @@ class KernelSync {
     bool program_fib = true;  // false: watch interfaces only, never touch kernel routes
   };
   static constexpr size_t kBatch = 4096;
+  static constexpr size_t kMaxInFlight = 2;
   static constexpr uint32_t kFibMetric = 20;
 
   KernelSync(boost::asio::io_context& io, rib::Rib& rib, Options options);
@@ -78,6 +84,9 @@ class KernelSync {
   void read_interface_events();
   void schedule_drain();
   void drain();
+  struct Batch;
+  void written(const Batch& batch, const Result<std::vector<rib::fib::RouteFailure>>& failures);
+  void stop_writer();
 
   struct Iface {
     rib::fib::InterfaceInfo info;
@@ -86,6 +95,11 @@ class KernelSync {
   };
 
   struct Watcher;
+  class Writer;
+  std::unique_ptr<Writer> writer_;  // the FIB writer thread, while programming
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // lets the writer's completions find out the loop's object went
+  size_t in_flight_ = 0;            // batches handed to the writer, not yet written
+  std::unordered_map<Prefix, uint32_t> in_flight_prefixes_;  // prefix -> batches carrying it
   boost::asio::io_context& io_;
   rib::Rib& rib_;
   Options options_;
