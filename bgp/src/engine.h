@@ -103,6 +103,8 @@ class Engine {
   void stage(Peer& to, typename PathTable<Key>::Handle dest);
   template <typename Key>
   void fan_out(typename PathTable<Key>::Handle dest);
+  // The id of the peer's outbound signature (update group), assigned on first use.
+  uint32_t export_group(Peer& peer);
   void on_established(Peer& peer);
   void on_session_down(Peer& peer, bool graceful);
   // The peer asked for our routes again (RFC 2918; RFC 7313 BoRR/EoRR when enhanced).
@@ -147,6 +149,11 @@ class Engine {
   std::vector<Path*> cand_paths_;
   DecisionResult result_;
   wire::PathAttributes export_scratch_;
+  // Update groups: outbound signature -> id, and per fan-out the attribute set each group got.
+  std::map<std::string, uint32_t> group_ids_;
+  std::vector<std::pair<uint32_t, AttrId>> group_scratch_;
+  uint64_t export_evaluations_ = 0;
+  uint64_t export_shared_ = 0;
 };
 
 }  // namespace vgw::bgp

@@ -134,6 +134,7 @@ void Peer::reconfigure(PeerConfig c) {
                         static_cast<bool>(c.export_policy) || static_cast<bool>(o.export_policy) ||
                         c.weight != o.weight || c.next_hop_self != o.next_hop_self;
   config_ = std::move(c);
+  export_group = 0;  // the outbound signature may have changed
   primary_->fsm.set_config(fsm_config(config_.passive));
   if (shutdown_changed) {
     if (config_.shutdown) {

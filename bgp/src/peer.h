@@ -110,6 +110,9 @@ class Peer final : public transport::Connection::Handler {
 
   // Releases the export cache's references.
   void clear_export_cache();
+  // The peer's update group (engine-assigned id of its outbound signature); 0: not known yet
+  // (reset when the session comes up or goes down and when the configuration changes).
+  uint32_t export_group = 0;
 
  private:
   struct Session {

@@ -1,5 +1,7 @@
 // Read-only queries behind `show bgp ...` and the API: peer status, Adj-RIB-In/Out listings,
 // paths of a prefix with the decision's reason, Loc-RIB listings, statistics.
+#include <set>
+
 #include "engine.h"
 #include "peer.h"
 #include "vgw/bgp/speaker.h"
@@ -249,6 +251,13 @@ SpeakerStats Speaker::stats() const {
   s.nexthops = engine_->nexthops_.size();
   s.memory_bytes = engine_->v4_.memory_bytes() + engine_->v6_.memory_bytes() +
                    engine_->attrs_.memory_bytes();
+  s.export_evaluations = engine_->export_evaluations_;
+  s.export_shared = engine_->export_shared_;
+  std::set<uint32_t> groups;
+  for (const auto& p : engine_->peers_) {
+    if (p && p->established() && p->export_group != 0) groups.insert(p->export_group);
+  }
+  s.update_groups = groups.size();
   return s;
 }
 

@@ -119,17 +119,69 @@ void Engine::stage(Peer& to, typename PathTable<Key>::Handle h) {
 template <typename Key>
 void Engine::fan_out(typename PathTable<Key>::Handle h) {
   constexpr wire::AfiSafi family = FamilyTraits<Key>::kAfiSafi;
+  PathTable<Key>& t = table<Key>();
+  PeerId best_from = kLocalPeer;
+  bool has_best = false;
+  t.for_each_path(h, [&](const Path& p) {
+    if (p.flags & path_flag::kBest) {
+      best_from = p.peer;
+      has_best = true;
+    }
+  });
+  // Update groups: peers with the same outbound signature get the same attribute set, so it is
+  // evaluated (policy, rewrite, interning) once per group; the peer the best path came from
+  // is left to stage() (split horizon).
+  group_scratch_.clear();
   for (size_t i = 1; i < peers_.size(); ++i) {
     Peer* p = peers_[i].get();
     if (p == nullptr || !p->established() || !p->exports() || !p->negotiated()->enabled(family)) {
       continue;
     }
-    stage<Key>(*p, h);
+    const uint32_t g = export_group(*p);
+    if (!has_best || best_from == p->id() || g == 0) {
+      ++export_evaluations_;
+      stage<Key>(*p, h);
+      continue;
+    }
+    auto it = std::find_if(group_scratch_.begin(), group_scratch_.end(),
+                           [&](const auto& e) { return e.first == g; });
+    AttrId a;
+    if (it != group_scratch_.end()) {
+      a = it->second;
+      ++export_shared_;
+    } else {
+      a = export_attr<Key>(*p, h);
+      ++export_evaluations_;
+      group_scratch_.emplace_back(g, a);
+    }
+    AdjRibOut& out = *p->out;
+    if (a == kNoAttr && out.table<Key>().entries.empty()) continue;
+    out.stage<Key>(t.key(h), t.length(h), a, attrs_);
+    if (out.has_pending()) schedule_work();
   }
+  for (const auto& [g, a] : group_scratch_) {
+    if (a != kNoAttr) attrs_.release(a);
+  }
+}
+
+uint32_t Engine::export_group(Peer& peer) {
+  if (peer.export_group != 0) return peer.export_group;
+  const PeerConfig& c = peer.config();
+  if (c.export_policy && c.export_policy_id.empty()) return 0;  // an anonymous policy: alone
+  auto self4 = peer.self_next_hop(Family::kIpv4);
+  auto self6 = peer.self_next_hop(Family::kIpv6);
+  std::string sig = std::to_string(peer.external()) + "|" + std::to_string(c.remote_as) + "|" +
+                    std::to_string(peer.local_as()) + "|" + (self4 ? self4->to_string() : "-") + "|" +
+                    (self6 ? self6->to_string() : "-") + "|" + std::to_string(c.next_hop_self) + "|" +
+                    (c.export_policy ? c.export_policy_id : std::string("-"));
+  auto [it, added] = group_ids_.emplace(sig, static_cast<uint32_t>(group_ids_.size() + 1));
+  peer.export_group = it->second;
+  return it->second;
 }
 
 void Engine::on_established(Peer& peer) {
   peer.clear_export_cache();
+  peer.export_group = 0;
   peer.out->release_all(attrs_);
   peer.out = std::make_unique<AdjRibOut>();
   peer.exp = Peer::Export{};
@@ -166,6 +218,7 @@ void Engine::on_established(Peer& peer) {
 
 void Engine::on_session_down(Peer& peer, bool graceful) {
   peer.clear_export_cache();
+  peer.export_group = 0;
   peer.out->release_all(attrs_);
   peer.out = std::make_unique<AdjRibOut>();
   peer.exp = Peer::Export{};
@@ -207,6 +260,7 @@ void Engine::on_route_refresh(Peer& peer, int fi) {
 void Engine::soft_reset_out(Peer& peer) {
   if (!peer.established()) return;
   peer.clear_export_cache();
+  peer.export_group = 0;
   peer.exp.walking = peer.exports();
   peer.exp.family = 0;
   peer.exp.cursor = 0;

@@ -245,8 +245,10 @@ bgp::Policy peer_policy(const bgp::policy::PolicySet& policies, const std::strin
   return [](const bgp::PolicyContext&, bgp::PolicyRoute&) { return bgp::PolicyResult::kReject; };
 }
 
-bgp::PeerConfig speaker_peer(const BgpNeighborConfig& n, const bgp::policy::PolicySet& policies) {
+bgp::PeerConfig speaker_peer(const BgpNeighborConfig& n, const bgp::policy::PolicySet& policies, uint64_t version) {
   bgp::PeerConfig p;
+  // Peers with the same route-map out (of the same policy version) form one update group.
+  if (!n.route_map_out.empty()) p.export_policy_id = n.route_map_out + "@" + std::to_string(version);
   p.import_policy = peer_policy(policies, n.route_map_in, bgp::policy::Direction::kImport, n.address);
   p.export_policy = peer_policy(policies, n.route_map_out, bgp::policy::Direction::kExport, n.address);
   p.address = n.address;
@@ -401,7 +403,7 @@ void Gateway::sync_bgp(const std::optional<BgpConfig>& before) {
     bgp_problem_.clear();
     VGW_LOG(kInfo, "bgp") << "BGP AS " << b.asn << " running, router-id " << rid->to_string();
     for (const auto& [a, n] : b.neighbors) {
-      if (auto st = speaker_->add_peer(speaker_peer(n, model_.policies)); !st) {
+      if (auto st = speaker_->add_peer(speaker_peer(n, model_.policies, policy_version_)); !st) {
         VGW_LOG(kError, "bgp") << "neighbor " << a.to_string() << ": " << st.error().message;
       }
     }
@@ -416,9 +418,9 @@ void Gateway::sync_bgp(const std::optional<BgpConfig>& before) {
     auto old = before->neighbors.find(a);
     Status st;
     if (old == before->neighbors.end()) {
-      st = speaker_->add_peer(speaker_peer(n, model_.policies));
+      st = speaker_->add_peer(speaker_peer(n, model_.policies, policy_version_));
     } else if (!(old->second == n)) {
-      st = speaker_->update_peer(speaker_peer(n, model_.policies));
+      st = speaker_->update_peer(speaker_peer(n, model_.policies, policy_version_));
     }
     if (!st) {
       VGW_LOG(kError, "bgp") << "neighbor " << a.to_string() << ": " << st.error().message;
@@ -435,7 +437,7 @@ void Gateway::sync_bgp_policies() {
   if (!speaker_ || !model_.bgp) return;
   for (const auto& [a, n] : model_.bgp->neighbors) {
     if (n.route_map_in.empty() && n.route_map_out.empty()) continue;
-    if (auto st = speaker_->update_peer(speaker_peer(n, model_.policies)); !st) {
+    if (auto st = speaker_->update_peer(speaker_peer(n, model_.policies, policy_version_)); !st) {
       VGW_LOG(kError, "bgp") << "neighbor " << a.to_string() << ": " << st.error().message;
     }
   }
@@ -467,6 +469,9 @@ Result<v1::Bgp> Gateway::get_bgp(const v1::GetBgpRequest&) const {
     out.set_destinations_ipv6(st.destinations_ipv6);
     out.set_attribute_sets(st.attribute_sets);
     out.set_memory_bytes(st.memory_bytes);
+    out.set_update_groups(st.update_groups);
+    out.set_export_evaluations(st.export_evaluations);
+    out.set_export_shared(st.export_shared);
   }
   return out;
 }

@@ -155,7 +155,9 @@ Status show_summary(Session& s, const Args& a) {
   if (!bgp.problem().empty()) s.out() << "Not running: " << bgp.problem() << "\n";
   s.out() << "BGP table: " << bgp.destinations_ipv4() << " IPv4 and " << bgp.destinations_ipv6()
           << " IPv6 destinations, " << bgp.attribute_sets() << " attribute sets, memory "
-          << bgp.memory_bytes() / 1024 << " KiB\n\n";
+          << bgp.memory_bytes() / 1024 << " KiB\n";
+  s.out() << "Update groups: " << bgp.update_groups() << " (" << bgp.export_shared() << " of "
+          << bgp.export_shared() + bgp.export_evaluations() << " export evaluations shared)\n\n";
   Table t({"Neighbor", "V", "AS", "MsgRcvd", "MsgSent", "Up/Down", "State/PfxRcd", "PfxSnt", "Desc"});
   for (const auto& p : *peers) {
     const auto& st = p.state();

@@ -1,6 +1,7 @@
 // Routes through the speaker with scripted peers over loopback TCP: Adj-RIB-In and RIB
 // install/withdraw, IPv6, multipath -> one ECMP route in the RIB, the best-path reason, next-hop
 // reachability, import/export policies, graceful restart helper (RFC 4724) stale handling.
+#include <atomic>
 #include <gtest/gtest.h>
 
 #include "speaker_test_util.h"
@@ -253,6 +254,46 @@ TEST_F(RoutesTest, ExportPolicyCanRejectAndEdit) {
   ASSERT_TRUE(node->io.call([&] { return node->speaker->update_peer(pc); }).ok());
   ASSERT_TRUE(b.read_until([&] { return b.routes.size() == 3; }, 5s));
   EXPECT_TRUE(b.routes[pfx("198.51.100.0/24")].communities.empty());
+}
+
+TEST_F(RoutesTest, UpdateGroupEvaluatesTheExportPolicyOncePerChange) {
+  // Three eBGP peers of one AS with the same route-map out (same export_policy_id) and the same
+  // local address: one update group. The policy runs once per change, not once per peer.
+  auto calls = std::make_shared<std::atomic<int>>(0);
+  auto group_peer = [&](int n) {
+    std::string addr = "127.0.0." + std::to_string(n + 1);
+    PeerConfig pc = peer_config(addr.c_str(), 65010);
+    pc.export_policy = [calls](const PolicyContext&, PolicyRoute& r) {
+      ++*calls;
+      r.attributes.communities.push_back(0xfdea0007);
+      r.attributes.set(wire::attr::kCommunities);
+      return PolicyResult::kAccept;
+    };
+    pc.export_policy_id = "OUT@1";
+    return &peer(n, BgpFakePeer::make_open(65010, 0x0a000000u + static_cast<uint32_t>(n) + 1), pc);
+  };
+  BgpFakePeer& src = peer(1);
+  std::vector<BgpFakePeer*> group = {group_peer(2), group_peer(3), group_peer(4)};
+  const int before = calls->load();  // initial table walks (nothing to send yet)
+  src.announce({pfx("198.51.100.0/24"), pfx("198.51.101.0/24"), pfx("198.51.102.0/24")},
+               BgpFakePeer::attributes({65002}, ip("127.0.0.2")));
+  for (BgpFakePeer* f : group) {
+    ASSERT_TRUE(f->read_until([&] { return f->routes.size() == 3; }, 5s));
+    EXPECT_EQ(f->routes[pfx("198.51.101.0/24")].communities, std::vector<uint32_t>{0xfdea0007});
+    EXPECT_EQ(f->routes[pfx("198.51.101.0/24")].as_path.to_string(), "65001 65002");
+  }
+  EXPECT_EQ(calls->load() - before, 3);
+  SpeakerStats st = node->io.call([&] { return node->speaker->stats(); });
+  EXPECT_GE(st.export_shared, 6u);
+  EXPECT_EQ(st.update_groups, 2u);  // the source's own, and the three
+  // A member's own route: to the source peer, not back to the member (split horizon) and not
+  // to the other members (their AS is in the path), although the group shares the evaluation.
+  group[0]->announce({pfx("203.0.113.0/24")}, BgpFakePeer::attributes({65010}, ip("127.0.0.3")));
+  ASSERT_TRUE(src.read_until([&] { return src.routes.count(pfx("203.0.113.0/24")) == 1; }, 5s));
+  for (BgpFakePeer* f : group) {
+    f->read_until([] { return false; }, 300ms);
+    EXPECT_EQ(f->routes.count(pfx("203.0.113.0/24")), 0u);
+  }
 }
 
 // ---- Graceful restart helper (RFC 4724) ----

@@ -65,6 +65,10 @@ struct PeerConfig {
   bool ipv6_unicast = true;
   Policy import_policy;
   Policy export_policy;
+  // Names export_policy for update groups: established peers whose outbound treatment is the
+  // same (eBGP/iBGP, remote and local AS, our next-hop address, next-hop-self, and this id)
+  // share the export evaluation of each change. Empty with an export_policy: never shared.
+  std::string export_policy_id;
   std::optional<uint32_t> maximum_prefix;  // accepted prefixes (all families)
   bool maximum_prefix_warning_only = false;
   uint16_t maximum_prefix_restart = 0;  // minutes before reconnecting after a teardown; 0: never

@@ -121,6 +121,11 @@ struct SpeakerStats {
   size_t attribute_sets = 0;
   size_t nexthops = 0;
   size_t memory_bytes = 0;  // path tables + attribute store (the RIB counts its own)
+  // Update groups: export evaluations of changed destinations, and the peers that reused one
+  // made for another peer of their group instead of evaluating again.
+  uint64_t export_evaluations = 0;
+  uint64_t export_shared = 0;
+  size_t update_groups = 0;  // distinct outbound signatures among established peers
 };
 
 }  // namespace vgw::bgp
