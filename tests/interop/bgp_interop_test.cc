@@ -345,6 +345,67 @@ TEST_F(InteropTest, HoldTimerExpiresAgainstFrozenFrrAndRecovers) {
   EXPECT_TRUE(wait_route("198.51.100.0/24"));
 }
 
+TEST_F(InteropTest, RouteRefreshBothWaysWithBird) {
+  start_speaker();
+  network("203.0.113.0/24");
+  lab_.start_bird("bird", bird_conf(lab_.dir("bird"), {}));
+  ASSERT_TRUE(established("10.91.2.2"));
+  ASSERT_TRUE(wait_route("100.64.1.0/24"));
+  ASSERT_TRUE(eventually([&] { return bird_route("203.0.113.0/24").find("65000") != std::string::npos; }, 20s));
+  bgp::PeerStatus before = status("10.91.2.2");
+  EXPECT_TRUE(before.negotiated->route_refresh);
+  // We ask BIRD (soft reset in): BIRD sends its routes again.
+  ASSERT_TRUE(io_.call([&] { return speaker_->soft_reset_in(ip("10.91.2.2")); }).ok());
+  ASSERT_TRUE(io_.wait_until([&] {
+    return speaker_->peer(ip("10.91.2.2"))->counters.received.update > before.counters.received.update;
+  }, 20s));
+  EXPECT_TRUE(has_route("100.64.1.0/24"));
+  // BIRD asks us (`reload in`): a ROUTE-REFRESH arrives and we send our routes again.
+  bgp::PeerStatus mid = status("10.91.2.2");
+  lab_.birdc("bird", "reload in vgw4");
+  ASSERT_TRUE(io_.wait_until([&] {
+    return speaker_->peer(ip("10.91.2.2"))->counters.received.route_refresh > mid.counters.received.route_refresh;
+  }, 20s));
+  EXPECT_TRUE(io_.wait_until([&] {
+    return speaker_->peer(ip("10.91.2.2"))->counters.sent.update > mid.counters.sent.update;
+  }, 20s));
+  EXPECT_NE(bird_route("203.0.113.0/24").find("65000"), std::string::npos);
+}
+
+TEST_F(InteropTest, Md5PasswordWithBird) {
+  PeerConfig b = peer("10.91.2.2", 65002, true);
+  b.password = "vgw-md5-secret";
+  start_speaker({}, {b});
+  BirdOptions bo;
+  bo.password = "vgw-md5-secret";
+  lab_.start_bird("bird", bird_conf(lab_.dir("bird"), bo));
+  ASSERT_TRUE(established("10.91.2.2"));
+  EXPECT_TRUE(wait_route("100.64.1.0/24"));
+  EXPECT_TRUE(eventually([&] { return bird_established("vgw4"); }, 10s));
+}
+
+TEST_F(InteropTest, HoldTimerExpiresAgainstFrozenBirdAndRecovers) {
+  start_speaker({}, {peer("10.91.2.2", 65002, true)});
+  lab_.start_bird("bird", bird_conf(lab_.dir("bird"), {}));
+  ASSERT_TRUE(established("10.91.2.2"));
+  ASSERT_TRUE(wait_route("100.64.1.0/24"));
+  EXPECT_EQ(status("10.91.2.2").negotiated->hold_time, 9);
+  pid_t bird = lab_.daemon_pid("bird", "bird");
+  ASSERT_GT(bird, 0);
+  ASSERT_EQ(kill(bird, SIGSTOP), 0);
+  bool expired = io_.wait_until([&] {
+    return speaker_->peer(ip("10.91.2.2"))->last_error.code == bgp::wire::err::kHoldTimerExpired;
+  }, 30s);
+  bgp::PeerStatus s = status("10.91.2.2");
+  bool gone = !has_route("100.64.1.0/24");
+  kill(bird, SIGCONT);
+  ASSERT_TRUE(expired);
+  EXPECT_EQ(s.last_error.to_string(), "sent Hold Timer Expired (in Established)");
+  EXPECT_TRUE(gone);
+  EXPECT_TRUE(io_.wait_until([&] { return speaker_->peer(ip("10.91.2.2"))->established_transitions >= 2; }, 60s));
+  EXPECT_TRUE(wait_route("100.64.1.0/24"));
+}
+
 TEST_F(InteropTest, WrongAsIsRefusedWithBadPeerAs) {
   // FRR expects AS 65099 for us: FRR sends OPEN Message Error / Bad Peer AS.
   // We expect AS 65098 for BIRD: we send it.

@@ -149,9 +149,9 @@ std::string Lab::frr_json(const std::string& peer, const std::string& command,
   return capture("vtysh --vty_socket " + dir(peer) + " -c '" + command + "' | jq -r '" + filter + "'");
 }
 
-pid_t Lab::bgpd_pid(const std::string& peer) const {
+pid_t Lab::daemon_pid(const std::string& peer, const std::string& name) const {
   for (const Daemon& d : daemons_) {
-    if (d.peer == peer && d.name == "bgpd") return d.pid;
+    if (d.peer == peer && d.name == name) return d.pid;
   }
   return -1;
 }

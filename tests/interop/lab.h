@@ -42,7 +42,9 @@ class Lab {
   std::string vtysh(const std::string& peer, const std::vector<std::string>& commands);
   // A value from FRR's JSON output: vtysh -c command | jq -r filter.
   std::string frr_json(const std::string& peer, const std::string& command, const std::string& filter);
-  pid_t bgpd_pid(const std::string& peer) const;
+  // The pid of a daemon started in the peer's namespace ("bgpd", "zebra", "bird"); -1 if none.
+  pid_t daemon_pid(const std::string& peer, const std::string& name) const;
+  pid_t bgpd_pid(const std::string& peer) const { return daemon_pid(peer, "bgpd"); }
 
   // BIRD 2 in the peer's namespace with this bird.conf.
   void start_bird(const std::string& peer, const std::string& conf);
