@@ -365,96 +365,73 @@ void Fsm::notification_received(const Event& e, Actions& out) {
   to_idle(out, nullptr, config_.idle_hold);
 }
 
-void Fsm::open_confirm(const Event& e, Actions& out) {
+// Events OpenConfirm and Established handle alike (RFC 4271 8.2.2): start/stop, timers, the
+// connection failing, NOTIFICATION, an error to answer, collision dump. False: not one of them.
+bool Fsm::session_event(const Event& e, Actions& out) {
   switch (e.kind) {
     case EventKind::kManualStart:
     case EventKind::kAutomaticStartPassive:
     case EventKind::kTcpConnectionConfirmed:
-      break;
+      return true;
     case EventKind::kManualStop:
     case EventKind::kAutomaticStop:
       stop(e, out);
-      break;
+      return true;
     case EventKind::kHoldTimerExpires:
       hold_timer_expired(out);
-      break;
+      return true;
     case EventKind::kKeepaliveTimerExpires:
       out.push_back({ActionKind::kSendKeepalive, {}});
       start_keepalive();
-      break;
+      return true;
     case EventKind::kTcpConnectionFails:
       record_connection_lost(e);
       to_idle(out, nullptr, config_.idle_hold);
-      break;
+      return true;
     case EventKind::kNotifMsg:
       notification_received(e, out);
-      break;
+      return true;
     case EventKind::kBgpHeaderErr:
     case EventKind::kBgpOpenMsgErr:
+    case EventKind::kUpdateMsgErr:
+      // An OPEN error in Established or an UPDATE error in OpenConfirm is an FSM error.
+      if (e.kind == EventKind::kBgpOpenMsgErr && state_ != State::kOpenConfirm) return false;
+      if (e.kind == EventKind::kUpdateMsgErr && state_ != State::kEstablished) return false;
       if (e.error != nullptr) {
         send_notification(out, wire::Notification::from(*e.error), e.error->text);
       }
       to_idle(out, nullptr, config_.idle_hold);
-      break;
+      return true;
     case EventKind::kOpenCollisionDump: {
       wire::Notification n{err::kCease, err::kConnectionCollisionResolution, {}};
       send_notification(out, n, "");
       to_idle(out, nullptr, std::nullopt);
-      break;
+      return true;
     }
-    case EventKind::kKeepAliveMsg:
-      restart_hold();
-      ++established_count_;
-      go(State::kEstablished);
-      out.push_back({ActionKind::kEstablished, {}});
-      break;
     default:
-      fsm_error(kFsmErrorOpenConfirm, e, out);
-      break;
+      return false;
   }
 }
 
+void Fsm::open_confirm(const Event& e, Actions& out) {
+  if (session_event(e, out)) return;
+  if (e.kind == EventKind::kKeepAliveMsg) {
+    restart_hold();
+    ++established_count_;
+    go(State::kEstablished);
+    out.push_back({ActionKind::kEstablished, {}});
+    return;
+  }
+  fsm_error(kFsmErrorOpenConfirm, e, out);
+}
+
 void Fsm::established(const Event& e, Actions& out) {
+  if (session_event(e, out)) return;
   switch (e.kind) {
-    case EventKind::kManualStart:
-    case EventKind::kAutomaticStartPassive:
-    case EventKind::kTcpConnectionConfirmed:
-      break;
-    case EventKind::kManualStop:
-    case EventKind::kAutomaticStop:
-      stop(e, out);
-      break;
-    case EventKind::kHoldTimerExpires:
-      hold_timer_expired(out);
-      break;
-    case EventKind::kKeepaliveTimerExpires:
-      out.push_back({ActionKind::kSendKeepalive, {}});
-      start_keepalive();
-      break;
     case EventKind::kKeepAliveMsg:
     case EventKind::kUpdateMsg:
       restart_hold();
       break;
-    case EventKind::kTcpConnectionFails:
-      record_connection_lost(e);
-      to_idle(out, nullptr, config_.idle_hold);
-      break;
-    case EventKind::kNotifMsg:
-      notification_received(e, out);
-      break;
-    case EventKind::kUpdateMsgErr:
-    case EventKind::kBgpHeaderErr:
-      if (e.error != nullptr) {
-        send_notification(out, wire::Notification::from(*e.error), e.error->text);
-      }
-      to_idle(out, nullptr, config_.idle_hold);
-      break;
-    case EventKind::kOpenCollisionDump: {
-      wire::Notification n{err::kCease, err::kConnectionCollisionResolution, {}};
-      send_notification(out, n, "");
-      to_idle(out, nullptr, std::nullopt);
-      break;
-    }
     default:
       fsm_error(kFsmErrorEstablished, e, out);
       break;

@@ -159,6 +159,7 @@ class Fsm {
   void hold_timer_expired(Actions& out);
   void record_connection_lost(const Event& e);
   void notification_received(const Event& e, Actions& out);
+  bool session_event(const Event& e, Actions& out);
   void fsm_error(uint8_t subcode, const Event& e, Actions& out);
   void restart_hold();
   void start_keepalive();
