@@ -11,6 +11,7 @@
 
 #include <algorithm>
 
+#include "vgw/base/hex.h"
 #include "vgw/base/log.h"
 #include "vgw/esp/dataplane/dataplane.h"
 #include "vgw/esp/replay_window.h"
@@ -41,32 +42,20 @@ std::string spi_text(uint32_t spi) {
 // Hex key material ("0x" optional) -> lower-case hex without prefix. The message never
 // repeats the key.
 Result<std::string> normalize_key(const std::string& field, const std::string& text) {
-  std::string_view v = text;
-  if (v.size() >= 2 && v[0] == '0' && (v[1] == 'x' || v[1] == 'X')) v.remove_prefix(2);
-  if (v.empty()) return fail(Error::invalid(field + " is required"));
-  std::string out;
-  out.reserve(v.size());
-  for (char c : v) {
-    if (c >= '0' && c <= '9') out.push_back(c);
-    else if (c >= 'a' && c <= 'f') out.push_back(c);
-    else if (c >= 'A' && c <= 'F') out.push_back(static_cast<char>(c - 'A' + 'a'));
-    else return fail(Error::invalid(field + " must be hexadecimal digits (optionally after 0x)"));
-  }
-  if (out.size() % 2) return fail(Error::invalid(field + " has an odd number of hex digits"));
-  return out;
+  auto bytes = parse_hex(text);
+  if (!bytes) return fail(Error::invalid(field + ": " + bytes.error().message));
+  if (bytes->empty()) return fail(Error::invalid(field + " is required"));
+  std::string hex = to_hex(*bytes);
+  std::fill(bytes->begin(), bytes->end(), uint8_t{0});
+  return hex;
 }
 
-std::vector<uint8_t> key_bytes(const std::string& hex) {
-  std::vector<uint8_t> out(hex.size() / 2);
-  auto nibble = [](char c) { return static_cast<uint8_t>(c <= '9' ? c - '0' : c - 'a' + 10); };
-  for (size_t i = 0; i < out.size(); ++i) out[i] = static_cast<uint8_t>(nibble(hex[2 * i]) << 4 | nibble(hex[2 * i + 1]));
-  return out;
-}
-
-// Wipes key copies once they are handed to the dataplane.
+// Key bytes for the dataplane, wiped once handed over (the SA copies them into its contexts).
 struct KeyBytes {
   std::vector<uint8_t> bytes;
-  explicit KeyBytes(const std::string& hex) : bytes(key_bytes(hex)) {}
+  explicit KeyBytes(const std::string& hex) {
+    if (auto b = parse_hex(hex)) bytes = std::move(*b);  // validated when configured
+  }
   ~KeyBytes() { std::fill(bytes.begin(), bytes.end(), uint8_t{0}); }
 };
 

@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "plain_forwarder.h"
+#include "vgw/base/hex.h"
 #include "vgw/base/log.h"
 #include "vgw/esp/dataplane/dataplane.h"
 #include "vgw/esp/dataplane/mtu.h"
@@ -66,13 +67,9 @@ bool number(const std::string& text, uint64_t& out) {
 }
 
 bool hex_bytes(const std::string& text, std::vector<uint8_t>& out) {
-  if (text.size() % 2) return false;
-  out.clear();
-  for (size_t i = 0; i < text.size(); i += 2) {
-    uint64_t v;
-    if (!number("0x" + text.substr(i, 2), v)) return false;
-    out.push_back(static_cast<uint8_t>(v));
-  }
+  auto bytes = parse_hex(text);
+  if (!bytes) return false;
+  out = std::move(*bytes);
   return true;
 }
 
