@@ -159,9 +159,14 @@ void render_tunnel(std::ostream& out, const TunnelConfig& t, bool show_secrets) 
 
 }  // namespace
 
+std::string format_spi(uint32_t spi) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "0x%08x", spi);
+  return buf;
+}
+
 std::string render_tunnel_sa(const TunnelSaConfig& sa, bool show_secrets) {
-  char spi[16];
-  std::snprintf(spi, sizeof spi, "0x%08x", sa.spi);
+  const std::string spi = format_spi(sa.spi);
   std::string out = std::string("sa ") + (sa.direction == SaDirection::kInbound ? "inbound" : "outbound") +
                     " spi " + spi + " " + sa.algorithm + " key " +
                     (show_secrets ? "0x" + sa.encryption_key : kMaskedSecret);

@@ -33,12 +33,6 @@ v1::SaDirection to_proto(SaDirection d) {
 
 const char* direction_word(SaDirection d) { return d == SaDirection::kInbound ? "inbound" : "outbound"; }
 
-std::string spi_text(uint32_t spi) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "0x%08x", spi);
-  return buf;
-}
-
 // Hex key material ("0x" optional) -> lower-case hex without prefix. The message never
 // repeats the key.
 Result<std::string> normalize_key(const std::string& field, const std::string& text) {
@@ -312,7 +306,7 @@ Result<v1::SecurityAssociation> Gateway::add_sa(const v1::AddSaRequest& req) {
       if (name == c.tunnel()) continue;
       for (const auto& other : t.sas) {
         if (other.direction == SaDirection::kInbound && other.spi == sa.spi) {
-          return fail(Error::exists("inbound SPI " + spi_text(sa.spi) + " is already used by tunnel " + name));
+          return fail(Error::exists("inbound SPI " + format_spi(sa.spi) + " is already used by tunnel " + name));
         }
       }
     }
@@ -330,7 +324,7 @@ Result<v1::SecurityAssociation> Gateway::add_sa(const v1::AddSaRequest& req) {
   next.tunnels[t.name] = t;
   if (auto s = commit(std::move(next)); !s) return fail(s.error());
   VGW_LOG(kInfo, "tunnel") << "tunnel " << t.name << ": " << direction_word(sa.direction) << " SA "
-                           << spi_text(sa.spi) << " " << sa.algorithm << " added";
+                           << format_spi(sa.spi) << " " << sa.algorithm << " added";
   return describe_sa(model_.tunnels.at(t.name), sa);
 }
 
@@ -347,13 +341,13 @@ Result<v1::DeleteSaResponse> Gateway::delete_sa(const v1::DeleteSaRequest& req) 
                            [&](const TunnelSaConfig& o) { return o.direction == d && o.spi == req.spi(); });
   if (same == t.sas.end()) {
     return fail(Error::not_found(std::string("tunnel ") + t.name + " has no " + direction_word(d) + " SA " +
-                                 spi_text(req.spi())));
+                                 format_spi(req.spi())));
   }
   t.sas.erase(same);
   ConfigModel next = model_;
   next.tunnels[t.name] = t;
   if (auto s = commit(std::move(next)); !s) return fail(s.error());
-  VGW_LOG(kInfo, "tunnel") << "tunnel " << t.name << ": " << direction_word(d) << " SA " << spi_text(req.spi())
+  VGW_LOG(kInfo, "tunnel") << "tunnel " << t.name << ": " << direction_word(d) << " SA " << format_spi(req.spi())
                            << " deleted";
   return v1::DeleteSaResponse{};
 }
@@ -483,7 +477,7 @@ void Gateway::drain_dataplane_events() {
   for (const auto& e : d.take_sa_events()) {
     std::string what = "tunnel " + e.tunnel + ": " +
                        (e.direction == esp::Direction::kInbound ? "inbound" : "outbound") + " SA " +
-                       spi_text(e.spi) + " " + esp::sa_event_kind_name(e.kind) + " (" +
+                       format_spi(e.spi) + " " + esp::sa_event_kind_name(e.kind) + " (" +
                        esp::lifetime_cause_name(e.cause) + ")";
     if (e.kind == esp::SaEventKind::kSoftExpired) {
       VGW_LOG(kInfo, "tunnel") << what << ": manual SA, rekey by configuring a new one";
@@ -594,7 +588,7 @@ Status Gateway::apply_to_dataplane(const TunnelConfig& t) {
     c.esn = sa.esn;
     if (sa.replay_window) c.replay_window = sa.replay_window;
     if (auto st = d.add_sa(t.name, to_esp(sa.direction), c); !st) {
-      return fail(Error{st.error().code, std::string(direction_word(sa.direction)) + " SA " + spi_text(sa.spi) +
+      return fail(Error{st.error().code, std::string(direction_word(sa.direction)) + " SA " + format_spi(sa.spi) +
                                              ": " + st.error().message});
     }
     applied.push_back(sa);

@@ -139,6 +139,8 @@ Result<IpAddress> parse_customer_gateway_ip(std::string_view text);
 Status validate_interface_name(std::string_view field, std::string_view name);
 
 std::string render_static_route(const StaticRouteConfig& route);
+// An SPI as show output and the config file write it: "0x00001001".
+std::string format_spi(uint32_t spi);
 // The `sa ...` line of a tunnel block (keys as kMaskedSecret unless show_secrets).
 std::string render_tunnel_sa(const TunnelSaConfig& sa, bool show_secrets);
 
