@@ -1,9 +1,10 @@
-// AS-path access-lists: path text rendering, the `_` translation, regcomp/regexec (libc POSIX
-// regular expressions, not std::regex: compiled once, matched without allocating), validation
-// and FRR-syntax lines.
+// AS-path access-lists: path text rendering, the `_` translation, the compiled regex (RE2 in
+// POSIX mode: compilation bounded in memory, matching linear in the text, never backtracking,
+// so no pattern a user types can exhaust memory or stall the control loop), validation and
+// FRR-syntax lines.
 #include "vgw/bgp/policy/as_path_list.h"
 
-#include <regex.h>
+#include <re2/re2.h>
 
 #include <algorithm>
 #include <charconv>
@@ -14,15 +15,10 @@
 namespace vgw::bgp::policy {
 
 struct AsPathRegex::Compiled {
+  Compiled(std::string t, const std::string& pattern, const re2::RE2::Options& options)
+      : text(std::move(t)), re(pattern, options) {}
   std::string text;
-  regex_t re{};
-  bool compiled = false;  // regcomp succeeded (only then may regfree run)
-  Compiled() = default;
-  Compiled(const Compiled&) = delete;
-  Compiled& operator=(const Compiled&) = delete;
-  ~Compiled() {
-    if (compiled) regfree(&re);
-  }
+  re2::RE2 re;
 };
 
 namespace {
@@ -110,26 +106,42 @@ std::string translate_as_path_regex(std::string_view text) {
 
 Result<AsPathRegex> AsPathRegex::compile(std::string_view text) {
   if (text.empty()) return fail(Error::invalid("AS-path regex is empty"));
-  if (text.find('\0') != std::string_view::npos) {
-    return fail(Error::invalid("AS-path regex contains a NUL character"));
+  if (text.size() > kMaxAsPathRegexLength) {
+    return fail(Error::invalid("AS-path regex is " + std::to_string(text.size()) +
+                               " characters long; at most " +
+                               std::to_string(kMaxAsPathRegexLength) + " are allowed"));
   }
-  auto c = std::make_shared<Compiled>();
-  c->text = std::string(text);
-  const std::string ere = translate_as_path_regex(text);
-  const int rc = regcomp(&c->re, ere.c_str(), REG_EXTENDED | REG_NOSUB);
-  if (rc != 0) {
-    char reason[256];
-    regerror(rc, &c->re, reason, sizeof reason);
+  for (char ch : text) {
+    if (static_cast<unsigned char>(ch) < 0x20 || static_cast<unsigned char>(ch) > 0x7e) {
+      return fail(Error::invalid("AS-path regex may hold only printable ASCII characters"));
+    }
+  }
+  // A config line keeps no leading or trailing space, so such a regex would not reload as typed.
+  if (text.front() == ' ' || text.back() == ' ') {
+    return fail(Error::invalid("AS-path regex must not start or end with a space"));
+  }
+  re2::RE2::Options options;
+  options.set_posix_syntax(true);    // POSIX ERE as FRR and Cisco take it: no \d, no (?i)
+  options.set_longest_match(true);   // leftmost-longest, as POSIX
+  options.set_log_errors(false);     // the error goes to the user, not to stderr
+  options.set_max_mem(kAsPathRegexMaxMemory);
+  options.set_never_capture(true);
+  auto c = std::make_shared<const Compiled>(std::string(text), translate_as_path_regex(text),
+                                            options);
+  if (!c->re.ok()) {
+    std::string reason = c->re.error();
+    if (c->re.error_code() == re2::RE2::ErrorPatternTooLarge) {
+      reason = "it expands beyond the size a regex may take (nested repetitions?)";
+    }
     return fail(Error::invalid("AS-path regex \"" + std::string(text) + "\" is invalid: " + reason));
   }
-  c->compiled = true;
   AsPathRegex r;
   r.compiled_ = std::move(c);
   return r;
 }
 
 bool AsPathRegex::matches(const std::string& path_text) const {
-  return regexec(&compiled_->re, path_text.c_str(), 0, nullptr, 0) == 0;
+  return re2::RE2::PartialMatch(path_text, compiled_->re);
 }
 
 const std::string& AsPathRegex::text() const { return compiled_->text; }
@@ -139,6 +151,7 @@ Status validate(const AsPathList& list) {
   std::set<uint32_t> seqs;
   for (const AsPathListEntry& e : list.entries) {
     const std::string label = "bgp as-path access-list " + list.name + " seq " + std::to_string(e.seq);
+    if (Status s = internal::check_seq(label, e.seq); !s) return s;
     if (!seqs.insert(e.seq).second) {
       return fail(Error::invalid(label + ": the seq is used by another entry"));
     }

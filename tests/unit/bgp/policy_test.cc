@@ -329,6 +329,42 @@ TEST(AsPathRegex, FrrSemantics) {
   EXPECT_TRUE(re_matches(".*", empty));
 }
 
+// Issue 14: glibc's regcomp overflowed its stack on 20,000 nested groups and took 17 GB for
+// nested counted repetitions, on the control loop. Each of these is refused at once, in bounded
+// memory, with a reason.
+TEST(AsPathRegex, PathologicalPatternsAreRefusedInBoundedTimeAndMemory) {
+  std::string deep(20000, '(');
+  deep += "65001";
+  deep += std::string(20000, ')');
+  const std::string nested_repeat = "((((a{1,100}){1,100}){1,100}){1,100})";
+  for (const std::string& bad : {deep, nested_repeat, std::string("_6500\xc3\xbc_"),
+                                 std::string("_65001_\t"), std::string(1025, '1'),
+                                 std::string(" _65001_"), std::string("_65001_ ")}) {
+    auto r = AsPathRegex::compile(bad);
+    ASSERT_FALSE(r.ok()) << bad.substr(0, 60);
+    EXPECT_NE(r.error().message.find("AS-path regex"), std::string::npos);
+    EXPECT_LT(r.error().message.size(), 1200u);
+  }
+  EXPECT_TRUE(AsPathRegex::compile(std::string(1024, '1')).ok());
+  // Deep but within the length limit: compiles, in bounded memory.
+  std::string nesting(400, '(');
+  nesting += "1" + std::string(400, ')');
+  EXPECT_TRUE(AsPathRegex::compile(nesting).ok());
+}
+
+// Matching never backtracks: a pattern that is exponential for a backtracking engine on a
+// long path is answered at once (a backtracking engine would not finish one match of 255 hops).
+TEST(AsPathRegex, MatchingIsLinearInThePath) {
+  auto r = AsPathRegex::compile("^(([0-9]+_)|([0-9]+_))*x$");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  std::vector<uint32_t> hops(255, 65001);
+  wire::AsPath path = wire::AsPath::sequence(hops);
+  const std::string t = text(path);
+  int matched = 0;
+  for (int i = 0; i < 1000; ++i) matched += r->matches(t);
+  EXPECT_EQ(matched, 0);
+}
+
 TEST(AsPathRegex, InvalidRegexIsAClearError) {
   for (const char* bad : {"(65001", "[65001", "65001{2,1}", ""}) {
     auto r = AsPathRegex::compile(bad);

@@ -6,7 +6,7 @@
 // peer and direction that names a route-map, calls compile_route_map() - again whenever the
 // set changes. The compiled form is immutable and self-contained (it copies what it needs and
 // keeps no reference to the PolicySet): prefix-lists become PrefixListMatchers, as-path regexes
-// are regcomp'd once, lists are sorted by seq, names are resolved to indices. Evaluating a route
+// are compiled once, lists are sorted by seq, names are resolved to indices. Evaluating a route
 // allocates nothing except what the sets themselves add to the route's attribute vectors, and
 // renders the AS path as text only when an as-path clause is reached (into a per-thread buffer).
 //

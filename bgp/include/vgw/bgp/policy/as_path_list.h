@@ -4,9 +4,9 @@
 // Semantics (FRR/Cisco): the AS path is matched as text - ASNs in asplain separated by single
 // spaces, an AS_SET as "{a,b}", an AS_CONFED_SEQUENCE as "(a b)", an AS_CONFED_SET as "[a,b]",
 // segments separated by a space; an empty path is the empty string, so `^$` matches routes of
-// the local AS. The regex is a POSIX extended regular expression searched anywhere in that text
-// (anchor with ^ and $), where `_` (outside a bracket expression) matches one delimiter: the
-// start or end of the text, a space, a comma, a brace or a parenthesis. The matching entry with
+// the local AS. The regex is a POSIX extended regular expression (no back-references) searched
+// anywhere in that text (anchor with ^ and $), where `_` (outside a bracket expression) matches
+// one delimiter: the start or end of the text, a space, a comma, a brace or a parenthesis. The matching entry with
 // the lowest seq decides; no match = deny.
 #pragma once
 
@@ -36,7 +36,7 @@ struct AsPathList {
 };
 
 // Name is a single word, seqs unique, every regex compiles (the message names the list, the
-// entry and regcomp's reason).
+// entry and the compiler's reason).
 Status validate(const AsPathList& list);
 
 // `bgp as-path access-list NAME seq 5 permit _65001$`, one line per entry in seq order.
@@ -51,8 +51,14 @@ void format_as_path(const wire::AsPath& path, std::string& out);
 // "(^|[,{}() ]|$)".
 std::string translate_as_path_regex(std::string_view text);
 
-// A compiled AS-path regex (regcomp with REG_EXTENDED | REG_NOSUB, once). Copies share the
-// compiled form; matching does not change it and may run on several threads.
+// The longest AS-path regex accepted (FRR's own limit on a command line is far below what made
+// glibc's regcomp overflow its stack) and the memory one compiled regex may take.
+inline constexpr size_t kMaxAsPathRegexLength = 1024;
+inline constexpr int64_t kAsPathRegexMaxMemory = 1 << 20;
+
+// A compiled AS-path regex (RE2 with POSIX syntax, leftmost-longest; compiled once, within
+// kAsPathRegexMaxMemory, so compilation is bounded and matching is linear in the path text).
+// Copies share the compiled form; matching does not change it and may run on several threads.
 class AsPathRegex {
  public:
   static Result<AsPathRegex> compile(std::string_view text);
