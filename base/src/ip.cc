@@ -5,6 +5,8 @@
 #include <charconv>
 #include <cstring>
 
+#include "vgw/base/name.h"
+
 namespace vgw {
 
 IpAddress IpAddress::v4(uint32_t host_order) {
@@ -31,8 +33,9 @@ IpAddress IpAddress::v6(const std::array<uint8_t, 16>& bytes) {
 
 Result<IpAddress> IpAddress::parse(std::string_view text) {
   // inet_pton is strict for AF_INET (exactly four decimal octets) and complete for AF_INET6.
-  if (text.empty() || text.size() > INET6_ADDRSTRLEN) {
-    return fail(Error::invalid("'" + std::string(text) + "' is not an IP address"));
+  // inet_pton reads a C string: text with a NUL in it would be cut short and accepted.
+  if (text.empty() || text.size() > INET6_ADDRSTRLEN || text.find('\0') != std::string_view::npos) {
+    return fail(Error::invalid(quote_for_error(text) + " is not an IP address"));
   }
   std::string s(text);
   IpAddress a;
@@ -74,6 +77,18 @@ bool IpAddress::is_link_local() const {
 
 bool IpAddress::is_v4_broadcast() const { return is_v4() && v4_host_order() == 0xffffffffu; }
 
+bool IpAddress::is_v4_mapped() const {
+  if (!is_v6()) return false;
+  for (int i = 0; i < 10; ++i)
+    if (bytes_[i] != 0) return false;
+  return bytes_[10] == 0xff && bytes_[11] == 0xff;
+}
+
+IpAddress IpAddress::unmapped() const {
+  if (!is_v4_mapped()) return *this;
+  return v4(std::array<uint8_t, 4>{bytes_[12], bytes_[13], bytes_[14], bytes_[15]});
+}
+
 IpAddress IpAddress::masked(int len) const {
   IpAddress r = *this;
   for (int i = 0; i < static_cast<int>(size()); ++i) {
@@ -106,7 +121,7 @@ namespace {
 Result<std::pair<IpAddress, int>> parse_with_length(std::string_view text, const char* what) {
   auto slash = text.find('/');
   if (slash == std::string_view::npos) {
-    return fail(Error::invalid("'" + std::string(text) + "' is not " + what +
+    return fail(Error::invalid(quote_for_error(text) + " is not " + what +
                                " (expected ADDRESS/LENGTH)"));
   }
   auto addr = IpAddress::parse(text.substr(0, slash));
@@ -116,7 +131,7 @@ Result<std::pair<IpAddress, int>> parse_with_length(std::string_view text, const
   auto [ptr, ec] = std::from_chars(len_text.data(), len_text.data() + len_text.size(), len);
   if (ec != std::errc() || ptr != len_text.data() + len_text.size() || len_text.empty() ||
       len < 0 || len > addr->bit_length()) {
-    return fail(Error::invalid("'" + std::string(text) + "': prefix length must be 0.." +
+    return fail(Error::invalid(quote_for_error(text) + ": prefix length must be 0.." +
                                std::to_string(addr->bit_length())));
   }
   return std::pair{*addr, len};

@@ -3,35 +3,17 @@
 #include <cstdio>
 #include <sstream>
 
+#include "vgw/base/name.h"
+
 namespace vgw::routing {
 
 namespace {
-constexpr size_t kMaxNameLength = 63;
 constexpr size_t kMaxDescriptionLength = 255;
-
-bool is_name_char(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-         c == '_' || c == '.';
-}
 }  // namespace
 
 Status validate_resource_name(std::string_view field, std::string_view name) {
-  std::string f(field);
-  if (name.empty()) return fail(Error::invalid(f + " is required"));
-  if (name.size() > kMaxNameLength) {
-    return fail(Error::invalid(f + " '" + std::string(name) + "' is longer than 63 characters"));
-  }
-  if (!is_name_char(name[0]) || name[0] == '-' || name[0] == '_' || name[0] == '.') {
-    return fail(Error::invalid(f + " '" + std::string(name) +
-                               "' must start with a letter or a digit"));
-  }
-  for (char c : name) {
-    if (!is_name_char(c)) {
-      return fail(Error::invalid(f + " '" + std::string(name) +
-                                 "' may contain only letters, digits, '-', '_' and '.'"));
-    }
-  }
-  return {};
+  if (name.empty()) return fail(Error::invalid(std::string(field) + " is required"));
+  return check_name(field, name);
 }
 
 Status validate_description(std::string_view field, std::string_view text) {
@@ -61,6 +43,14 @@ Result<IpAddress> parse_customer_gateway_ip(std::string_view text) {
   if (ip->is_multicast()) return fail(Error::invalid("ip_address " + t + " is a multicast address"));
   if (ip->is_v4_broadcast()) {
     return fail(Error::invalid("ip_address " + t + " is the broadcast address"));
+  }
+  if (ip->is_link_local()) {
+    return fail(Error::invalid("ip_address " + t + " is a link-local address (a customer gateway"
+                               " needs one that routes)"));
+  }
+  if (ip->is_v6() && ip->is_v4_mapped()) {
+    return fail(Error::invalid("ip_address " + t + " is an IPv4-mapped IPv6 address; write it as " +
+                               ip->unmapped().to_string()));
   }
   return ip;
 }

@@ -131,6 +131,36 @@ Result<v1::HealthResponse> Gateway::health(const v1::HealthRequest&) const {
   return r;
 }
 
+// One customer gateway per device: two names for one public address would be two descriptions
+// of the same peer, and tunnels or BGP neighbors could not tell them apart.
+Status Gateway::check_address_unused(const std::string& name, const IpAddress& ip) const {
+  for (const auto& [other, cgw] : model_.customer_gateways) {
+    if (other != name && cgw.ip_address == ip) {
+      return fail(Error::exists("ip_address " + ip.to_string() + " is customer gateway '" + other +
+                                "' already"));
+    }
+  }
+  return {};
+}
+
+// A customer gateway that a tunnel (its remote address) or a BGP neighbor (its address) uses
+// cannot be deleted: the error names what uses it.
+Status Gateway::check_customer_gateway_unused(const CustomerGatewayConfig& cgw) const {
+  std::vector<std::string> users;
+  for (const auto& [name, t] : model_.tunnels) {
+    if (t.remote && *t.remote == cgw.ip_address) users.push_back("tunnel " + name);
+  }
+  if (model_.bgp && model_.bgp->neighbors.count(cgw.ip_address)) {
+    users.push_back("BGP neighbor " + cgw.ip_address.to_string());
+  }
+  if (users.empty()) return {};
+  std::string list;
+  for (const auto& u : users) list += (list.empty() ? "" : ", ") + u;
+  return fail(Error::precondition("customer gateway '" + cgw.name + "' (" +
+                                         cgw.ip_address.to_string() + ") is in use by " + list +
+                                         "; remove those first"));
+}
+
 Result<v1::CustomerGateway> Gateway::create_customer_gateway(
     const v1::CreateCustomerGatewayRequest& req) {
   if (auto s = validate_resource_name("name", req.name()); !s) return fail(s.error());
@@ -142,6 +172,7 @@ Result<v1::CustomerGateway> Gateway::create_customer_gateway(
   if (model_.customer_gateways.count(req.name())) {
     return fail(Error::exists("customer gateway '" + req.name() + "' already exists"));
   }
+  if (auto s = check_address_unused(req.name(), *ip); !s) return fail(s.error());
   CustomerGatewayConfig cgw{req.name(), *ip, *asn, req.description()};
   ConfigModel next = model_;
   next.customer_gateways[cgw.name] = cgw;
@@ -177,6 +208,7 @@ Result<v1::CustomerGateway> Gateway::modify_customer_gateway(
   if (req.has_ip_address()) {
     auto ip = parse_customer_gateway_ip(req.ip_address());
     if (!ip) return fail(ip.error());
+    if (auto s = check_address_unused(req.name(), *ip); !s) return fail(s.error());
     cgw.ip_address = *ip;
   }
   if (req.has_asn()) {
@@ -202,8 +234,9 @@ Result<v1::DeleteCustomerGatewayResponse> Gateway::delete_customer_gateway(
   if (!model_.customer_gateways.count(req.name())) {
     return fail(Error::not_found("customer gateway '" + req.name() + "' does not exist"));
   }
-  // Connections will reference customer gateways; deleting one in use will be refused here
-  // with FAILED_PRECONDITION naming the connections.
+  if (auto s = check_customer_gateway_unused(model_.customer_gateways.at(req.name())); !s) {
+    return fail(s.error());
+  }
   ConfigModel next = model_;
   next.customer_gateways.erase(req.name());
   if (auto s = commit(std::move(next)); !s) return fail(s.error());

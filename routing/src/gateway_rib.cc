@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "vgw/base/log.h"
+#include "vgw/base/name.h"
 #include "vgw/routing/api/dispatcher.h"
 #include "vgw/routing/gateway.h"
 
@@ -66,7 +67,13 @@ Result<StaticRouteConfig> parse_static_route(const v1::StaticRoute& m, bool allo
     r.gateway = *a;
   }
   if (!m.interface().empty()) {
-    if (auto st = validate_interface_name("route.interface", m.interface()); !st) return fail(st.error());
+    // An interface, or a tunnel by its name (which may be longer than an interface's 15
+    // characters: the route then goes into the tunnel's kernel interface, whatever it is named).
+    if (m.interface().size() > 15) {
+      if (auto st = check_name("route.interface (a tunnel name)", m.interface()); !st) return fail(st.error());
+    } else if (auto st = validate_interface_name("route.interface", m.interface()); !st) {
+      return fail(st.error());
+    }
     r.interface = m.interface();
   }
   if (!r.gateway && r.interface.empty()) {
@@ -168,8 +175,13 @@ void Gateway::sync_static_routes() {
     nh.address = r.gateway;
     nh.interface = r.interface;
     nh.weight = r.weight;
-    if (!r.interface.empty() && kernel_) {
-      const auto* iface = kernel_->interface(r.interface);
+    if (!r.interface.empty() && model_.tunnels.count(r.interface)) {
+      auto kernel_name = tunnel_interface(r.interface);
+      if (!kernel_name) continue;  // the tunnel has no interface (yet)
+      nh.interface = *kernel_name;
+    }
+    if (!nh.interface.empty() && kernel_) {
+      const auto* iface = kernel_->interface(nh.interface);
       if (!iface || !iface->oper_up) continue;  // the interface is down or absent
       nh.ifindex = static_cast<uint32_t>(iface->ifindex);
     }

@@ -596,4 +596,14 @@ Status Gateway::apply_to_dataplane(const TunnelConfig& t) {
   return {};
 }
 
+// The kernel interface of a tunnel (its name, or the short unique name a name longer than
+// Linux's 15 characters maps to), once the dataplane has created it.
+std::optional<std::string> Gateway::tunnel_interface(const std::string& tunnel) const {
+  if (!tunnels_ || !tunnels_->dataplane) return std::nullopt;
+  const auto& names = tunnels_->dataplane->interface_names();
+  auto it = names.find(tunnel);
+  if (it == names.end()) return std::nullopt;
+  return it->second;
+}
+
 }  // namespace vgw::routing

@@ -164,16 +164,26 @@ const rib::fib::InterfaceInfo* KernelSync::interface(int ifindex) const {
   return it == ifaces_.end() ? nullptr : &it->second.info;
 }
 
+// A removed link leaves no entry that a name can find: a tunnel interface deleted and created
+// again (new ifindex, same name) is found under its new index.
 const rib::fib::InterfaceInfo* KernelSync::interface(const std::string& name) const {
   for (const auto& [i, iface] : ifaces_)
-    if (iface.info.name == name) return &iface.info;
+    if (iface.info.ifindex != 0 && iface.info.name == name) return &iface.info;
   return nullptr;
 }
 
 void KernelSync::apply(const InterfaceEvent& ev) {
   switch (ev.kind) {
     case InterfaceEvent::Kind::kLink: ifaces_[ev.link.ifindex].info = ev.link; break;
-    case InterfaceEvent::Kind::kLinkRemoved: ifaces_[ev.link.ifindex].info = ev.link; break;
+    case InterfaceEvent::Kind::kLinkRemoved: {
+      // Gone: resync_interface withdraws its connected routes and forgets it.
+      Iface& iface = ifaces_[ev.link.ifindex];
+      iface.info = ev.link;
+      iface.info.ifindex = 0;
+      iface.info.oper_up = iface.info.admin_up = false;
+      iface.addresses.clear();
+      break;
+    }
     case InterfaceEvent::Kind::kAddressAdded:
       ifaces_[ev.ifindex].addresses.insert({ev.address.address, ev.address.length});
       break;

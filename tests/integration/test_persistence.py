@@ -36,7 +36,7 @@ class PersistenceUnderSigkill(unittest.TestCase):
         kind = self.rng.choice(["create", "create", "modify", "delete"] if names else ["create"])
         if kind == "create":
             name = f"cgw-{counter}"
-            ip = f"198.51.{counter % 250}.{1 + counter % 200}"
+            ip = f"198.51.{counter // 250 % 250}.{1 + counter % 250}"  # unique: addresses may not repeat
             asn = 64512 + counter % 1000
             desc = f"site {counter}"
             req = pb.CreateCustomerGatewayRequest(name=name, ip_address=ip, asn=str(asn), description=desc)

@@ -381,6 +381,50 @@ class TunnelsBetweenTwoVgwd(unittest.TestCase):
         finally:
             self.remove(t)
 
+    def kernel_route(self, side, prefix):
+        return self.exec(side, "ip", "-o", "route", "show", prefix).stdout.strip()
+
+    def test_routes_into_a_tunnel_survive_its_interface_being_recreated(self):
+        # Issue 14: a change of mtu or encapsulation recreates the tunnel's interface; the static
+        # routes into it used to vanish until vgwd restarted.
+        t = self.tunnel()
+        prefix = f"198.18.{TunnelsBetweenTwoVgwd.next_tunnel}.0/24"
+        self.vgwsh("a", "configure", f"ip route {prefix} {t['name']}")
+        try:
+            vgwtest.wait(lambda: f"dev {t['name']}" in self.kernel_route("a", prefix), what="route in the kernel")
+            old_index = self.exec("a", "cat", f"/sys/class/net/{t['name']}/ifindex").stdout.strip()
+            for change in ("mtu 1300", "encapsulation esp"):
+                self.vgwsh("a", "configure", f"tunnel {t['name']}", change)
+                vgwtest.wait(lambda: self.exec("a", "cat", f"/sys/class/net/{t['name']}/ifindex",
+                                               check=False).stdout.strip() not in ("", old_index),
+                             what="interface recreated")
+                old_index = self.exec("a", "cat", f"/sys/class/net/{t['name']}/ifindex").stdout.strip()
+                vgwtest.wait(lambda: f"dev {t['name']}" in self.kernel_route("a", prefix),
+                             what=f"route back in the kernel after '{change}'")
+                routes = self.json("a", f"show ip route {prefix} json")
+                self.assertTrue(any(r.get("selected") for r in routes["routes"]), routes)
+        finally:
+            self.vgwsh("a", "configure", f"no ip route {prefix} {t['name']}")
+            self.remove(t)
+
+    def test_a_tunnel_with_a_long_name_can_be_routed_into(self):
+        # Names longer than Linux's 15 characters map to a short interface name; a route names the
+        # tunnel, and goes into whatever interface it has.
+        name = "to-hq-primary-tunnel"
+        self.vgwsh("a", "configure", f"tunnel {name}", f"local {A_WAN}", "remote 192.0.2.77",
+                   "inside 169.254.222.1/30")
+        try:
+            ifname = self.json("a", f"show tunnel {name} json")["tunnels"][0]["state"]["interfaceName"]
+            self.assertLessEqual(len(ifname), 15)
+            self.assertNotEqual(ifname, name)
+            self.vgwsh("a", "configure", f"ip route 198.18.222.0/24 {name}")
+            vgwtest.wait(lambda: f"dev {ifname}" in self.kernel_route("a", "198.18.222.0/24"),
+                         what="route into the long-named tunnel")
+            out = self.vgwsh("a", "show running-config").stdout
+            self.assertIn(f"ip route 198.18.222.0/24 {name}", out)
+        finally:
+            self.vgwsh("a", "configure", f"no ip route 198.18.222.0/24 {name}", f"no tunnel {name}")
+
     def test_incomplete_tunnel_explains_itself(self):
         self.vgwsh("a", "configure", "tunnel half", "local 192.0.2.1", "inside 169.254.201.1/30")
         try:

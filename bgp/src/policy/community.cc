@@ -74,6 +74,7 @@ Status validate_list(const List& list, const char* kind) {
   std::set<uint32_t> seqs;
   for (const auto& e : list.entries) {
     const std::string label = std::string(kind) + " standard " + list.name + " seq " + std::to_string(e.seq);
+    if (Status s = internal::check_seq(label, e.seq); !s) return s;
     if (!seqs.insert(e.seq).second) {
       return fail(Error::invalid(label + ": the seq is used by another entry"));
     }

@@ -8,20 +8,21 @@
 #include <string_view>
 
 #include "vgw/base/ip.h"
+#include "vgw/base/name.h"
 #include "vgw/base/result.h"
 #include "vgw/bgp/policy/community.h"
 
 namespace vgw::bgp::policy::internal {
 
-// A list or route-map name must be one word of printable characters (it is pasted into
-// FRR-syntax lines).
+// A list or route-map name follows the one rule for names (base/name.h), the same the shell's
+// grammar and the config loader apply, so a policy the API accepts always reloads.
 inline Status check_name(std::string_view what, const std::string& name) {
-  if (name.empty()) return fail(Error::invalid(std::string(what) + ": the name is empty"));
-  for (char c : name) {
-    if (static_cast<unsigned char>(c) <= ' ' || c == 0x7f) {
-      return fail(Error::invalid(std::string(what) + " \"" + name + "\": the name must be one word"));
-    }
-  }
+  return vgw::check_name(what, name);
+}
+
+// Entries are numbered 1-4294967295, as in FRR (the shell refuses seq 0, so the API does too).
+inline Status check_seq(const std::string& label, uint32_t seq) {
+  if (seq == 0) return fail(Error::invalid(label + ": seq must be 1-4294967295"));
   return {};
 }
 

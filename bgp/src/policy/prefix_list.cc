@@ -38,6 +38,7 @@ Status validate(const PrefixList& list) {
   std::set<uint32_t> seqs;
   for (const PrefixListEntry& e : list.entries) {
     const std::string label = entry_label(list.name, e);
+    if (Status s = internal::check_seq(label, e.seq); !s) return s;
     if (!seqs.insert(e.seq).second) {
       return fail(Error::invalid(label + ": the seq is used by another entry"));
     }

@@ -131,6 +131,7 @@ Status validate(const RouteMap& map) {
   std::set<uint32_t> seqs;
   for (const RouteMapEntry& e : map.entries) {
     const std::string label = entry_label(map, e);
+    if (Status s = internal::check_seq(label, e.seq); !s) return s;
     if (!seqs.insert(e.seq).second) {
       return fail(Error::invalid(label + ": the seq is used by another entry"));
     }

@@ -5,6 +5,7 @@
 
 #include "vgw/base/asn.h"
 #include "vgw/base/ip.h"
+#include "vgw/base/name.h"
 
 namespace vgw::routing::cli {
 
@@ -111,12 +112,10 @@ Result<uint32_t> parse_spi(std::string_view v) {
 const PlaceholderInfo* placeholder_info(const std::string& name) {
   static const std::map<std::string, PlaceholderInfo> table = {
       {"NAME",
-       {"Name (letters, digits, '-', '_', '.')",
+       {"Name (up to 63 letters, digits, '-', '_', '.')",
         [](std::string_view v) -> std::string {
-          for (char c : v)
-            if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.')
-              return "'" + std::string(v) + "' is not a valid name";
-          return "";
+          auto st = check_name("name", v);
+          return st ? "" : st.error().message;
         }}},
       {"ADDRESS",
        {"IPv4 or IPv6 address (A.B.C.D or X:X::X)",
@@ -136,11 +135,14 @@ const PlaceholderInfo* placeholder_info(const std::string& name) {
       {"PREFIX4", {"IPv4 prefix (A.B.C.D/M)", [](std::string_view v) { return check_prefix(v, Family::kIpv4); }}},
       {"PREFIX6", {"IPv6 prefix (X:X::X/M)", [](std::string_view v) { return check_prefix(v, Family::kIpv6); }}},
       {"IFNAME",
-       {"Interface name",
+       {"Interface name, or a tunnel's name",
         [](std::string_view v) -> std::string {
           if (IpAddress::parse(v).ok() || v.find('/') != std::string_view::npos)
             return "'" + std::string(v) + "' is not an interface name";
-          if (v.size() > 15) return "interface name '" + std::string(v) + "' is longer than 15 characters";
+          if (v.size() > 15) {  // only a tunnel's name may be longer
+            auto st = check_name("interface or tunnel name", v);
+            return st ? "" : st.error().message;
+          }
           return "";
         }}},
       {"DISTANCE", {"Administrative distance (1-255)", [](std::string_view v) { return check_number(v, 1, 255); }}},

@@ -207,7 +207,7 @@ TEST(GatewayStaticRoutes, ValidatesAndDeletes) {
       {static_route("10.0.0.0/8", "224.0.0.1"), "cannot be a gateway"},
       {static_route("10.0.0.0/8", ""), "needs a nexthop_address, an interface, or both"},
       {static_route("10.0.0.0/8", "", "a/b"), "may not contain"},
-      {static_route("10.0.0.0/8", "", "averyveryverylongname"), "longer than 15"},
+      {static_route("10.0.0.0/8", "", "averyveryverylongname!"), "may contain only"},  // longer than 15: a tunnel name
       {static_route("10.0.0.0/8", "10.0.0.1", "", 256), "distance must be 1..255"},
       {static_route("10.0.0.0/8", "10.0.0.1", "", 1, 300), "weight must be 1..255"},
       {static_route("2001:db8::/32", "fe80::1"), "link-local: name the interface"},

@@ -38,6 +38,9 @@ class IpAddress {
   bool is_multicast() const;
   bool is_link_local() const;
   bool is_v4_broadcast() const;  // 255.255.255.255
+  bool is_v4_mapped() const;     // ::ffff:A.B.C.D (RFC 4291 2.5.5.2)
+  // The IPv4 address an IPv4-mapped IPv6 address carries; any other address unchanged.
+  IpAddress unmapped() const;
 
   // Bit i (0 = most significant).
   bool bit(int i) const { return (bytes_[i / 8] >> (7 - i % 8)) & 1; }

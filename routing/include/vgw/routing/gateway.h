@@ -124,6 +124,8 @@ class Gateway {
   v1::Route describe_selected(const Prefix& prefix, const rib::Selected& selected) const;
 
  private:
+  Status check_address_unused(const std::string& name, const IpAddress& ip) const;
+  Status check_customer_gateway_unused(const CustomerGatewayConfig& cgw) const;
   // Persists `next` and makes it the running model; on a write error nothing changes.
   Status commit(ConfigModel next);
   // Brings the RIB's static routes in line with the config and interface state.
@@ -146,6 +148,7 @@ class Gateway {
   void sync_tunnels();
   Status ensure_dataplane();
   Status apply_to_dataplane(const TunnelConfig& tunnel);
+  std::optional<std::string> tunnel_interface(const std::string& tunnel) const;
   void watch_dataplane_events();
   void drain_dataplane_events();
   Status validate_tunnel(const TunnelConfig& tunnel) const;
