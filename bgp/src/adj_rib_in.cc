@@ -1,6 +1,7 @@
 // The receive path: an UPDATE's withdrawals and announcements into the Adj-RIB-In (the peer's
-// paths in the PathTables), with the import rules - RFC 8212 gate, AS path loop detection
-// (RFC 4271 9.1.2), RFC 7606 treat-as-withdraw, the import policy - and stale path handling
+// paths in the PathTables), with the import rules - RFC 8212 gate, the eBGP first-AS check
+// and martian next hops (RFC 4271 6.3), AS path loop detection (RFC 4271 9.1.2), RFC 7606
+// treat-as-withdraw, the import policy - and stale path handling
 // (graceful restart RFC 4724, enhanced route refresh RFC 7313, peer flushes).
 //
 // Built for full tables: the attribute set is interned once per UPDATE (one hash lookup), then
@@ -70,6 +71,40 @@ void Engine::receive_update(Peer& peer, const wire::Update& u) {
   }
 }
 
+// RFC 4271 6.3: a NEXT_HOP that is the receiving speaker's own address, or that no host can
+// have (unspecified, loopback, multicast, class E / limited broadcast, the broadcast address of
+// the subnet it is on), is semantically incorrect: the route is ignored, the session stays up.
+// Link-local IPv6 next hops are the link-local half of an MP_REACH and are not checked here.
+// A loopback next hop is martian unless the session itself runs over loopback (a peer on this
+// very host, as in a lab on one machine), where it is the one address that does reach the peer.
+// The rule FRR calls its martian next-hop check.
+bool Engine::martian_next_hop(const Peer& peer, const IpAddress& hop) const {
+  if (hop.is_unspecified() || hop.is_multicast()) return true;
+  // Our own address - unless the peer has it too (two speakers on one host, told apart by port).
+  if (auto local = peer.local_endpoint();
+      local && local->address == hop && peer.config().address != hop) {
+    return true;
+  }
+  if (hop.is_loopback()) {
+    return !peer.config().address.is_loopback();
+  }
+  if (hop.is_v4()) {
+    const uint32_t a = hop.v4_host_order();
+    if ((a >> 24) == 0 || (a >> 28) == 0xf) return true;  // 0.0.0.0/8, 240.0.0.0/4 (incl. broadcast)
+  } else if (hop.is_v4_mapped()) {
+    return true;
+  }
+  if (hop.is_v4()) {
+    // The directed broadcast of a connected subnet (a /31 and a /32 have none).
+    if (auto via = rib_.lookup(hop); via && via->selected.source == rib::RouteSource::kConnected &&
+                                      via->prefix.length() <= 30) {
+      const uint32_t host_bits = (uint32_t{1} << (32 - via->prefix.length())) - 1;
+      if ((hop.v4_host_order() & host_bits) == host_bits) return true;
+    }
+  }
+  return false;
+}
+
 template <typename Key>
 void Engine::announce(Peer* peer, PeerId id,
                       std::span<const typename FamilyTraits<Key>::WirePrefix> nlri,
@@ -82,9 +117,17 @@ void Engine::announce(Peer* peer, PeerId id,
     if (!peer->imports()) {  // RFC 8212
       c.denied_by_policy += nlri.size();
       refuse = true;
+    } else if (peer->external() && attrs.as_path.first_asn() != peer->config().remote_as) {
+      // RFC 4271 6.3 / RFC 7606 7.2: an eBGP path must start with the peer's AS (FRR's and
+      // BIRD's enforce-first-as); an empty one cannot. Treat-as-withdraw.
+      c.first_as_mismatch += nlri.size();
+      refuse = true;
     } else if (attrs.as_path.contains(peer->local_as()) ||
                attrs.as_path.contains(config_.local_as)) {  // RFC 4271 9.1.2
       c.as_path_loops += nlri.size();
+      refuse = true;
+    } else if (martian_next_hop(*peer, next_hop)) {
+      c.martian_next_hop += nlri.size();
       refuse = true;
     }
     if (refuse) {

@@ -69,6 +69,7 @@ class Engine {
                 const wire::PathAttributes& attrs, const IpAddress& next_hop);
   template <typename Key>
   void withdraw(Peer* peer, PeerId id, Key key, int len);
+  bool martian_next_hop(const Peer& peer, const IpAddress& hop) const;
   template <typename Key>
   void withdraw_at(Peer* peer, PeerId id, typename PathTable<Key>::Handle dest);
   // Gives the path of (id, key/len) the attribute set attr, consuming one reference on it.

@@ -138,6 +138,9 @@ void fill_state(v1::PeerState& s, const bgp::PeerStatus& st) {
   s.set_prefixes_advertised_ipv6(st.advertised_ipv6);
   s.set_prefixes_denied(c.denied_by_policy);
   s.set_treat_as_withdraw(c.treat_as_withdraw);
+  s.set_prefixes_first_as_mismatch(c.first_as_mismatch);
+  s.set_prefixes_martian_next_hop(c.martian_next_hop);
+  s.set_prefixes_as_path_loop(c.as_path_loops);
   s.set_established_transitions(st.established_transitions);
   s.set_last_error(st.last_error.to_string());
   s.set_last_error_code(st.last_error.code);

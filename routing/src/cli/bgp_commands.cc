@@ -214,6 +214,13 @@ Status show_neighbors(Session& s, const Args& a) {
     s.out() << "  Prefixes: accepted " << st.prefixes_accepted_ipv4() << " IPv4, " << st.prefixes_accepted_ipv6()
             << " IPv6; advertised " << st.prefixes_advertised_ipv4() << " IPv4, " << st.prefixes_advertised_ipv6()
             << " IPv6; denied by policy " << st.prefixes_denied() << "\n";
+    if (st.prefixes_first_as_mismatch() || st.prefixes_martian_next_hop() || st.prefixes_as_path_loop() ||
+        st.treat_as_withdraw()) {
+      s.out() << "  Ignored: " << st.prefixes_first_as_mismatch() << " not starting with the peer's AS, "
+              << st.prefixes_martian_next_hop() << " with a martian next hop, " << st.prefixes_as_path_loop()
+              << " with our AS in the path; " << st.treat_as_withdraw()
+              << " malformed UPDATEs treated as withdraw (RFC 7606)\n";
+    }
     if (st.policy_blocks_import() || st.policy_blocks_export()) {
       s.out() << "  RFC 8212: no policy, so " << (st.policy_blocks_import() ? "nothing is accepted" : "")
               << (st.policy_blocks_import() && st.policy_blocks_export() ? " and " : "")

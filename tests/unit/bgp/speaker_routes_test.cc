@@ -99,6 +99,46 @@ TEST_F(RoutesTest, AsPathLoopIsRejected) {
   EXPECT_EQ(accepted("127.0.0.2"), 0u);
 }
 
+// RFC 4271 6.3 / RFC 7606 7.2 (enforce-first-as): an eBGP peer's path must start with its AS.
+TEST_F(RoutesTest, EbgpPathNotStartingWithThePeersAsIsIgnored) {
+  BgpFakePeer& f = peer(1);  // AS 65002
+  f.announce({pfx("198.51.100.0/24")}, BgpFakePeer::attributes({65099, 64512}, ip("127.0.0.2")));
+  f.announce({pfx("198.51.101.0/24")}, BgpFakePeer::attributes({}, ip("127.0.0.2")));
+  f.announce({pfx("198.51.102.0/24")}, BgpFakePeer::attributes({65002, 64512}, ip("127.0.0.2")));
+  ASSERT_TRUE(wait_accepted("127.0.0.2", 1));  // the last UPDATE: the others came before it
+  EXPECT_EQ(node->peer("127.0.0.2").counters.first_as_mismatch, 2u);
+  EXPECT_TRUE(paths("198.51.100.0/24").empty());
+  EXPECT_TRUE(paths("198.51.101.0/24").empty());
+  EXPECT_EQ(paths("198.51.102.0/24").size(), 1u);
+  EXPECT_EQ(node->peer("127.0.0.2").state, State::kEstablished);  // ignored, not reset
+}
+
+// RFC 4271 6.3: a NEXT_HOP that is our own address or that no host can have is ignored (the
+// session stays up): our end of the session, 0/8, multicast, class E, the limited broadcast and
+// the directed broadcast of a connected subnet. An ordinary host of that subnet is accepted.
+TEST_F(RoutesTest, MartianNextHopsAreIgnored) {
+  node->io.call([&] { node->add_connected("192.0.2.0/24"); });
+  BgpFakePeer& f = peer(1);
+  const char* martians[] = {"127.0.0.1", "0.0.0.0", "0.1.2.3", "224.0.0.5", "240.0.0.1",
+                            "255.255.255.255", "192.0.2.255"};
+  uint8_t third = 0;
+  for (const char* hop : martians) {
+    const std::string prefix = "198.51." + std::to_string(third++) + ".0/24";
+    f.announce({pfx(prefix.c_str())}, BgpFakePeer::attributes({65002}, ip(hop)));
+  }
+  f.announce({pfx("203.0.113.0/24")}, BgpFakePeer::attributes({65002}, ip("192.0.2.7")));
+  // UPDATEs are handled in order: once the last one is in, so are the others.
+  ASSERT_TRUE(node->wait([&] { return !node->speaker->paths(pfx("203.0.113.0/24")).empty(); }));
+  EXPECT_EQ(accepted("127.0.0.2"), 1u);
+  EXPECT_EQ(node->peer("127.0.0.2").counters.martian_next_hop, std::size(martians));
+  EXPECT_EQ(paths("203.0.113.0/24").size(), 1u);
+  for (int i = 0; i < 7; ++i) {
+    const std::string prefix = "198.51." + std::to_string(i) + ".0/24";
+    EXPECT_TRUE(paths(prefix.c_str()).empty()) << martians[i];
+  }
+  EXPECT_EQ(node->peer("127.0.0.2").state, State::kEstablished);
+}
+
 TEST_F(RoutesTest, BestPathReasonIsRecorded) {
   BgpFakePeer& a = peer(1);
   BgpFakePeer& b = peer(2);

@@ -30,6 +30,9 @@ struct PeerCounters {
   uint64_t prefixes_withdrawn = 0;   // withdrawals received
   uint64_t denied_by_policy = 0;     // announcements rejected by import policy or RFC 8212
   uint64_t as_path_loops = 0;        // announcements carrying our AS
+  uint64_t first_as_mismatch = 0;    // eBGP announcements whose AS_PATH does not start with the
+                                     // peer's AS (RFC 4271 6.3, RFC 7606 7.2: treat-as-withdraw)
+  uint64_t martian_next_hop = 0;     // announcements ignored for their NEXT_HOP (RFC 4271 6.3)
   uint64_t treat_as_withdraw = 0;    // UPDATEs handled as withdrawals (RFC 7606)
   uint64_t attribute_discards = 0;   // attributes dropped (RFC 7606)
   uint64_t end_of_rib_received = 0;
