@@ -158,10 +158,16 @@ int main(int argc, char** argv) {
                       " is in use (is another vgwd running?)");
   }
 
-  Gateway gateway({.config_path = check_only ? "" : config_path});
-  gateway.set_persist(false);  // loading the file must not rewrite it
+  // The control plane owns the Gateway and destroys it on its own thread before its io_context
+  // goes (see control_plane.h), whichever way main returns.
   api::Dispatcher dispatcher;
-  api::ControlPlane control_plane(gateway, dispatcher);
+  api::ControlPlane control_plane(
+      [&] {
+        auto gateway = std::make_unique<Gateway>(Gateway::Options{.config_path = check_only ? "" : config_path});
+        gateway->set_persist(false);  // loading the file must not rewrite it
+        return gateway;
+      },
+      dispatcher);
   control_plane.start();
 
   std::error_code ec;
@@ -196,10 +202,11 @@ int main(int argc, char** argv) {
 
   // From here on every acknowledged change is written to the config file before the reply.
   Status kernel_started;
-  control_plane.run([&](Gateway& gw) {
+  Status ran = control_plane.run([&](Gateway& gw) {
     gw.set_persist(true);
     kernel_started = gw.start_kernel(control_plane.io(), {.program_fib = program_fib});
   });
+  if (!ran) return fail_start(ran.error().message);
   if (!kernel_started) return fail_start("kernel: " + kernel_started.error().message);
 
   std::error_code dir_ec;
@@ -221,7 +228,7 @@ int main(int argc, char** argv) {
   }
   VGW_LOG(kInfo, "vgwd") << "received " << strsignal(sig) << ", shutting down";
   server.shutdown();
-  control_plane.run([&](Gateway& gw) { gw.stop_kernel(retain); });
+  (void)control_plane.run([&](Gateway& gw) { gw.stop_kernel(retain); });
   control_plane.stop();
   VGW_LOG(kInfo, "vgwd") << "stopped";
   return 0;

@@ -87,7 +87,12 @@ class StreamReactor final : public grpc::ServerGenericBidiReactor {
       return;
     }
     cp_.post([this, bytes = std::move(bytes)] {
-      auto s = cp_.dispatcher().open_stream_bytes(cp_.gateway(), ctx_->method(), bytes);
+      Gateway* gateway = cp_.gateway();
+      if (!gateway) {
+        finish(grpc::Status(grpc::StatusCode::UNAVAILABLE, "control plane stopped"));
+        return;
+      }
+      auto s = cp_.dispatcher().open_stream_bytes(*gateway, ctx_->method(), bytes);
       if (!s) {
         finish(grpc::Status(to_grpc(s.error().code), s.error().message));
         return;
