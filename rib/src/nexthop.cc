@@ -7,7 +7,17 @@
 
 namespace vgw::rib {
 
+const char* nexthop_type_name(NexthopType type) {
+  switch (type) {
+    case NexthopType::kUnicast: return "unicast";
+    case NexthopType::kBlackhole: return "blackhole";
+    case NexthopType::kUnreachable: return "unreachable";
+  }
+  return "?";
+}
+
 std::string Nexthop::to_string() const {
+  if (drops()) return nexthop_type_name(type);
   std::string s;
   if (address) s = "via " + address->to_string();
   if (!interface.empty()) {
@@ -24,7 +34,8 @@ std::string Nexthop::to_string() const {
 namespace {
 
 bool same_place(const Nexthop& a, const Nexthop& b) {
-  return a.address == b.address && a.interface == b.interface && a.ifindex == b.ifindex;
+  return a.address == b.address && a.interface == b.interface && a.ifindex == b.ifindex &&
+         a.type == b.type;
 }
 
 size_t hash_members(const std::vector<Nexthop>& members) {
@@ -35,6 +46,7 @@ size_t hash_members(const std::vector<Nexthop>& members) {
     mix(std::hash<std::string>{}(m.interface));
     mix(m.ifindex);
     mix(m.weight);
+    mix(static_cast<size_t>(m.type));
   }
   return h;
 }
@@ -58,6 +70,12 @@ Result<NexthopGroupId> NexthopGroupTable::intern(std::vector<Nexthop> members) {
       return fail(Error::invalid("a next-hop needs an address, an interface, or both"));
     }
     if (m.weight == 0) return fail(Error::invalid("next-hop weight must be 1..255"));
+  }
+  // A drop route in an ECMP set drops everything: the group is that one drop next-hop.
+  if (auto d = std::find_if(members.begin(), members.end(), [](const Nexthop& m) { return m.drops(); });
+      d != members.end()) {
+    Nexthop drop{std::nullopt, "", 0, 1, d->type};
+    members.assign(1, drop);
   }
   std::sort(members.begin(), members.end());
   size_t out = 0;

@@ -73,6 +73,8 @@ std::string render_static_route(const StaticRouteConfig& r) {
   out += r.prefix.to_string();
   if (r.gateway) out += " " + r.gateway->to_string();
   if (!r.interface.empty()) out += " " + r.interface;
+  if (r.type == StaticRouteType::kBlackhole) out += " blackhole";
+  if (r.type == StaticRouteType::kReject) out += " reject";
   if (r.distance != 1) out += " distance " + std::to_string(r.distance);
   if (r.weight != 1) out += " weight " + std::to_string(r.weight);
   return out;

@@ -28,6 +28,7 @@ v1::Nexthop to_proto(const rib::Nexthop& nh) {
   if (nh.address) out.set_address(nh.address->to_string());
   out.set_interface(nh.interface);
   out.set_weight(nh.weight);
+  if (nh.drops()) out.set_type(rib::nexthop_type_name(nh.type));
   return out;
 }
 
@@ -38,6 +39,8 @@ v1::StaticRoute to_proto(const StaticRouteConfig& r) {
   out.set_interface(r.interface);
   out.set_distance(r.distance);
   out.set_weight(r.weight);
+  if (r.type == StaticRouteType::kBlackhole) out.set_type(v1::STATIC_ROUTE_BLACKHOLE);
+  if (r.type == StaticRouteType::kReject) out.set_type(v1::STATIC_ROUTE_REJECT);
   return out;
 }
 
@@ -76,7 +79,18 @@ Result<StaticRouteConfig> parse_static_route(const v1::StaticRoute& m, bool allo
     }
     r.interface = m.interface();
   }
-  if (!r.gateway && r.interface.empty()) {
+  switch (m.type()) {
+    case v1::STATIC_ROUTE_FORWARD: break;
+    case v1::STATIC_ROUTE_BLACKHOLE: r.type = StaticRouteType::kBlackhole; break;
+    case v1::STATIC_ROUTE_REJECT: r.type = StaticRouteType::kReject; break;
+    default: return fail(Error::invalid("route.type " + std::to_string(m.type()) + " is unknown"));
+  }
+  if (r.type != StaticRouteType::kForward && (r.gateway || !r.interface.empty())) {
+    return fail(Error::invalid(std::string("a ") +
+                               (r.type == StaticRouteType::kBlackhole ? "blackhole" : "reject") +
+                               " route has no nexthop_address or interface"));
+  }
+  if (r.type == StaticRouteType::kForward && !r.gateway && r.interface.empty()) {
     return fail(Error::invalid("route needs a nexthop_address, an interface, or both"));
   }
   if (m.distance() > 255) return fail(Error::invalid("route.distance must be 1..255"));
@@ -175,6 +189,10 @@ void Gateway::sync_static_routes() {
     nh.address = r.gateway;
     nh.interface = r.interface;
     nh.weight = r.weight;
+    if (r.type != StaticRouteType::kForward) {
+      nh.type = r.type == StaticRouteType::kBlackhole ? rib::NexthopType::kBlackhole
+                                                      : rib::NexthopType::kUnreachable;
+    }
     if (!r.interface.empty() && model_.tunnels.count(r.interface)) {
       auto kernel_name = tunnel_interface(r.interface);
       if (!kernel_name) continue;  // the tunnel has no interface (yet)

@@ -285,6 +285,11 @@ void KernelSync::drain() {
       kr.prefix = c.prefix;
       kr.metric = kFibMetric;
       for (const auto& m : rib_.groups().members(c.after.group)) {
+        if (m.drops()) {  // a drop group has just this member
+          kr.type = m.type == rib::NexthopType::kBlackhole ? rib::fib::KernelRouteType::kBlackhole
+                                                           : rib::fib::KernelRouteType::kUnreachable;
+          break;
+        }
         rib::fib::KernelNexthop nh;
         nh.gateway = m.address;
         nh.ifindex = static_cast<int>(m.ifindex);

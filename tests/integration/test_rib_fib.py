@@ -124,6 +124,35 @@ class RibAndFib(unittest.TestCase):
         self.assertTrue(line.startswith("S>r"), line)
         self.assertIn("kernel:", line)
 
+    def test_frr_static_route_forms_blackhole_reject_and_bare_distance(self):
+        # Issue 14: FRR's `ip route P GW 200`, Null0, blackhole and reject were taken for interface
+        # names, saved, never installed and missing from show ip route.
+        self.vgwsh("configure", "ip route 192.0.2.0/24 10.1.0.2 200",
+                   "ip route 198.18.0.0/15 Null0", "ip route 198.51.100.0/24 reject",
+                   "ipv6 route 2001:db8:dead::/48 blackhole")
+        k = self.wait_kernel(lambda k: {"192.0.2.0/24", "198.18.0.0/15", "198.51.100.0/24"} <= set(k))
+        self.assertEqual(k["198.18.0.0/15"].get("type"), "blackhole", k)
+        self.assertEqual(k["198.51.100.0/24"].get("type"), "unreachable", k)
+        self.assertEqual(k["192.0.2.0/24"]["gateway"], "10.1.0.2")
+        k6 = self.wait_kernel(lambda k: "2001:db8:dead::/48" in k, family="-6")
+        self.assertEqual(k6["2001:db8:dead::/48"].get("type"), "blackhole", k6)
+        routes = {r["prefix"]: r for r in json.loads(self.vgwsh("show ip route json"))["routes"]}
+        self.assertEqual(routes["192.0.2.0/24"]["distance"], 200)
+        self.assertEqual(routes["198.18.0.0/15"]["resolvedNexthops"][0]["type"], "blackhole")
+        text = self.vgwsh("show ip route")
+        self.assertRegex(text, r"S>\* 198\.18\.0\.0/15 \[1/0\] unreachable \(blackhole\)")
+        self.assertRegex(text, r"S>\* 198\.51\.100\.0/24 \[1/0\] unreachable \(ICMP unreachable\)")
+        config = self.vgwsh("show running-config")
+        for line in ("ip route 192.0.2.0/24 10.1.0.2 distance 200", "ip route 198.18.0.0/15 blackhole",
+                     "ip route 198.51.100.0/24 reject", "ipv6 route 2001:db8:dead::/48 blackhole"):
+            self.assertIn(line, config)
+        # A drop route with a next hop, or an interface name that is a number, is refused.
+        r = self.daemon.vgwsh("configure", "ip route 203.0.113.0/24 10.1.0.2 eth0 blackhole")
+        self.assertNotEqual(r.returncode, 0)
+        self.vgwsh("configure", "no ip route 198.18.0.0/15 Null0", "no ip route 198.51.100.0/24 reject")
+        k = self.wait_kernel(lambda k: "198.18.0.0/15" not in k and "198.51.100.0/24" not in k)
+        self.assertNotIn("198.18.0.0/15", k)
+
     def test_stale_routes_cleaned_after_crash_and_removed_on_clean_exit(self):
         self.vgwsh("configure", "ip route 198.51.100.0/24 10.1.0.2")
         self.wait_kernel(lambda k: "198.51.100.0/24" in k)

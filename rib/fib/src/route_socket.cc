@@ -65,15 +65,23 @@ size_t build_message(char* where, bool remove, bool with_metric, const KernelRou
   rtm->rtm_family = static_cast<uint8_t>(family_of(r.prefix));
   rtm->rtm_dst_len = static_cast<uint8_t>(r.prefix.length());
   rtm->rtm_protocol = protocol;
-  rtm->rtm_type = RTN_UNICAST;
+  // A delete matches any type (RTN_UNSPEC): the prefix of a drop route is removed knowing only
+  // the prefix, as `ip route del` does.
+  switch (remove ? KernelRouteType::kUnicast : r.type) {
+    case KernelRouteType::kUnicast: rtm->rtm_type = remove ? RTN_UNSPEC : RTN_UNICAST; break;
+    case KernelRouteType::kBlackhole: rtm->rtm_type = RTN_BLACKHOLE; break;
+    case KernelRouteType::kUnreachable: rtm->rtm_type = RTN_UNREACHABLE; break;
+  }
   rtm->rtm_table = static_cast<uint8_t>(r.table < 256 ? r.table : RT_TABLE_UNSPEC);
   if (r.table >= 256) mnl_attr_put_u32(nlh, RTA_TABLE, r.table);
   bool any_gateway = false;
   for (const auto& nh : r.nexthops) any_gateway |= nh.gateway.has_value();
-  rtm->rtm_scope = remove ? RT_SCOPE_NOWHERE : (any_gateway ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK);
+  const bool drop = r.type != KernelRouteType::kUnicast;
+  rtm->rtm_scope = remove ? RT_SCOPE_NOWHERE
+                          : (any_gateway || drop ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK);
   if (r.prefix.length() > 0) put_address(nlh, RTA_DST, r.prefix.address());
   if (with_metric) mnl_attr_put_u32(nlh, RTA_PRIORITY, r.metric);
-  if (remove) return nlh->nlmsg_len;
+  if (remove || drop) return nlh->nlmsg_len;
 
   if (r.nexthops.size() == 1) {
     const auto& nh = r.nexthops[0];
@@ -103,6 +111,8 @@ std::optional<KernelRoute> parse_route(const nlmsghdr* nlh, uint8_t protocol) {
   int family = rtm->rtm_family;
   if (family != AF_INET && family != AF_INET6) return std::nullopt;
   KernelRoute r;
+  if (rtm->rtm_type == RTN_BLACKHOLE) r.type = KernelRouteType::kBlackhole;
+  if (rtm->rtm_type == RTN_UNREACHABLE) r.type = KernelRouteType::kUnreachable;
   r.table = rtm->rtm_table;
   r.metric = 0;  // no RTA_PRIORITY means metric 0
   IpAddress dst = family == AF_INET ? IpAddress::v4(0u) : IpAddress::v6({});

@@ -139,6 +139,8 @@ const PlaceholderInfo* placeholder_info(const std::string& name) {
         [](std::string_view v) -> std::string {
           if (IpAddress::parse(v).ok() || v.find('/') != std::string_view::npos)
             return "'" + std::string(v) + "' is not an interface name";
+          if (v.find_first_not_of("0123456789") == std::string_view::npos)  // FRR: the distance
+            return "'" + std::string(v) + "' is a number, not an interface name";
           if (v.size() > 15) {  // only a tunnel's name may be longer
             auto st = check_name("interface or tunnel name", v);
             return st ? "" : st.error().message;

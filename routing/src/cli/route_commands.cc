@@ -19,6 +19,8 @@ v1::StaticRoute static_route_from(const Args& a, bool v6) {
   r.set_prefix(a.get(v6 ? "PREFIX6" : "PREFIX4"));
   r.set_nexthop_address(a.get(v6 ? "ADDRESS6" : "ADDRESS4"));
   r.set_interface(a.get("IFNAME"));
+  if (a.has("blackhole") || a.has("Null0")) r.set_type(v1::STATIC_ROUTE_BLACKHOLE);
+  if (a.has("reject")) r.set_type(v1::STATIC_ROUTE_REJECT);
   if (a.has_value("DISTANCE")) r.set_distance(static_cast<uint32_t>(std::stoul(a.get("DISTANCE"))));
   if (a.has_value("WEIGHT")) r.set_weight(static_cast<uint32_t>(std::stoul(a.get("WEIGHT"))));
   return r;
@@ -88,6 +90,9 @@ void print_route(std::ostream& out, const v1::Route& r) {
   bool first = true;
   for (const auto& nh : hops) {
     out << (first ? head : indent);
+    // FRR's words for drop routes.
+    if (nh.type() == "blackhole") out << " unreachable (blackhole)";
+    if (nh.type() == "unreachable") out << " unreachable (ICMP unreachable)";
     if (!nh.address().empty()) out << " via " << nh.address() << (nh.interface().empty() ? "" : ",");
     if (!nh.interface().empty()) out << (nh.address().empty() ? " is directly connected, " : " ") << nh.interface();
     if (hops.size() > 1 || nh.weight() != 1) out << ", weight " << nh.weight();
@@ -123,7 +128,8 @@ Handler show_routes(bool v6) {
                 << "\n";
         if (!route.fib_error().empty()) s.out() << "  Kernel refused it: " << route.fib_error() << "\n";
         for (const auto& nh : route.nexthops()) {
-          s.out() << "    " << (nh.address().empty() ? "directly connected" : "via " + nh.address())
+          s.out() << "    " << (!nh.type().empty() ? "unreachable (" + nh.type() + ")"
+                                  : nh.address().empty() ? "directly connected" : "via " + nh.address())
                   << (nh.interface().empty() ? "" : ", " + nh.interface()) << ", weight " << nh.weight()
                   << "\n";
         }
@@ -186,8 +192,12 @@ Handler show_summary(bool v6) {
 }  // namespace
 
 void add_route_commands(std::vector<CommandSpec>& c, std::map<std::string, std::string>& help) {
-  const char* v4 = "PREFIX4 (ADDRESS4 [IFNAME]|IFNAME) [distance DISTANCE] [weight WEIGHT]";
-  const char* v6 = "PREFIX6 (ADDRESS6 [IFNAME]|IFNAME) [distance DISTANCE] [weight WEIGHT]";
+  // FRR's form: the distance may follow the next hop as a bare number (`ip route P GW 200`);
+  // blackhole and Null0 drop silently, reject answers with ICMP unreachable.
+  const char* v4 = "PREFIX4 (ADDRESS4 [IFNAME]|IFNAME|blackhole|reject|Null0) [DISTANCE] "
+                   "[distance DISTANCE] [weight WEIGHT]";
+  const char* v6 = "PREFIX6 (ADDRESS6 [IFNAME]|IFNAME|blackhole|reject|Null0) [DISTANCE] "
+                   "[distance DISTANCE] [weight WEIGHT]";
   c.push_back({Mode::kConfig, std::string("ip route ") + v4,
                "Add a static IPv4 route (same prefix and distance: ECMP)", add_static(false)});
   c.push_back({Mode::kConfig, std::string("ipv6 route ") + v6,
@@ -207,8 +217,11 @@ void add_route_commands(std::vector<CommandSpec>& c, std::map<std::string, std::
   help.insert({{"route", "Routes"},
                {"ipv6", "IPv6"},
                {"distance", "Administrative distance"},
-               {"weight", "Weight in a multipath (ECMP) route"},
-               {"summary", "Counts per protocol"}});
+               {"weight", "Share of the route's traffic among the next hops of an ECMP route (1-255)"},
+               {"blackhole", "Drop matching packets silently"},
+               {"Null0", "Drop matching packets silently (as blackhole)"},
+               {"reject", "Drop matching packets with an ICMP unreachable"},
+               {"summary", "Counts of routes per protocol"}});
   help["ip"] = "IP address or IPv4 routing";
 }
 

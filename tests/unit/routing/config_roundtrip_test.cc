@@ -40,6 +40,10 @@ TEST(ConfigRoundTrip, RunningConfigLoadsBackToTheSameState) {
                       "ip route 198.51.100.0/24 10.1.0.2\n"
                       "ip route 198.51.100.0/24 10.2.0.2 weight 3\n"
                       "ip route 203.0.113.0/24 eth1 distance 7\n"
+                      "ip route 198.18.0.0/15 Null0\n"
+                      "ip route 100.64.0.0/10 reject 250\n"
+                      "ip route 10.9.0.0/16 10.1.0.2 200\n"
+                      "ipv6 route 2001:db8:dead::/48 blackhole\n"
                       "ip route 192.0.2.0/24 10.1.0.9 eth2\n"
                       "ipv6 route 2001:db8:100::/48 fe80::1 eth1 distance 20 weight 2\n"
                       "no ip route 192.0.2.0/24 10.1.0.9 eth2\n"
@@ -47,7 +51,7 @@ TEST(ConfigRoundTrip, RunningConfigLoadsBackToTheSameState) {
                   .ok());
   ASSERT_EQ(a.config().customer_gateways.size(), 2u);
   EXPECT_EQ(a.config().customer_gateways.at("br-1").ip_address.to_string(), "2001:db8::8");
-  EXPECT_EQ(a.config().static_routes.size(), 4u);
+  EXPECT_EQ(a.config().static_routes.size(), 8u);
   std::string text = a.get_running_config({})->config();
 
   Gateway b({""});

@@ -29,15 +29,23 @@ namespace vgw::rib {
 using NexthopGroupId = uint32_t;
 inline constexpr NexthopGroupId kNoGroup = 0;
 
+// A next-hop forwards (kUnicast) or drops: silently (kBlackhole: FRR's blackhole and Null0) or
+// with an ICMP unreachable (kUnreachable: FRR's reject). A drop next-hop needs no address or
+// interface; a group holding one holds nothing else (the kernel has no multipath drop route).
+enum class NexthopType : uint8_t { kUnicast = 0, kBlackhole = 1, kUnreachable = 2 };
+const char* nexthop_type_name(NexthopType type);  // "unicast", "blackhole", "unreachable"
+
 struct Nexthop {
   std::optional<IpAddress> address;  // the gateway; none: on-link through `interface`
   std::string interface;             // e.g. "vgw-c1-t1"; empty when unknown
   uint32_t ifindex = 0;              // 0 when unknown
   uint8_t weight = 1;                // 1..255
+  NexthopType type = NexthopType::kUnicast;
 
   // A next-hop with an interface is directly usable; one with only an address needs recursive
   // resolution through the table.
-  bool is_direct() const { return !interface.empty() || ifindex != 0; }
+  bool is_direct() const { return type != NexthopType::kUnicast || !interface.empty() || ifindex != 0; }
+  bool drops() const { return type != NexthopType::kUnicast; }
   // "via 192.0.2.1 dev vgw-c1-t1 weight 2" (parts that are absent or default are left out).
   std::string to_string() const;
 

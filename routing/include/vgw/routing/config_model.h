@@ -32,16 +32,22 @@ struct CustomerGatewayConfig {
   friend bool operator==(const CustomerGatewayConfig&, const CustomerGatewayConfig&) = default;
 };
 
-// `ip route PREFIX (ADDRESS|IFNAME|ADDRESS IFNAME) [distance N] [weight W]`. Identified by
-// (prefix, gateway, interface, distance); routes of one prefix and distance form one ECMP set.
+// Forward via a gateway and/or interface, or drop: silently (blackhole, Null0) or with an ICMP
+// unreachable (reject), as FRR's static routes.
+enum class StaticRouteType : uint8_t { kForward = 0, kBlackhole = 1, kReject = 2 };
+
+// `ip route PREFIX (ADDRESS|IFNAME|ADDRESS IFNAME|blackhole|reject) [distance N] [weight W]`.
+// Identified by (prefix, gateway, interface, type, distance); routes of one prefix and distance
+// form one ECMP set (a drop route in it drops everything).
 struct StaticRouteConfig {
   Prefix prefix;
   std::optional<IpAddress> gateway;
   std::string interface;
   uint8_t distance = 1;
   uint8_t weight = 1;
+  StaticRouteType type = StaticRouteType::kForward;
 
-  auto key() const { return std::tie(prefix, gateway, interface, distance); }
+  auto key() const { return std::tie(prefix, gateway, interface, type, distance); }
   friend bool operator<(const StaticRouteConfig& a, const StaticRouteConfig& b) {
     return a.key() < b.key();
   }

@@ -38,11 +38,15 @@ struct KernelNexthop {
   friend bool operator==(const KernelNexthop&, const KernelNexthop&) = default;
 };
 
+// The kernel's route types vgw writes (rtm_type): forward, or drop silently / with ICMP.
+enum class KernelRouteType : uint8_t { kUnicast = 0, kBlackhole = 1, kUnreachable = 2 };
+
 struct KernelRoute {
   Prefix prefix;
   std::vector<KernelNexthop> nexthops;  // more than one: a multipath (ECMP) route
   uint32_t table = kMainTable;
   uint32_t metric = 20;  // RTA_PRIORITY
+  KernelRouteType type = KernelRouteType::kUnicast;  // drop types have no next-hops
 
   friend bool operator==(const KernelRoute&, const KernelRoute&) = default;
 };
