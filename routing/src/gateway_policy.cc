@@ -1,6 +1,8 @@
 // The Gateway's PolicyService: the routing-policy set (bgp::policy::PolicySet) read and replaced
 // as a whole, validated as a unit, persisted, and applied to the peers whose route-maps it
 // holds (Gateway::sync_bgp_policies, a soft reset through the speaker).
+#include <algorithm>
+
 #include "vgw/base/asn.h"
 #include "vgw/base/log.h"
 #include "vgw/routing/gateway.h"
@@ -271,6 +273,17 @@ Result<v1::Policies> Gateway::get_policies(const v1::GetPoliciesRequest&) const 
     *out.add_community_lists() = community_list_to_proto(l, true, pol::format_large_community);
   }
   for (const auto& [name, r] : set.route_maps) *out.add_route_maps() = to_proto(r);
+  // Entries in seq order (the order they are evaluated in; editors rely on it).
+  auto by_seq = [](auto& lists) {
+    for (auto& l : lists) {
+      std::stable_sort(l.mutable_entries()->begin(), l.mutable_entries()->end(),
+                       [](const auto& a, const auto& b) { return a.seq() < b.seq(); });
+    }
+  };
+  by_seq(*out.mutable_prefix_lists());
+  by_seq(*out.mutable_as_path_lists());
+  by_seq(*out.mutable_community_lists());
+  by_seq(*out.mutable_route_maps());
   out.set_version(policy_version_);
   for (const auto& ref : pol::undefined_references(set)) {
     out.add_undefined(ref.where + " " + ref.name + " (" + pol::reference_kind_name(ref.kind) + " not defined)");

@@ -78,15 +78,16 @@ Status load_config(api::ControlPlane& cp, const std::string& path, const std::st
   std::istringstream in(text);
   std::string line;
   int number = 0;
+  auto failed = [&](const Error& e) {
+    std::string msg = e.message;
+    if (msg.rfind("% ", 0) == 0) msg = msg.substr(2);
+    return fail(Error::invalid(path + ":" + std::to_string(number) + ": " + msg));
+  };
   while (std::getline(in, line)) {
     ++number;
-    auto st = session.execute(line);
-    if (!st) {
-      std::string msg = st.error().message;
-      if (msg.rfind("% ", 0) == 0) msg = msg.substr(2);
-      return fail(Error::invalid(path + ":" + std::to_string(number) + ": " + msg));
-    }
+    if (auto st = session.execute(line); !st) return failed(st.error());
   }
+  if (auto st = session.finish(); !st) return failed(st.error());  // the last policy lines
   return {};
 }
 

@@ -386,8 +386,15 @@ Result<Grammar::Match> Grammar::match(Mode mode, std::string_view line) const {
   bool ambiguous = false;
   size_t furthest = 0;
   std::string type_error;
+  const std::string& first = words[0].text;
   for (const auto& ex : expanded_) {
     if (ex.command->mode != mode) continue;
+    // Most sequences fail on the first word (a keyword it does not abbreviate): skip those
+    // without a walk, which would consume nothing and report nothing anyway.
+    if (const Element& e = ex.sequence.front(); e.kind == Element::Kind::kKeyword &&
+        (first.size() > e.text.size() || e.text.compare(0, first.size(), first) != 0)) {
+      continue;
+    }
     Walk w = walk(ex.sequence, words, line, words.size());
     if (w.words == words.size() && w.elements == ex.sequence.size()) {
       if (!best || w.exact > best_walk.exact) {

@@ -23,6 +23,7 @@ uint32_t number(const Args& a, const char* name) { return static_cast<uint32_t>(
 v1::PolicyAction action(const Args& a) { return a.has("deny") ? v1::DENY : v1::PERMIT; }
 
 Status edit(Session& s, const std::function<Status(v1::Policies&)>& change) {
+  if (v1::Policies* batch = s.policy_batch()) return change(*batch);  // loading a config file
   v1::Policies p;
   if (auto st = s.backend().call(api::kGetPolicies, v1::GetPoliciesRequest{}, p); !st) return st;
   v1::SetPoliciesRequest req;
@@ -37,6 +38,8 @@ Status edit(Session& s, const std::function<Status(v1::Policies&)>& change) {
 // The object named `name` in a repeated field (created at the end if absent and create).
 template <typename T>
 T* find(google::protobuf::RepeatedPtrField<T>& items, const std::string& name, bool create) {
+  // A config file names the same list on consecutive lines: try the last one first.
+  if (!items.empty() && items.rbegin()->name() == name) return &*items.rbegin();
   for (auto& x : items)
     if (x.name() == name) return &x;
   if (!create) return nullptr;
@@ -60,16 +63,23 @@ uint32_t seq_for(const Entries& entries, const Args& a) {
   return high / 5 * 5 + 5;
 }
 
-// Puts e (by seq) into entries, replacing an entry with the same seq.
+// Puts e into entries (kept in seq order, as GetPolicies returns them), replacing an entry
+// with the same seq. A config file's entries come in seq order: appending costs nothing.
 template <typename Entries, typename Entry>
 void put(Entries& entries, const Entry& e) {
-  for (auto& x : entries) {
-    if (x.seq() == e.seq()) {
-      x = e;
-      return;
-    }
+  if (entries.empty() || entries.rbegin()->seq() < e.seq()) {
+    *entries.Add() = e;
+    return;
   }
+  auto it = std::lower_bound(entries.begin(), entries.end(), e.seq(),
+                             [](const Entry& x, uint32_t seq) { return x.seq() < seq; });
+  if (it != entries.end() && it->seq() == e.seq()) {
+    *it = e;
+    return;
+  }
+  const int pos = static_cast<int>(it - entries.begin());
   *entries.Add() = e;
+  for (int i = entries.size() - 1; i > pos; --i) entries.SwapElements(i, i - 1);
 }
 
 Status not_found(const std::string& what) { return fail(Error::not_found("% " + what + " does not exist")); }
@@ -320,6 +330,7 @@ Status show_policy(Session& s, const Args& a) {
 
 void add_policy_commands(std::vector<CommandSpec>& c, std::map<std::string, std::string>& help) {
   using M = Mode;
+  const size_t first = c.size();
   c.push_back({M::kConfig, "ip prefix-list NAME [seq SEQ] (permit|deny) PREFIX4 [ge GE] [le LE]",
                "Add an IPv4 prefix-list entry", prefix_list(false)});
   c.push_back({M::kConfig, "ipv6 prefix-list NAME [seq SEQ] (permit|deny) PREFIX6 [ge GE] [le LE]",
@@ -464,6 +475,8 @@ void add_policy_commands(std::vector<CommandSpec>& c, std::map<std::string, std:
                {"peer-address", "The session address"},
                {"global", "Global address"},
                {"policy", "Routing policy"}});
+  // Every configuration command here edits the policy set (and nothing else).
+  for (size_t i = first; i < c.size(); ++i) c[i].policy_edit = c[i].mode != M::kExec;
 }
 
 }  // namespace vgw::routing::cli

@@ -1,5 +1,8 @@
 #include "vgw/routing/cli/session.h"
 
+#include "vgw/routing/api/methods.h"
+#include "vgw/v1/bgp.pb.h"
+
 namespace vgw::routing::cli {
 
 Session::Session(const Grammar& grammar, Backend& backend, std::ostream& out, Options options)
@@ -7,6 +10,37 @@ Session::Session(const Grammar& grammar, Backend& backend, std::ostream& out, Op
   stack_.push_back({Mode::kExec, {}});
   if (options.config_file) stack_.push_back({Mode::kConfig, {}});
 }
+
+Session::~Session() = default;
+
+v1::Policies* Session::policy_batch() {
+  if (!options_.config_file) return nullptr;
+  if (!policies_) {
+    auto p = std::make_unique<v1::Policies>();
+    if (!backend_.call(api::kGetPolicies, v1::GetPoliciesRequest{}, *p)) return nullptr;
+    policies_ = std::move(p);
+    batch_first_line_ = line_;
+  }
+  return policies_.get();
+}
+
+Status Session::flush_policies() {
+  if (!policies_) return {};
+  std::unique_ptr<v1::Policies> batch = std::move(policies_);
+  v1::SetPoliciesRequest req;
+  req.set_expected_version(batch->version());
+  batch->clear_undefined();
+  *req.mutable_policies() = std::move(*batch);
+  v1::Policies out;
+  if (auto st = backend_.call(api::kSetPolicies, req, out); !st) {
+    std::string msg = st.error().message;
+    return fail(Error{st.error().code, msg + " (in the policy lines from line " +
+                                           std::to_string(batch_first_line_) + ")"});
+  }
+  return {};
+}
+
+Status Session::finish() { return flush_policies(); }
 
 void Session::enter(Mode mode, std::map<std::string, std::string> context) {
   stack_.push_back({mode, std::move(context)});
@@ -29,9 +63,18 @@ const std::string& Session::context(const std::string& key) const {
 }
 
 Status Session::execute(std::string_view line) {
+  ++line_;
   size_t start = line.find_first_not_of(" \t\r\n");
   if (start == std::string_view::npos) return {};
   if (line[start] == '!' || line[start] == '#') return {};
+  // A line of another kind first applies the policy lines batched before it, so the config
+  // takes effect in the order it is written.
+  auto run = [this](const CommandSpec& command, const Args& args) -> Status {
+    if (!command.policy_edit) {
+      if (auto st = flush_policies(); !st) return st;
+    }
+    return command.handler(*this, args);
+  };
   auto m = grammar_.match(mode(), line);
   if (!m) {
     // Inside a block, a line that belongs to an enclosing mode closes the block(s) first.
@@ -39,12 +82,12 @@ Status Session::execute(std::string_view line) {
       auto outer = grammar_.match(stack_[depth - 1].mode, line);
       if (outer) {
         stack_.resize(depth);
-        return outer->command->handler(*this, outer->args);
+        return run(*outer->command, outer->args);
       }
     }
     return fail(m.error());
   }
-  return m->command->handler(*this, m->args);
+  return run(*m->command, m->args);
 }
 
 }  // namespace vgw::routing::cli

@@ -28,7 +28,7 @@ Status load(Gateway& gw, const std::string& text) {
       return fail(Error::invalid("line " + std::to_string(n) + " \"" + line + "\": " + st.error().message));
     }
   }
-  return {};
+  return s.finish();
 }
 
 // Accepted -> reloads to the same state. Returns whether the API accepted it.

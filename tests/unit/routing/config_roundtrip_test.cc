@@ -1,9 +1,11 @@
 // `show running-config` output loaded by a fresh gateway yields the same state.
+#include <map>
 #include <sstream>
 
 #include <gtest/gtest.h>
 
 #include "vgw/direct_backend.h"
+#include "vgw/routing/api/methods.h"
 #include "vgw/routing/cli/session.h"
 #include "vgw/routing/gateway.h"
 
@@ -26,7 +28,7 @@ Status load(Gateway& gw, const std::string& text) {
     auto st = s.execute(line);
     if (!st) return st;
   }
-  return {};
+  return s.finish();
 }
 
 TEST(ConfigRoundTrip, RunningConfigLoadsBackToTheSameState) {
@@ -207,7 +209,9 @@ TEST(ConfigRoundTrip, PolicyObjectsAndNeighborRouteMapsRoundTrip) {
   ASSERT_TRUE(st.ok()) << st.error().message;
   const auto& p = a.config().policies;
   ASSERT_EQ(p.prefix_lists.at("PL").entries.size(), 3u);
-  EXPECT_EQ(p.prefix_lists.at("PL").entries[1].seq, 10u);  // FRR's next multiple of 5
+  // Entries are kept in seq order; the one without a seq got FRR's next multiple of 5.
+  EXPECT_EQ(p.prefix_lists.at("PL").entries[2].prefix.to_string(), "0.0.0.0/0");
+  EXPECT_EQ(p.prefix_lists.at("PL").entries[2].seq, 10u);
   ASSERT_EQ(p.route_maps.at("RM").entries.size(), 2u);
   EXPECT_EQ(p.route_maps.at("RM").entries[1].set.local_preference, 200u);
   const auto& n = a.config().bgp->neighbors.at(*IpAddress::parse("10.1.0.2"));
@@ -257,6 +261,67 @@ TEST(ConfigRoundTrip, BadLineStopsWithMessage) {
   ASSERT_FALSE(st.ok());
   EXPECT_NE(st.error().message.find("Incomplete command"), std::string::npos);
   EXPECT_EQ(gw.config().customer_gateways.size(), 1u);
+}
+
+// Loading policy lines is linear (issue 14): consecutive policy edits of a config file are
+// made on one copy of the set and written with one SetPolicies, not one read-modify-write per
+// line. A line of another kind applies the batch first, so the file's order holds; an error in
+// a batch names the first line of the batch.
+class CountingBackend final : public cli::Backend {
+ public:
+  explicit CountingBackend(Gateway& gw) : inner_(gw) {}
+  Status call(const char* path, const google::protobuf::Message& request,
+              google::protobuf::Message& response) override {
+    ++calls[path];
+    return inner_.call(path, request, response);
+  }
+  Status stream(const char* path, const google::protobuf::Message& request,
+                google::protobuf::Message& response, const std::function<Status()>& on_message) override {
+    ++calls[path];
+    return inner_.stream(path, request, response, on_message);
+  }
+  std::map<std::string, int> calls;
+
+ private:
+  test::DirectBackend inner_;
+};
+
+TEST(ConfigLoad, PolicyLinesOfAFileAreAppliedInOneRequestPerRun) {
+  Gateway gw({""});
+  CountingBackend backend(gw);
+  std::ostringstream out;
+  cli::Session s(cli::command_grammar(), backend, out, {.config_file = true});
+  std::string file;
+  for (int i = 0; i < 2000; ++i) {
+    file += "ip prefix-list BIG seq " + std::to_string(i + 1) + " permit 10." + std::to_string(i / 250) +
+            "." + std::to_string(i % 250) + ".0/24\n";
+  }
+  file += "router bgp 65001\n neighbor 192.0.2.2 remote-as 65002\n neighbor 192.0.2.2 route-map RM in\n";
+  file += "route-map RM permit 10\n match ip address prefix-list BIG\n set local-preference 200\n";
+  std::istringstream in(file);
+  std::string line;
+  while (std::getline(in, line)) ASSERT_TRUE(s.execute(line).ok()) << line;
+  ASSERT_TRUE(s.finish().ok());
+  EXPECT_EQ(backend.calls[api::kSetPolicies], 2);  // the prefix-list run, then the route-map run
+  EXPECT_EQ(backend.calls[api::kGetPolicies], 2);
+  auto pol = gw.get_policies({});
+  ASSERT_TRUE(pol.ok());
+  ASSERT_EQ(pol->prefix_lists_size(), 1);
+  EXPECT_EQ(pol->prefix_lists(0).entries_size(), 2000);
+  ASSERT_EQ(pol->route_maps_size(), 1);
+  EXPECT_EQ(pol->route_maps(0).entries(0).set().local_preference(), 200u);
+
+  // A bad entry in a batch: the error names the entry and the batch's first line.
+  Gateway gw2({""});
+  CountingBackend backend2(gw2);
+  cli::Session s2(cli::command_grammar(), backend2, out, {.config_file = true});
+  ASSERT_TRUE(s2.execute("! comment").ok());
+  ASSERT_TRUE(s2.execute("bgp as-path access-list AP seq 5 permit _65001_").ok());
+  ASSERT_TRUE(s2.execute("bgp as-path access-list AP seq 10 permit (65002").ok());
+  auto st = s2.execute("router bgp 65001");
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.error().message.find("seq 10"), std::string::npos) << st.error().message;
+  EXPECT_NE(st.error().message.find("from line 2"), std::string::npos) << st.error().message;
 }
 
 }  // namespace

@@ -54,6 +54,9 @@ struct CommandSpec {
   std::string syntax;
   std::string help;  // one line: what the command does
   Handler handler;
+  // A routing-policy edit: while a config file loads, consecutive ones are applied as one
+  // PolicyService.SetPolicies (see Session::policy_batch).
+  bool policy_edit = false;
 };
 
 // One completion / help candidate for the next token.

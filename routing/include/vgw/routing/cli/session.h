@@ -7,6 +7,7 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 #include <ostream>
@@ -14,6 +15,10 @@
 
 #include "vgw/base/result.h"
 #include "vgw/routing/cli/grammar.h"
+
+namespace vgw::v1 {
+class Policies;
+}
 
 namespace vgw::routing::cli {
 
@@ -37,10 +42,20 @@ class Session {
     bool config_file = false;
   };
   Session(const Grammar& grammar, Backend& backend, std::ostream& out, Options options);
+  ~Session();
 
   // Runs one line. Blank lines and comments ('!' or '#') do nothing. Errors carry the message
   // to print ("% ...").
   Status execute(std::string_view line);
+  // Applies what is still pending (a config file's last policy lines). A config file loader
+  // calls it after the last line; until then the file is not fully applied.
+  Status finish();
+
+  // Loading a config file, policy edits (prefix-lists, as-path and community lists,
+  // route-maps) are made on one copy of the policy set, read once, and written back with one
+  // SetPolicies when a line of another kind comes or the file ends: loading N policy lines
+  // costs O(N), not O(N^2) as a read-modify-write per line would. Null when not batching.
+  v1::Policies* policy_batch();
 
   Mode mode() const { return stack_.back().mode; }
   // Enters a block (router bgp, tunnel, address-family) with values its commands need, e.g.
@@ -70,6 +85,10 @@ class Session {
   Options options_;
   std::vector<Frame> stack_;
   bool quit_ = false;
+  Status flush_policies();
+  std::unique_ptr<v1::Policies> policies_;  // the batch being built (config files only)
+  size_t line_ = 0;                         // lines executed so far
+  size_t batch_first_line_ = 0;
 };
 
 // The grammar of vgw's command language: every command of vgwsh and of the config file.
