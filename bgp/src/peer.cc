@@ -356,7 +356,10 @@ void Peer::after_event(Session& s) {
     if (s.fsm.state() != reported_state_) {
       PeerEvent ev{config_.address, static_cast<uint8_t>(reported_state_), static_cast<uint8_t>(s.fsm.state()), {}};
       reported_state_ = s.fsm.state();
-      if (ev.from == static_cast<uint8_t>(State::kEstablished)) ev.reason = last_error_.to_string();
+      if (ev.from == static_cast<uint8_t>(State::kEstablished)) {
+        ev.reason = last_error_.to_string();
+        counters.last_down = engine_.clock_.now();
+      }
       if (engine_.config_.on_peer_event) engine_.config_.on_peer_event(ev);
     }
   } else if (secondary_ && &s == secondary_.get() && s.fsm.state() == State::kIdle) {

@@ -108,6 +108,12 @@ void fill_state(v1::PeerState& s, const bgp::PeerStatus& st) {
   s.set_state_seconds(static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(
                                                 SteadyClock::instance().now() - st.state_since)
                                                 .count()));
+  // Since when a session that was up is down (show bgp summary's Up/Down, as FRR's).
+  if (st.state != bgp::session::State::kEstablished && st.established_transitions > 0) {
+    s.set_down_seconds(static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(
+                                                 SteadyClock::instance().now() - st.counters.last_down)
+                                                 .count()));
+  }
   if (st.remote_id) s.set_remote_id(IpAddress::v4(st.remote_id).to_string());
   if (st.local_address) s.set_local_address(st.local_address->to_string());
   s.set_local_port(st.local_port);

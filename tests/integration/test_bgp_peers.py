@@ -219,6 +219,10 @@ protocol bgp vgw {{
                     what="Bad Peer AS recorded")
         self.assertEqual(peer["state"]["lastErrorSubcode"], 2)
         self.assertIn("Bad Peer AS", self.vgwsh(f"show bgp neighbors {bird}"))
+        # Up/Down of a session that was up and went down is the time since, not "never" (issue 14).
+        line = [l for l in self.vgwsh("show bgp summary").splitlines() if l.startswith(bird)][0]
+        self.assertNotIn("never", line)
+        self.assertRegex(line, r"\d\d:\d\d:\d\d")
 
         # The same history as WatchEvent saw it: both sessions established, the ECMP best path
         # and its change when FRR withdrew, and BIRD's session dropping with the reason.

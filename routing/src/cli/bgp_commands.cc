@@ -173,7 +173,10 @@ Status show_summary(Session& s, const Args& a) {
                                                                          st.prefixes_advertised_ipv6()))
                            : "0";
     t.add({p.config().address(), "4", std::to_string(p.config().remote_as()), std::to_string(st.messages_received()),
-           std::to_string(st.messages_sent()), st.state() == "Established" ? uptime(st.state_seconds()) : "never",
+           std::to_string(st.messages_sent()),
+           st.state() == "Established"      ? uptime(st.state_seconds())
+           : st.established_transitions() ? uptime(st.down_seconds())
+                                            : "never",
            state, sent, p.config().description()});
   }
   t.print(s.out());

@@ -39,11 +39,14 @@ namespace api = vgw::routing::api;
 Status show_version(Session& s, const Args& a) {
   v1::GetVersionResponse r;
   if (auto st = s.backend().call(api::kGetVersion, v1::GetVersionRequest{}, r); !st) return st;
-  if (a.has("json")) return print_json(s, r);
-  s.out() << "vgw " << r.version() << " (commit " << r.git_commit() << ", " << r.build_type()
-          << ", API " << r.api_version() << ")\n";
   v1::HealthResponse h;
   if (auto st = s.backend().call(api::kHealth, v1::HealthRequest{}, h); !st) return st;
+  if (a.has("json")) {  // what the text shows: the build and the daemon (pid, uptime, file)
+    s.out() << "{\n\"build\": " << to_json(r, true) << ",\n\"daemon\": " << to_json(h, true) << "\n}\n";
+    return {};
+  }
+  s.out() << "vgw " << r.version() << " (commit " << r.git_commit() << ", " << r.build_type()
+          << ", API " << r.api_version() << ")\n";
   s.out() << "vgwd pid " << h.pid() << ", up " << h.uptime_seconds() << " s, config file "
           << (h.config_file().empty() ? "(none)" : h.config_file()) << ", "
           << h.config_changes() << " change(s) saved since start\n";

@@ -41,6 +41,7 @@ struct PeerCounters {
   uint64_t connections_rejected = 0;  // incoming connections refused (collision, state)
   uint64_t collisions = 0;           // connection collisions resolved (RFC 4271 6.8)
   uint32_t established = 0;          // sessions that reached Established, whichever connection won
+  Clock::TimePoint last_down{};      // when an Established session last went down
 };
 
 struct NegotiatedView {
