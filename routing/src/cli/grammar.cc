@@ -308,6 +308,8 @@ struct Walk {
   size_t words = 0;     // words consumed
   size_t elements = 0;  // elements consumed
   int exact = 0;        // keywords typed in full
+  uint64_t exact_at = 0;   // bit i: word i was a keyword typed in full (first 64 words)
+  uint64_t prefix_at = 0;  // bit i: word i abbreviated a keyword
   bool type_error = false;
   std::string error;    // why the word at `words` did not fit
   Args args;
@@ -322,7 +324,13 @@ Walk walk(const Sequence& seq, const std::vector<Word>& words, std::string_view 
       if (word.text.size() > e.text.size() || e.text.compare(0, word.text.size(), word.text) != 0) {
         return w;
       }
-      if (word.text.size() == e.text.size()) ++w.exact;
+      const uint64_t bit = w.words < 64 ? uint64_t{1} << w.words : 0;
+      if (word.text.size() == e.text.size()) {
+        ++w.exact;
+        w.exact_at |= bit;
+      } else {
+        w.prefix_at |= bit;
+      }
       w.args.add_keyword(e.text);
       ++w.words;
     } else {
@@ -381,12 +389,13 @@ Result<Grammar::Match> Grammar::match(Mode mode, std::string_view line) const {
   auto words = split_words(line);
   if (words.empty()) return fail(Error::invalid("% Empty command"));
 
-  const Expanded* best = nullptr;
-  Walk best_walk;
-  bool ambiguous = false;
   size_t furthest = 0;
   std::string type_error;
   const std::string& first = words[0].text;
+  // Words typed in full as a keyword somewhere: there, an abbreviation of another keyword does
+  // not count (vtysh: "show ip sa" is not "show ipsec sa", because "ip" is a keyword itself).
+  uint64_t exact_somewhere = 0;
+  std::vector<std::pair<const Expanded*, Walk>> walks;
   for (const auto& ex : expanded_) {
     if (ex.command->mode != mode) continue;
     // Most sequences fail on the first word (a keyword it does not abbreviate): skip those
@@ -396,14 +405,17 @@ Result<Grammar::Match> Grammar::match(Mode mode, std::string_view line) const {
       continue;
     }
     Walk w = walk(ex.sequence, words, line, words.size());
-    if (w.words == words.size() && w.elements == ex.sequence.size()) {
-      if (!best || w.exact > best_walk.exact) {
-        best = &ex;
-        best_walk = std::move(w);
-        ambiguous = false;
-      } else if (w.exact == best_walk.exact && ex.command != best->command) {
-        ambiguous = true;
-      }
+    exact_somewhere |= w.exact_at;
+    walks.emplace_back(&ex, std::move(w));
+  }
+  std::vector<std::pair<const Expanded*, Walk>> complete;
+  for (auto& [ex, w] : walks) {
+    // Up to where it abbreviated a word that is a keyword in full elsewhere, a walk counts.
+    if (uint64_t bad = w.prefix_at & exact_somewhere; bad != 0) {
+      w.words = static_cast<size_t>(__builtin_ctzll(bad));
+      w.type_error = false;
+    } else if (w.words == words.size() && w.elements == ex->sequence.size()) {
+      complete.emplace_back(ex, std::move(w));
       continue;
     }
     if (w.words > furthest) {
@@ -412,8 +424,25 @@ Result<Grammar::Match> Grammar::match(Mode mode, std::string_view line) const {
     }
     if (w.words == furthest && w.type_error && type_error.empty()) type_error = w.error;
   }
-  if (best && !ambiguous) return Match{best->command, std::move(best_walk.args)};
-  if (ambiguous) return fail(Error::invalid("% Ambiguous command: " + trim_right(line)));
+  const Expanded* best = nullptr;
+  Walk* best_walk = nullptr;
+  std::vector<const CommandSpec*> tied;
+  for (auto& [ex, w] : complete) {
+    if (!best || w.exact > best_walk->exact) {
+      best = ex;
+      best_walk = &w;
+      tied.assign(1, ex->command);
+    } else if (w.exact == best_walk->exact &&
+               std::find(tied.begin(), tied.end(), ex->command) == tied.end()) {
+      tied.push_back(ex->command);
+    }
+  }
+  if (best && tied.size() == 1) return Match{best->command, std::move(best_walk->args)};
+  if (tied.size() > 1) {
+    std::string which;
+    for (const CommandSpec* c : tied) which += (which.empty() ? "" : "; ") + c->syntax;
+    return fail(Error::invalid("% Ambiguous command: " + trim_right(line) + " (could be: " + which + ")"));
+  }
   if (furthest == words.size()) {
     std::string expected;
     for (const auto& c : candidates(mode, trim_right(line) + " ")) {

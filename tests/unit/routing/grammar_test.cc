@@ -99,7 +99,20 @@ TEST(Grammar, ReportsAmbiguousAbbreviation) {
   auto r = g2.match(Mode::kExec, "st");
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.error().message.find("Ambiguous"), std::string::npos);
+  EXPECT_NE(r.error().message.find("could be: start; stop"), std::string::npos) << r.error().message;
   EXPECT_TRUE(g2.match(Mode::kExec, "sta").ok());
+}
+
+// vtysh's rule (issue 14): a word typed in full as a keyword is that keyword, never an
+// abbreviation of a longer one - "show ip sa" is not "show ipsec sa".
+TEST(Grammar, AnExactKeywordWinsOverAPrefixOfAnother) {
+  const auto& g = command_grammar();
+  auto r = g.match(Mode::kExec, "show ip sa");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("Invalid input 'sa'"), std::string::npos) << r.error().message;
+  EXPECT_TRUE(g.match(Mode::kExec, "show ipsec sa").ok());
+  EXPECT_TRUE(g.match(Mode::kExec, "show ips sa").ok());  // an abbreviation of ipsec alone
+  EXPECT_TRUE(g.match(Mode::kExec, "sh ip ro").ok());
 }
 
 TEST(Grammar, ListsCandidates) {
