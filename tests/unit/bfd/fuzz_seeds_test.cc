@@ -18,6 +18,7 @@
 
 #include "bfd_test_util.h"
 #include "vgw/bfd/wire.h"
+#include "vgw/seed_corpus.h"
 
 namespace vgw::bfd {
 namespace {
@@ -131,21 +132,7 @@ TEST(BfdFuzzSeeds, EachSeedDecodesAsItsNameSays) {
 }
 
 TEST(BfdFuzzSeeds, WriteOrCheckTheCommittedCorpus) {
-  const auto s = seeds();
-  if (const char* dir = std::getenv("VGW_WRITE_BFD_SEEDS")) {
-    std::filesystem::create_directories(dir);
-    for (const auto& [name, b] : s) {
-      std::ofstream f(std::filesystem::path(dir) / name, std::ios::binary | std::ios::trunc);
-      f.write(reinterpret_cast<const char*>(b.data()), static_cast<std::streamsize>(b.size()));
-    }
-    return;
-  }
-  for (const auto& [name, b] : s) {
-    std::ifstream f(std::filesystem::path(VGW_BFD_CORPUS_DIR) / name, std::ios::binary);
-    ASSERT_TRUE(f) << name << " missing from the corpus: regenerate it (see this file's header)";
-    Bytes committed((std::istreambuf_iterator<char>(f)), {});
-    EXPECT_EQ(committed, b) << name << " differs from the committed seed";
-  }
+  ::vgw::test::write_or_check_seeds(seeds(), "VGW_WRITE_BFD_SEEDS", VGW_BFD_CORPUS_DIR);
 }
 
 }  // namespace

@@ -9,39 +9,14 @@
 #include <vector>
 
 #include "vgw/bgp/wire/wire.h"
+#include "vgw/hex_text.h"
 
 namespace vgw::bgp::wire::test {
 
 using Bytes = std::vector<uint8_t>;
 
 // Hex digits; whitespace ignored; '#' starts a comment that runs to the end of the line.
-inline Bytes hex(std::string_view text) {
-  Bytes out;
-  int nibble = -1;
-  bool comment = false;
-  for (char c : text) {
-    if (comment) {
-      if (c == '\n') comment = false;
-      continue;
-    }
-    if (c == '#') {
-      comment = true;
-      continue;
-    }
-    int v;
-    if (c >= '0' && c <= '9') v = c - '0';
-    else if (c >= 'a' && c <= 'f') v = c - 'a' + 10;
-    else if (c >= 'A' && c <= 'F') v = c - 'A' + 10;
-    else continue;
-    if (nibble < 0) {
-      nibble = v;
-    } else {
-      out.push_back(static_cast<uint8_t>(nibble << 4 | v));
-      nibble = -1;
-    }
-  }
-  return out;
-}
+using ::vgw::test::hex;
 
 inline std::string to_hex(std::span<const uint8_t> b) {
   static const char* k = "0123456789abcdef";

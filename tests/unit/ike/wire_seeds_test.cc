@@ -17,6 +17,7 @@
 #include <iterator>
 #include <map>
 
+#include "vgw/seed_corpus.h"
 #include "wire_test_util.h"
 
 namespace vgw::ike::wire {
@@ -218,21 +219,7 @@ TEST(FuzzSeeds, InnerChainsPassTheirRules) {
 }
 
 TEST(FuzzSeeds, WriteOrCheckTheCommittedCorpus) {
-  const auto s = seeds();
-  if (const char* dir = std::getenv("VGW_WRITE_IKE_SEEDS")) {
-    std::filesystem::create_directories(dir);
-    for (const auto& [name, b] : s) {
-      std::ofstream f(std::filesystem::path(dir) / name, std::ios::binary | std::ios::trunc);
-      f.write(reinterpret_cast<const char*>(b.data()), static_cast<std::streamsize>(b.size()));
-    }
-    return;
-  }
-  for (const auto& [name, b] : s) {
-    std::ifstream f(std::filesystem::path(VGW_IKE_CORPUS_DIR) / name, std::ios::binary);
-    ASSERT_TRUE(f) << name << " missing from the corpus: regenerate it (see this file's header)";
-    Bytes committed((std::istreambuf_iterator<char>(f)), {});
-    EXPECT_EQ(committed, b) << name << " differs from the committed seed";
-  }
+  ::vgw::test::write_or_check_seeds(seeds(), "VGW_WRITE_IKE_SEEDS", VGW_IKE_CORPUS_DIR);
 }
 
 }  // namespace

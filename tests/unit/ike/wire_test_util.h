@@ -9,38 +9,13 @@
 #include <string_view>
 #include <vector>
 
+#include "vgw/hex_text.h"
 #include "vgw/ike/wire/wire.h"
 
 namespace vgw::ike::wire::test {
 
 // Hex digits; whitespace ignored; '#' starts a comment that runs to the end of the line.
-inline Bytes hex(std::string_view text) {
-  Bytes out;
-  int nibble = -1;
-  bool comment = false;
-  for (char c : text) {
-    if (comment) {
-      if (c == '\n') comment = false;
-      continue;
-    }
-    if (c == '#') {
-      comment = true;
-      continue;
-    }
-    int v;
-    if (c >= '0' && c <= '9') v = c - '0';
-    else if (c >= 'a' && c <= 'f') v = c - 'a' + 10;
-    else if (c >= 'A' && c <= 'F') v = c - 'A' + 10;
-    else continue;
-    if (nibble < 0) {
-      nibble = v;
-    } else {
-      out.push_back(static_cast<uint8_t>(nibble << 4 | v));
-      nibble = -1;
-    }
-  }
-  return out;
-}
+using ::vgw::test::hex;
 
 inline Bytes cat(std::initializer_list<Bytes> parts) {
   Bytes out;
