@@ -10,10 +10,11 @@ packages=(
   # build
   build-essential cmake ninja-build ccache pkg-config git
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler libssl-dev libboost-dev
-  libgtest-dev libgmock-dev libbenchmark-dev libmnl-dev libedit-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libmnl-dev libedit-dev libre2-dev
   clang libclang-rt-14-dev
   # lab runner and tests
   python3 python3-yaml python3-grpcio python3-protobuf iproute2 iputils-ping procps util-linux
+  jq openssl
   # real peers and traffic tools for interop tests and benchmarks
   frr bird2 strongswan-charon strongswan-swanctl libcharon-extra-plugins iperf3 tcpdump tshark
 )
@@ -41,7 +42,7 @@ cmake_args=(-G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo)
 for arg in "$@"; do
   case $arg in
     --werror) cmake_args+=(-DVGW_WERROR=ON) ;;
-    --sanitize) cmake_args+=(-DVGW_SANITIZE=ON) ;;
+    --sanitize) cmake_args+=(-DVGW_SANITIZE=ON -DVGW_BUILD_BENCH=OFF) ;;
     *) echo "setup: unknown option $arg" >&2; exit 2 ;;
   esac
 done
