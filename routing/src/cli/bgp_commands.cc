@@ -545,6 +545,12 @@ void add_bgp_commands(std::vector<CommandSpec>& c, std::map<std::string, std::st
   c.push_back({M::kExec, "show bgp ipv6 unicast [PREFIX] [json]", "The IPv6 BGP table, or one prefix's paths",
                show_table(true)});
   c.push_back({M::kExec, "clear bgp (ADDRESS|*) [soft [in|out]]", "Reset BGP sessions (soft: route refresh)", clear_bgp});
+  // The older spellings vtysh users type.
+  c.push_back({M::kExec, "show ip bgp [PREFIX] [json]", "The IPv4 BGP table (as show bgp ipv4 unicast)",
+               show_table(false)});
+  c.push_back({M::kExec, "show ip bgp summary [json]", "BGP peers at a glance (as show bgp summary)", show_summary});
+  c.push_back({M::kExec, "show ip bgp neighbors [ADDRESS] [json]", "BGP peers in detail (as show bgp neighbors)",
+               show_neighbors});
 
   help.insert({{"router", "Routing protocol"},
                {"bgp", "BGP"},

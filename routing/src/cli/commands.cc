@@ -98,6 +98,23 @@ Status quit(Session& s, const Args&) {
 
 // ---- config mode ----------------------------------------------------------------------------
 
+// `do COMMAND` in any configuration mode runs an exec-mode command, as in vtysh.
+Status do_exec(Session& s, const Args& a) {
+  auto m = s.grammar().match(Mode::kExec, a.get("TEXT"));
+  if (!m) return fail(m.error());
+  return m->command->handler(s, m->args);
+}
+
+// vtysh habits: there is nothing to write, every acknowledged change is saved as it is made.
+Status write_memory(Session& s, const Args&) {
+  v1::HealthResponse h;
+  if (auto st = s.backend().call(api::kHealth, v1::HealthRequest{}, h); !st) return st;
+  s.out() << "Nothing to do: vgwd saves every change to "
+          << (h.config_file().empty() ? "its config file" : h.config_file())
+          << " as it is made (" << h.config_changes() << " since start).\n";
+  return {};
+}
+
 Status end_config(Session& s, const Args&) {
   s.end();
   return {};
@@ -142,6 +159,11 @@ std::vector<CommandSpec> base_commands() {
           {Mode::kExec, "show customer-gateway [NAME] [json]",
            "Show customer gateways (all, or one by name)", show_customer_gateway},
           {Mode::kExec, "configure [terminal]", "Enter configuration mode", configure},
+          {Mode::kExec, "write [memory|file]", "Save the configuration (vgwd saves every change already)",
+           write_memory},
+          {Mode::kExec, "copy running-config startup-config",
+           "Save the configuration (vgwd saves every change already)", write_memory},
+          {Mode::kConfig, "do TEXT", "Run an exec-mode command from configuration mode", do_exec},
           {Mode::kExec, "exit", "Leave the shell", quit},
           {Mode::kExec, "quit", "Leave the shell", quit},
           {Mode::kConfig, "customer-gateway NAME ip ADDRESS asn ASN [description TEXT]",
@@ -156,6 +178,12 @@ std::vector<CommandSpec> base_commands() {
 std::map<std::string, std::string> base_keyword_help() {
   return {
           {"show", "Show running system information"},
+          {"write", "Save the configuration"},
+          {"memory", "To the startup configuration"},
+          {"file", "To the startup configuration"},
+          {"copy", "Copy a configuration"},
+          {"startup-config", "The configuration loaded at start"},
+          {"do", "Run an exec-mode command"},
           {"version", "Daemon version and state"},
           {"running-config", "The running configuration"},
           {"with-secrets", "Include keys and passwords"},
