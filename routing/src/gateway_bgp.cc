@@ -7,8 +7,8 @@
 #include "vgw/base/log.h"
 #include "vgw/bgp/policy.h"
 #include "vgw/bgp/speaker.h"
-#include "vgw/routing/api/dispatcher.h"
 #include "vgw/routing/gateway.h"
+#include "vgw/routing/server_stream.h"
 
 namespace vgw::routing {
 

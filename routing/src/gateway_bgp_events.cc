@@ -6,8 +6,8 @@
 #include <deque>
 
 #include "vgw/bgp/speaker.h"
-#include "vgw/routing/api/dispatcher.h"
 #include "vgw/routing/gateway.h"
+#include "vgw/routing/server_stream.h"
 
 namespace vgw::routing {
 

@@ -5,8 +5,8 @@
 
 #include "vgw/base/log.h"
 #include "vgw/base/name.h"
-#include "vgw/routing/api/dispatcher.h"
 #include "vgw/routing/gateway.h"
+#include "vgw/routing/server_stream.h"
 
 namespace vgw::routing {
 
