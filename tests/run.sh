@@ -1,11 +1,29 @@
 #!/usr/bin/env bash
 # Builds vgw (installing its Debian packages first when missing) and runs the whole test suite:
 # unit tests, fuzz-corpus replays, integration tests (vgwd in network namespaces) and interop
-# tests against real peers. Needs root (namespaces, peers). Exit status is ctest's.
+# tests against real peers. Needs root (namespaces, peers).
 #   tests/run.sh [ctest arguments...]     e.g. tests/run.sh -L unit
+# A full run (no arguments) then builds the tree again with AddressSanitizer +
+# UndefinedBehaviorSanitizer (build-asan/) and runs the unit and integration labels under it,
+# so every vgwd start, change and shutdown of those tests is checked for memory errors.
+# VGW_SANITIZER_RUN=0 skips that second pass. Exit status: non-zero if either pass failed.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${VGW_BUILD_DIR:-$root/build}
 "$root/lab/setup.sh" --werror
 cd "$build"
-exec ctest --output-on-failure --timeout 600 "$@"
+status=0
+ctest --output-on-failure --timeout 600 "$@" || status=$?
+if (($# == 0)) && [[ ${VGW_SANITIZER_RUN:-1} != 0 ]]; then
+  asan_build=${VGW_ASAN_BUILD_DIR:-$root/build-asan}
+  echo "== sanitizer pass: ASan + UBSan build in $asan_build, unit and integration tests"
+  VGW_BUILD_DIR=$asan_build "$root/lab/setup.sh" --werror --sanitize
+  cd "$asan_build"
+  # Leak checks stay on (less what third-party libraries keep for the process's life,
+  # tests/lsan.supp); an error of either sanitizer ends the process with a report.
+  export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_stack_use_after_return=0}
+  export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+  export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$root/tests/lsan.supp:print_suppressions=0}
+  ctest --output-on-failure --timeout 900 -L 'unit|integration' || status=$?
+fi
+exit $status
