@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "crypto_reference.h"
 #include "vgw/base/hex.h"
 #include "vgw/ike/crypto/dh.h"
 #include "vgw/ike/crypto/key_schedule.h"
@@ -21,11 +22,7 @@
 namespace vgw::ike::crypto {
 namespace {
 
-// A typo in a vector shows up as a mismatch (this also runs before main, outside any test).
-std::vector<uint8_t> hex(std::string_view text) {
-  auto r = parse_hex(text);
-  return r.ok() ? std::move(*r) : std::vector<uint8_t>{};
-}
+using reference::hex;
 std::vector<uint8_t> vec(std::span<const uint8_t> s) { return {s.begin(), s.end()}; }
 std::vector<uint8_t> cat(std::initializer_list<std::span<const uint8_t>> parts) {
   std::vector<uint8_t> out;
@@ -38,40 +35,6 @@ std::vector<uint8_t> pattern(size_t n, uint8_t seed) {
   return out;
 }
 
-const char* digest_of(PrfId id) {
-  switch (id) {
-    case PrfId::kHmacSha1: return "SHA1";
-    case PrfId::kHmacSha256: return "SHA256";
-    case PrfId::kHmacSha384: return "SHA384";
-    case PrfId::kHmacSha512: return "SHA512";
-  }
-  return "";
-}
-
-std::vector<uint8_t> ref_prf(PrfId id, std::span<const uint8_t> key,
-                             std::span<const uint8_t> data) {
-  std::vector<uint8_t> out(64);
-  size_t len = 0;
-  EXPECT_NE(EVP_Q_mac(nullptr, "HMAC", nullptr, digest_of(id), nullptr, key.data(), key.size(),
-                      data.data(), data.size(), out.data(), out.size(), &len),
-            nullptr);
-  out.resize(len);
-  return out;
-}
-
-std::vector<uint8_t> ref_prf_plus(PrfId id, std::span<const uint8_t> key,
-                                  std::span<const uint8_t> seed, size_t length) {
-  std::vector<uint8_t> out, t;
-  for (int n = 1; out.size() < length; ++n) {
-    std::vector<uint8_t> input = t;
-    input.insert(input.end(), seed.begin(), seed.end());
-    input.push_back(static_cast<uint8_t>(n));
-    t = ref_prf(id, key, input);
-    out.insert(out.end(), t.begin(), t.end());
-  }
-  out.resize(length);
-  return out;
-}
 
 namespace cavs {
 const auto kNi = hex("3651fef5c9c35e93");
@@ -180,12 +143,12 @@ TEST_P(KeyLengthTest, SplitsPrfPlusInRfcOrder) {
   const uint64_t spi_i = 0x0102030405060708, spi_r = 0xf1f2f3f4f5f6f7f8;
   auto seed = skeyseed(s.prf, ni, nr, g_ir);
   ASSERT_TRUE(seed.ok());
-  EXPECT_EQ(vec(*seed), ref_prf(s.prf, cat({ni, nr}), g_ir));
+  EXPECT_EQ(vec(*seed), reference::hmac(s.prf, cat({ni, nr}), g_ir));
   auto keys = derive_ike_sa_keys(s, *seed, ni, nr, spi_i, spi_r);
   ASSERT_TRUE(keys.ok()) << keys.error().message;
 
   const auto spis = hex("0102030405060708f1f2f3f4f5f6f7f8");
-  const auto keymat = ref_prf_plus(s.prf, vec(*seed), cat({ni, nr, spis}), s.keymat_size());
+  const auto keymat = reference::prf_plus(s.prf, vec(*seed), cat({ni, nr, spis}), s.keymat_size());
   size_t at = 0;
   auto next = [&](size_t n) {
     std::vector<uint8_t> out(keymat.begin() + static_cast<std::ptrdiff_t>(at),
@@ -243,7 +206,7 @@ TEST_P(ChildKeyTest, TakesInitiatorKeysFirstThenResponderKeys) {
     auto keys = derive_child_sa_keys(PrfId::kHmacSha384, sk_d, *esp, g_ir, ni, nr);
     ASSERT_TRUE(keys.ok()) << keys.error().message;
     const auto keymat =
-        ref_prf_plus(PrfId::kHmacSha384, sk_d, cat({g_ir, ni, nr}), esp->keymat_size());
+        reference::prf_plus(PrfId::kHmacSha384, sk_d, cat({g_ir, ni, nr}), esp->keymat_size());
     EXPECT_EQ(
         cat({keys->initiator_to_responder.encryption, keys->initiator_to_responder.integrity,
              keys->responder_to_initiator.encryption, keys->responder_to_initiator.integrity}),
@@ -260,7 +223,7 @@ TEST(KeySchedule, RekeyUsesTheOldPrfAndSkD) {
   const auto sk_d = pattern(32, 1), g = pattern(32, 2), ni = pattern(32, 3), nr = pattern(32, 4);
   auto seed = rekey_skeyseed(PrfId::kHmacSha256, sk_d, g, ni, nr);
   ASSERT_TRUE(seed.ok());
-  EXPECT_EQ(vec(*seed), ref_prf(PrfId::kHmacSha256, sk_d, cat({g, ni, nr})));
+  EXPECT_EQ(vec(*seed), reference::hmac(PrfId::kHmacSha256, sk_d, cat({g, ni, nr})));
   EXPECT_FALSE(rekey_skeyseed(PrfId::kHmacSha256, sk_d, {}, ni, nr).ok());
 }
 

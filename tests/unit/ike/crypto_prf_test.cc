@@ -8,55 +8,16 @@
 #include <string>
 #include <vector>
 
+#include "crypto_reference.h"
 #include "vgw/base/hex.h"
 #include "vgw/ike/crypto/prf.h"
 
 namespace vgw::ike::crypto {
 namespace {
 
-// A typo in a vector shows up as a mismatch (this also runs before main, outside any test).
-std::vector<uint8_t> hex(std::string_view text) {
-  auto r = parse_hex(text);
-  return r.ok() ? std::move(*r) : std::vector<uint8_t>{};
-}
+using reference::hex;
 std::vector<uint8_t> bytes_of(std::string_view s) { return {s.begin(), s.end()}; }
 std::vector<uint8_t> vec(const SecretBytes& s) { return {s.span().begin(), s.span().end()}; }
-
-const char* digest_of(PrfId id) {
-  switch (id) {
-    case PrfId::kHmacSha1: return "SHA1";
-    case PrfId::kHmacSha256: return "SHA256";
-    case PrfId::kHmacSha384: return "SHA384";
-    case PrfId::kHmacSha512: return "SHA512";
-  }
-  return "";
-}
-
-// An HMAC that shares nothing with the code under test but libcrypto's one-shot API.
-std::vector<uint8_t> reference_hmac(PrfId id, std::span<const uint8_t> key,
-                                    std::span<const uint8_t> data) {
-  std::vector<uint8_t> out(64);
-  size_t len = 0;
-  EXPECT_NE(EVP_Q_mac(nullptr, "HMAC", nullptr, digest_of(id), nullptr, key.data(), key.size(),
-                      data.data(), data.size(), out.data(), out.size(), &len),
-            nullptr);
-  out.resize(len);
-  return out;
-}
-
-std::vector<uint8_t> reference_prf_plus(PrfId id, std::span<const uint8_t> key,
-                                        std::span<const uint8_t> seed, size_t length) {
-  std::vector<uint8_t> out, t;
-  for (int n = 1; out.size() < length; ++n) {
-    std::vector<uint8_t> input = t;
-    input.insert(input.end(), seed.begin(), seed.end());
-    input.push_back(static_cast<uint8_t>(n));
-    t = reference_hmac(id, key, input);
-    out.insert(out.end(), t.begin(), t.end());
-  }
-  out.resize(length);
-  return out;
-}
 
 struct Rfc4231Case {
   const char* name;
@@ -169,7 +130,7 @@ TEST(PrfPlus, MatchesTheDefinition) {
                           size_t{224}, size_t{1000}, kPrfPlusMaxBlocks * prf_size(id)}) {
       auto out = prf_plus(id, key, {seed}, length);
       ASSERT_TRUE(out.ok()) << out.error().message;
-      EXPECT_EQ(vec(*out), reference_prf_plus(id, key, seed, length))
+      EXPECT_EQ(vec(*out), reference::prf_plus(id, key, seed, length))
           << "prf " << static_cast<int>(id) << " length " << length;
     }
   }
