@@ -232,6 +232,24 @@ void IkeSa::timers() {
     sa_.enqueue(make_dpd_task());
 }
 
+std::optional<Clock::TimePoint> IkeSa::established_at() const {
+  if (sa_.state != IkeSaState::kEstablished && sa_.state != IkeSaState::kDeleting) return std::nullopt;
+  return sa_.established_at;
+}
+
+std::optional<Clock::TimePoint> IkeSa::ike_rekey_due() const {
+  if (sa_.state != IkeSaState::kEstablished || !sa_.ike || sa_.config.ike_lifetime.count() <= 0)
+    return std::nullopt;
+  return sa_.established_at + scaled(sa_.config.ike_lifetime, !sa_.ike->original_initiator);
+}
+
+std::optional<Clock::TimePoint> IkeSa::child_rekey_due(const ChildRecord& c) const {
+  if (sa_.state != IkeSaState::kEstablished || !sa_.ike || sa_.config.child_lifetime.count() <= 0 ||
+      c.state != ChildRecord::State::kInstalled)
+    return std::nullopt;
+  return c.established + scaled(sa_.config.child_lifetime, !sa_.ike->original_initiator);
+}
+
 void IkeSa::maybe_rekey() {
   if (sa_.ike->outstanding || !sa_.queue.empty()) return;
   const bool later = !sa_.ike->original_initiator;

@@ -15,6 +15,7 @@
 // (2.23, nat.h) decides whether IKE moves to UDP 4500. A wrong IKE_SA_INIT is dropped, never
 // answered (nothing is authenticated yet).
 #include <algorithm>
+#include <array>
 
 #include "vgw/ike/crypto/dh.h"
 #include "vgw/ike/crypto/key_schedule.h"
@@ -53,6 +54,18 @@ bool nat_between(std::span<const wire::Payload> payloads, NotifyType type, const
   return seen;
 }
 
+// Our NAT_DETECTION_SOURCE_IP data: the hash of our address and port, or, to make the peer
+// see a NAT (force_udp_encapsulation), of the unspecified address and port 0.
+Bytes source_hash(const SaContext& sa, uint64_t spi_i, uint64_t spi_r) {
+  if (sa.config.force_udp_encapsulation) {
+    const IpAddress none = sa.config.local_address.family() == Family::kIpv6
+                               ? IpAddress::v6(std::array<uint8_t, 16>{})
+                               : IpAddress::v4(uint32_t{0});
+    return nat_detection_hash(spi_i, spi_r, none, 0);
+  }
+  return nat_detection_hash(spi_i, spi_r, sa.config.local_address, sa.config.local_port);
+}
+
 Status derive_keys(SaContext& sa, Channel& ch, const crypto::IkeSuite& suite,
                    const crypto::SecretBytes& g_ir) {
   auto seed = crypto::skeyseed(suite.prf, sa.init.nonce_i, sa.init.nonce_r, g_ir);
@@ -89,8 +102,7 @@ class IkeInitTask final : public Task {
     p.push_back(wire::make_payload(wire::KePayload{
         static_cast<uint16_t>(*group_), Bytes(dh_->public_value().begin(), dh_->public_value().end())}));
     p.push_back(wire::make_payload(wire::NoncePayload{nonce_}));
-    p.push_back(notify(NotifyType::kNatDetectionSourceIp,
-                       nat_detection_hash(spi_i, 0, sa.config.local_address, sa.config.local_port)));
+    p.push_back(notify(NotifyType::kNatDetectionSourceIp, source_hash(sa, spi_i, 0)));
     p.push_back(notify(NotifyType::kNatDetectionDestinationIp,
                        nat_detection_hash(spi_i, 0, sa.config.remote_address, sa.config.remote_port)));
     return p;
@@ -154,6 +166,7 @@ class IkeInitTask final : public Task {
     sa.nat_local = nat_between(r, NotifyType::kNatDetectionDestinationIp,
                                nat_detection_hash(ch.spis.initiator, ch.spis.responder,
                                                   sa.config.local_address, sa.config.local_port));
+    sa.nat_local = sa.nat_local || sa.config.force_udp_encapsulation;
     sa.state = IkeSaState::kAuthSent;
     sa.queue.push_front(make_ike_auth_task());
     return TaskResult::kDone;
@@ -269,9 +282,8 @@ void respond_ike_sa_init(SaContext& sa, const wire::Message& request,
   m.payloads.push_back(wire::make_payload(wire::KePayload{
       static_cast<uint16_t>(suite.dh), Bytes(dh->public_value().begin(), dh->public_value().end())}));
   m.payloads.push_back(wire::make_payload(wire::NoncePayload{*nr}));
-  m.payloads.push_back(notify(NotifyType::kNatDetectionSourceIp,
-                              nat_detection_hash(ch->spis.initiator, ch->spis.responder,
-                                                 sa.config.local_address, sa.config.local_port)));
+  m.payloads.push_back(
+      notify(NotifyType::kNatDetectionSourceIp, source_hash(sa, ch->spis.initiator, ch->spis.responder)));
   m.payloads.push_back(notify(NotifyType::kNatDetectionDestinationIp,
                               nat_detection_hash(ch->spis.initiator, ch->spis.responder,
                                                  sa.config.remote_address, sa.config.remote_port)));
@@ -284,6 +296,7 @@ void respond_ike_sa_init(SaContext& sa, const wire::Message& request,
   sa.nat_local = nat_between(req, NotifyType::kNatDetectionDestinationIp,
                              nat_detection_hash(h.initiator_spi, 0, sa.config.local_address,
                                                 sa.config.local_port));
+  sa.nat_local = sa.nat_local || sa.config.force_udp_encapsulation;
   sa.init.response = *bytes;
   ch->peer_next_request_id = 1;
   ch->cached_response_id = 0;

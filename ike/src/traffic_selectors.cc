@@ -2,6 +2,7 @@
 #include "vgw/ike/traffic_selectors.h"
 
 #include <algorithm>
+#include <optional>
 
 namespace vgw::ike {
 
@@ -43,13 +44,41 @@ bool covered(std::span<const wire::TrafficSelector> returned,
   return true;
 }
 
+namespace {
+
+// The length of the prefix that is exactly the range start..end, if there is one.
+std::optional<int> prefix_length(const IpAddress& start, const IpAddress& end) {
+  if (start.family() != end.family()) return std::nullopt;
+  const size_t n = start.size();
+  int len = 0;
+  size_t i = 0;
+  // Equal leading octets, then one octet where start has 0-bits and end 1-bits from some bit
+  // on, then octets of 0x00 (start) against 0xff (end).
+  while (i < n && start.data()[i] == end.data()[i]) {
+    len += 8;
+    ++i;
+  }
+  if (i == n) return len;
+  const uint8_t s = start.data()[i], e = end.data()[i];
+  const uint8_t diff = static_cast<uint8_t>(s ^ e);
+  // diff must be a run of low bits, s has them clear and e has them set.
+  if ((diff & static_cast<uint8_t>(diff + 1)) != 0 || (s & diff) != 0 || (e & diff) != diff) return std::nullopt;
+  int bits = 0;
+  for (uint8_t d = diff; d; d >>= 1) ++bits;
+  len += 8 - bits;
+  for (++i; i < n; ++i)
+    if (start.data()[i] != 0x00 || end.data()[i] != 0xff) return std::nullopt;
+  return len;
+}
+
+}  // namespace
+
 std::string describe(std::span<const wire::TrafficSelector> ts) {
   std::string out;
   for (const auto& t : ts) {
     if (!out.empty()) out += " ";
-    const auto any = wire::TrafficSelector::any(t.start.family());
-    if (t.start == any.start && t.end == any.end)
-      out += t.start.is_v4() ? "0.0.0.0/0" : "::/0";
+    if (auto len = prefix_length(t.start, t.end); len && *len != t.start.bit_length())
+      out += t.start.to_string() + "/" + std::to_string(*len);
     else if (t.start == t.end)
       out += t.start.to_string();
     else

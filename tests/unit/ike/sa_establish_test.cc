@@ -123,8 +123,8 @@ TEST(Establish, ResponderNarrowsTrafficSelectors) {
   p.establish();
   ASSERT_EQ(p.i.sa->state(), IkeSaState::kEstablished) << p.i.sa->reason();
   expect_child_pair(p);
-  EXPECT_EQ(describe(p.i.installed[0].local_ts), "10.2.0.0-10.2.255.255");
-  EXPECT_EQ(describe(p.i.installed[0].remote_ts), "10.1.0.0-10.1.255.255");
+  EXPECT_EQ(describe(p.i.installed[0].local_ts), "10.2.0.0/16");
+  EXPECT_EQ(describe(p.i.installed[0].remote_ts), "10.1.0.0/16");
 }
 
 TEST(Establish, InvalidKePayloadRetryWithTheGroupAsked) {
@@ -185,6 +185,41 @@ TEST(Establish, NatDetectedMovesToPort4500AndUdpEncap) {
   expect_child_pair(p);
   EXPECT_TRUE(p.i.installed[0].udp_encap);
   EXPECT_TRUE(p.r.installed[0].udp_encap);
+}
+
+// RFC 7296 2.23 lets an end pretend a NAT: its NAT_DETECTION_SOURCE_IP hash is of no real
+// address, so the peer sees a NAT too. Both ends then float to 4500 and put ESP in UDP, with
+// no NAT at all, as a dataplane that only speaks ESP in UDP needs (strongSwan: encap = yes).
+TEST(Establish, ForcedUdpEncapsulationWithoutANat) {
+  for (bool initiator_forces : {true, false}) {
+    auto ic = make_config(Role::kInitiator, "aes256-sha256-modp2048", "aes128gcm16");
+    auto rc = make_config(Role::kResponder, "aes256-sha256-modp2048", "aes128gcm16");
+    (initiator_forces ? ic : rc).force_udp_encapsulation = true;
+    Pair p(std::move(ic), std::move(rc));
+    p.start();
+    ASSERT_EQ(p.i.outbox.size(), 1u);
+    EXPECT_FALSE(p.i.outbox.front().nat_t);  // IKE_SA_INIT on port 500
+    p.run();
+    ASSERT_EQ(p.i.sa->state(), IkeSaState::kEstablished) << p.i.sa->reason();
+    EXPECT_TRUE(p.i.sa->nat_detected()) << initiator_forces;
+    EXPECT_TRUE(p.r.sa->nat_detected()) << initiator_forces;
+    expect_child_pair(p);
+    EXPECT_TRUE(p.i.installed[0].udp_encap);
+    EXPECT_TRUE(p.r.installed[0].udp_encap);
+  }
+}
+
+TEST(Establish, TrafficSelectorsPrintAsPrefixesWhereTheyAreOne) {
+  auto ts = [](const char* a, const char* b) {
+    wire::TrafficSelector t = wire::TrafficSelector::any(Family::kIpv4);
+    t.start = *IpAddress::parse(a);
+    t.end = *IpAddress::parse(b);
+    return t;
+  };
+  std::vector<wire::TrafficSelector> v{ts("169.254.77.0", "169.254.77.3"), ts("10.0.0.0", "10.0.0.5"),
+                                       ts("192.0.2.7", "192.0.2.7"), ts("10.1.0.0", "10.1.255.255"),
+                                       ts("10.0.0.1", "10.0.0.2")};
+  EXPECT_EQ(describe(v), "169.254.77.0/30 10.0.0.0-10.0.0.5 192.0.2.7 10.1.0.0/16 10.0.0.1-10.0.0.2");
 }
 
 TEST(Establish, ResponderPicksTheInitiatorsFirstSupportedProposal) {

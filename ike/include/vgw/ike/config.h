@@ -87,6 +87,11 @@ struct IkeSaConfig {
   int dpd_retries = 3;
   RetransmitPolicy retransmit;
   bool initial_contact = true;  // N(INITIAL_CONTACT) in IKE_AUTH (RFC 7296 2.4)
+  // Act as if a NAT were between the peers: our NAT_DETECTION_SOURCE_IP hash is of no real
+  // address, so the peer detects a NAT too, and both move IKE to UDP 4500 and ESP into UDP
+  // (RFC 7296 2.23 allows this; strongSwan calls it encap = yes). For a dataplane that
+  // speaks only ESP in UDP, and for paths that drop IP protocol 50.
+  bool force_udp_encapsulation = false;
   Bytes cookie_secret;          // RFC 7296 2.6; empty: a random one per IkeSa
 
   Identity effective_local_id() const;

@@ -64,6 +64,13 @@ class IkeSa {
   const IkeSaCounters& counters() const { return sa_.counters; }
   bool rekeyed_sa_pending() const { return sa_.old_ike != nullptr; }
   std::optional<Clock::TimePoint> next_timer() const;
+  // When the IKE SA was authenticated (or last rekeyed); unset before.
+  std::optional<Clock::TimePoint> established_at() const;
+  // When this end rekeys the IKE SA / a Child SA by lifetime (unset: never or not established).
+  std::optional<Clock::TimePoint> ike_rekey_due() const;
+  std::optional<Clock::TimePoint> child_rekey_due(const ChildRecord& child) const;
+  const IkeSaConfig& config() const { return sa_.config; }
+  const Identity& remote_id() const { return sa_.remote_id; }
 
  private:
   template <typename F>
