@@ -16,7 +16,8 @@ packages=(
   python3 python3-yaml python3-grpcio python3-protobuf iproute2 iputils-ping procps util-linux
   jq openssl
   # real peers and traffic tools for interop tests and benchmarks
-  frr bird2 strongswan-charon strongswan-swanctl libcharon-extra-plugins iperf3 tcpdump tshark
+  frr bird2 strongswan-charon strongswan-swanctl libcharon-extra-plugins libstrongswan-standard-plugins
+  libstrongswan-extra-plugins iperf3 tcpdump tshark nftables
 )
 
 missing=()

@@ -146,6 +146,7 @@ void render_tunnel(std::ostream& out, const TunnelConfig& t, bool show_secrets) 
   out << " encapsulation " << (t.udp_encapsulation ? "udp" : "esp") << "\n";
   if (t.mtu) out << " mtu " << t.mtu << "\n";
   for (const auto& sa : t.sas) out << " " << render_tunnel_sa(sa, show_secrets) << "\n";
+  for (const auto& line : render_tunnel_ike(t.ike, show_secrets)) out << " " << line << "\n";
   out << "exit\n";
 }
 
@@ -168,6 +169,36 @@ std::string render_tunnel_sa(const TunnelSaConfig& sa, bool show_secrets) {
   }
   if (sa.esn) out += " esn";
   if (sa.replay_window) out += " replay-window " + std::to_string(sa.replay_window);
+  return out;
+}
+
+const std::string& TunnelIkeConfig::ike_proposals_or_default() const {
+  static const std::string d = kDefaultIkeProposals;
+  return ike_proposals.empty() ? d : ike_proposals;
+}
+
+const std::string& TunnelIkeConfig::esp_proposals_or_default() const {
+  static const std::string d = kDefaultEspProposals;
+  return esp_proposals.empty() ? d : esp_proposals;
+}
+
+std::vector<std::string> render_tunnel_ike(const TunnelIkeConfig& ike, bool show_secrets) {
+  std::vector<std::string> out;
+  if (!ike.pre_shared_key.empty()) {
+    out.push_back("ike pre-shared-key " + (show_secrets ? ike.pre_shared_key : std::string(kMaskedSecret)));
+  }
+  if (!ike.local_id.empty()) out.push_back("ike local-id " + ike.local_id);
+  if (!ike.remote_id.empty()) out.push_back("ike remote-id " + ike.remote_id);
+  if (!ike.ike_proposals.empty()) out.push_back("ike proposal " + ike.ike_proposals);
+  if (!ike.esp_proposals.empty()) out.push_back("esp proposal " + ike.esp_proposals);
+  if (ike.ike_lifetime) out.push_back("ike lifetime " + std::to_string(ike.ike_lifetime));
+  if (ike.esp_lifetime) out.push_back("esp lifetime " + std::to_string(ike.esp_lifetime));
+  if (ike.dpd_interval || ike.dpd_retries) {
+    std::string line = "ike dpd interval " + std::to_string(ike.dpd_interval_or_default());
+    if (ike.dpd_retries) line += " retries " + std::to_string(ike.dpd_retries);
+    out.push_back(std::move(line));
+  }
+  if (ike.respond_only) out.push_back("ike respond-only");
   return out;
 }
 

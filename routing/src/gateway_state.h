@@ -17,20 +17,23 @@
 #include "vgw/esp/dataplane/dataplane.h"
 #include "vgw/rib/rib.h"
 #include "vgw/routing/gateway.h"
+#include "ike_driver.h"
 
 namespace vgw::routing {
 
 // The ESP dataplane and what has been applied to it (gateway_tunnel.cc).
 struct Gateway::TunnelRuntime {
-  explicit TunnelRuntime(boost::asio::io_context& io) : retry(io) {}
+  explicit TunnelRuntime(boost::asio::io_context& io) : io(io), retry(io) {}
+  boost::asio::io_context& io;
   std::unique_ptr<esp::Dataplane> dataplane;
+  std::unique_ptr<IkeDriver> ike;  // after dataplane: destroyed before it
   std::unique_ptr<boost::asio::posix::stream_descriptor> events;  // the dataplane's eventfd
   boost::asio::steady_timer retry;
   bool retry_armed = false;
   std::string problem;                            // why there is no dataplane
   std::map<std::string, std::string> failed;      // tunnel -> why the dataplane refused it
   std::map<std::string, TunnelConfig> installed;  // as last applied to the dataplane
-  uint64_t ike_dropped = 0;  // IKE datagrams received before IKE exists
+  uint64_t ike_dropped = 0;  // IKE datagrams received while no tunnel negotiates
 };
 
 // `redistribute connected|static`: a RIB subscription while the speaker runs and something is

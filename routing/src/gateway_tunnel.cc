@@ -19,6 +19,8 @@
 
 namespace vgw::routing {
 
+v1::TunnelIke ike_to_proto(const TunnelIkeConfig& k);  // gateway_ike.cc
+
 namespace {
 
 constexpr std::chrono::seconds kRetryInterval{3};
@@ -62,6 +64,7 @@ v1::TunnelConfig to_proto(const TunnelConfig& t) {
   c.set_encapsulation(t.udp_encapsulation ? "udp" : "esp");
   c.set_mtu(t.mtu);
   c.set_description(t.description);
+  *c.mutable_ike() = ike_to_proto(t.ike);
   return c;
 }
 
@@ -163,6 +166,23 @@ Result<v1::Tunnel> Gateway::create_tunnel(const v1::CreateTunnelRequest& req) {
   u.set_encapsulation(c.encapsulation().empty() ? "udp" : c.encapsulation());
   u.set_mtu(c.mtu());
   u.set_description(c.description());
+  if (!req.ike_pre_shared_key().empty()) {
+    const auto& k = c.ike();
+    u.set_ike_pre_shared_key(req.ike_pre_shared_key());
+    u.set_ike_local_id(k.local_id());
+    u.set_ike_remote_id(k.remote_id());
+    u.set_ike_proposals(k.ike_proposals());
+    u.set_esp_proposals(k.esp_proposals());
+    u.set_ike_lifetime(k.ike_lifetime());
+    u.set_esp_lifetime(k.esp_lifetime());
+    if (k.dpd_interval() || k.dpd_retries()) {
+      u.set_ike_dpd_interval(k.dpd_interval());
+      u.set_ike_dpd_retries(k.dpd_retries());
+    }
+    u.set_ike_respond_only(k.respond_only());
+  } else if (c.ike().enabled()) {
+    return fail(Error::invalid("tunnel.ike.enabled needs ike_pre_shared_key"));
+  }
   TunnelConfig t;
   t.name = c.name();
   return apply_tunnel(std::move(t), u, "created");
@@ -206,6 +226,7 @@ Result<v1::Tunnel> Gateway::apply_tunnel(TunnelConfig t, const v1::UpdateTunnelR
     if (auto s = validate_description("description", req.description()); !s) return fail(s.error());
     t.description = req.description();
   }
+  if (auto s = apply_tunnel_ike(t, req); !s) return fail(s.error());
   if (auto s = validate_tunnel(t); !s) return fail(s.error());
   auto it = model_.tunnels.find(t.name);
   if (it != model_.tunnels.end() && it->second == t) return describe_tunnel(t);
@@ -256,6 +277,10 @@ Result<v1::SecurityAssociation> Gateway::add_sa(const v1::AddSaRequest& req) {
   auto it = model_.tunnels.find(c.tunnel());
   if (c.tunnel().empty()) return fail(Error::invalid("sa.tunnel is required"));
   if (it == model_.tunnels.end()) return fail(Error::not_found("tunnel '" + c.tunnel() + "' does not exist"));
+  if (it->second.ike.enabled()) {
+    return fail(Error::invalid("tunnel " + c.tunnel() + " negotiates its SAs with IKE (ike pre-shared-key): " +
+                               "turn IKE off before keying it by hand"));
+  }
   if (c.direction() != v1::INBOUND && c.direction() != v1::OUTBOUND) {
     return fail(Error::invalid("sa.direction must be INBOUND or OUTBOUND"));
   }
@@ -413,7 +438,16 @@ v1::Tunnel Gateway::describe_tunnel(const TunnelConfig& t) const {
   for (uint32_t spi : info->outbound_spis) s->add_outbound_spis(spi);
   for (uint32_t spi : info->inbound_spis) s->add_inbound_spis(spi);
   if (auto c = tunnels_->dataplane->counters(t.name)) fill(*s->mutable_counters(), *c);
-  if (!info->active_outbound_spi) {
+  if (!info->active_outbound_spi && t.ike.enabled()) {
+    s->set_status("down");
+    std::string why = "IKE: not negotiated yet";
+    if (tunnels_->ike) {
+      for (const auto& v : tunnels_->ike->view(t.name)) {
+        why = "IKE " + v.status + (v.last_error.empty() ? "" : ": " + v.last_error);
+      }
+    }
+    s->set_reason(why);
+  } else if (!info->active_outbound_spi) {
     s->set_status("down");
     s->set_reason("no outbound SA");
   } else if (info->inbound_spis.empty()) {
@@ -475,6 +509,7 @@ void Gateway::watch_dataplane_events() {
 void Gateway::drain_dataplane_events() {
   auto& d = *tunnels_->dataplane;
   for (const auto& e : d.take_sa_events()) {
+    if (tunnels_->ike && tunnels_->ike->on_sa_event(e)) continue;  // IKE rekeys or removes it
     std::string what = "tunnel " + e.tunnel + ": " +
                        (e.direction == esp::Direction::kInbound ? "inbound" : "outbound") + " SA " +
                        format_spi(e.spi) + " " + esp::sa_event_kind_name(e.kind) + " (" +
@@ -486,7 +521,9 @@ void Gateway::drain_dataplane_events() {
     }
   }
   auto ike = d.take_ike_datagrams();
-  if (!ike.empty()) {
+  if (tunnels_->ike) {
+    for (const auto& datagram : ike) tunnels_->ike->on_nat_t_datagram(datagram);
+  } else if (!ike.empty()) {
     if (tunnels_->ike_dropped == 0) {
       VGW_LOG(kInfo, "tunnel") << "IKE message from " << ike.front().remote.to_string()
                                << " dropped: IKE is not configured";
@@ -507,6 +544,7 @@ void Gateway::sync_tunnels() {
       ++it;
       continue;
     }
+    if (rt.ike) rt.ike->remove_tunnel(it->first);
     if (auto st = rt.dataplane->remove_tunnel(it->first); !st) {
       VGW_LOG(kError, "tunnel") << "tunnel " << it->first << ": removal failed: " << st.error().message;
     }
@@ -527,6 +565,7 @@ void Gateway::sync_tunnels() {
       rt.failed[name] = st.error().message;
     } else {
       rt.failed.erase(name);
+      sync_tunnel_ike(t);
     }
   }
   if ((!rt.failed.empty() || (!rt.dataplane && !rt.problem.empty())) && !rt.retry_armed) {

@@ -135,6 +135,15 @@ Dispatcher::Dispatcher() {
   add<v1::DeleteSaRequest, v1::DeleteSaResponse>(
       kDeleteSa, [](Gateway& gw, const auto& r) { return gw.delete_sa(r); });
   add<v1::ListSasRequest, v1::ListSasResponse>(kListSas, [](Gateway& gw, const auto& r) { return gw.list_sas(r); });
+
+  add<v1::ListIkeSasRequest, v1::ListIkeSasResponse>(
+      kListIkeSas, [](Gateway& gw, const auto& r) { return gw.list_ike_sas(r); });
+  add<v1::InitiateIkeRequest, v1::InitiateIkeResponse>(
+      kInitiateIke, [](Gateway& gw, const auto& r) { return gw.initiate_ike(r); });
+  add<v1::TerminateIkeRequest, v1::TerminateIkeResponse>(
+      kTerminateIke, [](Gateway& gw, const auto& r) { return gw.terminate_ike(r); });
+  add<v1::RekeyIkeRequest, v1::RekeyIkeResponse>(kRekeyIke,
+                                                 [](Gateway& gw, const auto& r) { return gw.rekey_ike(r); });
 }
 
 const Dispatcher::Method* Dispatcher::find(std::string_view path) const {

@@ -185,6 +185,26 @@ const PlaceholderInfo* placeholder_info(const std::string& name) {
       {"GE", {"Minimum prefix length (0-128)", [](std::string_view v) { return check_number(v, 0, 128); }}},
       {"LE", {"Maximum prefix length (0-128)", [](std::string_view v) { return check_number(v, 0, 128); }}},
       {"NUMBER", {"Number (0-4294967295)", [](std::string_view v) { return check_number(v, 0, 4294967295u); }}},
+      {"PSK", {"Pre-shared key: 8-255 printable characters, no spaces", [](std::string_view v) -> std::string {
+         if (v == "<hidden>") {
+           return "'<hidden>' is a masked key; save configurations with `show running-config with-secrets`";
+         }
+         return v.size() < 8 ? "a pre-shared key has at least 8 characters" : "";
+       }}},
+      {"IDENTITY", {"IKE identity: an address, fqdn:NAME, email:USER@NAME (remote also %any)",
+                    [](std::string_view) { return std::string(); }}},
+      {"PROPOSALS", {"Proposals, comma separated, strongSwan keywords (aes256gcm16-prfsha256-curve25519, "
+                     "aes256-sha256-modp2048, aes128gcm16, ...)",
+                     [](std::string_view) { return std::string(); }}},
+      {"LIFETIME", {"Seconds (60-604800)", [](std::string_view v) { return check_number(v, 60, 604800); }}},
+      {"DPDINTERVAL", {"Seconds without traffic before a liveness check (0-3600; 0: none)",
+                       [](std::string_view v) { return check_number(v, 0, 3600); }}},
+      {"RETRIES", {"Unanswered checks before the peer is dead (1-100)",
+                   [](std::string_view v) { return check_number(v, 1, 100); }}},
+      {"TUNNEL", {"Tunnel name", [](std::string_view v) -> std::string {
+         auto st = check_name("tunnel name", v);
+         return st ? "" : st.error().message;
+       }}},
   };
   auto it = table.find(name);
   return it == table.end() ? nullptr : &it->second;

@@ -24,5 +24,6 @@ void add_policy_commands(std::vector<CommandSpec>& commands,
                          std::map<std::string, std::string>& keyword_help);
 void add_tunnel_commands(std::vector<CommandSpec>& commands,
                          std::map<std::string, std::string>& keyword_help);
+void add_ike_commands(std::vector<CommandSpec>& commands, std::map<std::string, std::string>& keyword_help);
 
 }  // namespace vgw::routing::cli

@@ -105,6 +105,13 @@ void print_tunnel(Session& s, const v1::Tunnel& t) {
   o << "  Outer: " << (c.local().empty() ? "?" : c.local()) << " -> " << (c.remote().empty() ? "?" : c.remote())
     << ", " << encapsulation_text(c) << "\n";
   o << "  Inside: " << (c.inside().empty() ? "(none)" : c.inside()) << "\n";
+  if (c.ike().enabled()) {
+    const auto& k = c.ike();
+    o << "  Keyed by IKEv2 (pre-shared key), " << (k.respond_only() ? "responds only" : "initiates")
+      << "; IKE " << k.ike_proposals() << ", ESP " << k.esp_proposals() << "\n";
+  } else {
+    o << "  Keyed by hand (sa ... lines)\n";
+  }
   if (!st.interface_name().empty()) {
     o << "  SAs: outbound";
     if (st.outbound_spis().empty()) o << " (none)";
@@ -159,7 +166,7 @@ Status show_tunnel(Session& s, const Args& a) {
   if (d.running()) {
     s.out() << "\nDataplane: " << d.workers() << " worker(s); received outside any tunnel: " << d.no_sa_drops()
             << " unknown SPI, " << d.malformed() << " malformed, " << d.keepalives() << " NAT-keepalives, "
-            << d.ike_datagrams() << " IKE (not configured), " << d.errors() << " receive errors\n";
+            << d.ike_datagrams() << " IKE, " << d.errors() << " receive errors\n";
   } else if (!d.problem().empty()) {
     s.out() << "\nDataplane not running: " << d.problem() << "\n";
   }

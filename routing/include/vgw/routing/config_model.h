@@ -110,6 +110,41 @@ struct TunnelSaConfig {
   friend bool operator==(const TunnelSaConfig&, const TunnelSaConfig&) = default;
 };
 
+// The `ike ...` and `esp ...` lines of a tunnel block: its SAs are negotiated with IKEv2
+// (RFC 7296) and a pre-shared key instead of being keyed by hand. IKE is on exactly when a
+// pre-shared key is set. Empty strings and zeros mean the defaults below.
+struct TunnelIkeConfig {
+  static constexpr const char* kDefaultIkeProposals =
+      "aes256gcm16-prfsha256-curve25519,aes256gcm16-prfsha384-ecp384,aes256-sha256-modp2048,"
+      "aes128-sha256-modp2048";
+  static constexpr const char* kDefaultEspProposals = "aes256gcm16,aes128gcm16,aes256-sha256,aes128-sha256";
+  static constexpr uint32_t kDefaultIkeLifetime = 86400;  // seconds
+  static constexpr uint32_t kDefaultEspLifetime = 3600;
+  static constexpr uint32_t kDefaultDpdInterval = 10;
+  static constexpr uint32_t kDefaultDpdRetries = 3;
+
+  std::string pre_shared_key;  // secret: masked in show output, never in API replies
+  std::string local_id;        // "fqdn:vpn.example.com", "email:a@b", an address; empty: local
+  std::string remote_id;       // ... or "%any"; empty: remote
+  std::string ike_proposals;   // strongSwan keywords, comma separated
+  std::string esp_proposals;
+  uint32_t ike_lifetime = 0;   // seconds until the IKE SA is rekeyed
+  uint32_t esp_lifetime = 0;   // seconds until a Child SA is rekeyed
+  // Seconds without a message from the peer before a liveness check; 0 turns checks off.
+  std::optional<uint32_t> dpd_interval;
+  uint32_t dpd_retries = 0;    // unanswered checks before the peer is declared dead; 0: default
+  bool respond_only = false;   // wait for the peer to initiate
+
+  bool enabled() const { return !pre_shared_key.empty(); }
+  const std::string& ike_proposals_or_default() const;
+  const std::string& esp_proposals_or_default() const;
+  uint32_t ike_lifetime_or_default() const { return ike_lifetime ? ike_lifetime : kDefaultIkeLifetime; }
+  uint32_t esp_lifetime_or_default() const { return esp_lifetime ? esp_lifetime : kDefaultEspLifetime; }
+  uint32_t dpd_interval_or_default() const { return dpd_interval.value_or(kDefaultDpdInterval); }
+  uint32_t dpd_retries_or_default() const { return dpd_retries ? dpd_retries : kDefaultDpdRetries; }
+  friend bool operator==(const TunnelIkeConfig&, const TunnelIkeConfig&) = default;
+};
+
 // `tunnel NAME` and its block: a route-based IPsec tunnel interface.
 struct TunnelConfig {
   std::string name;
@@ -121,6 +156,7 @@ struct TunnelConfig {
   std::string description;
   // In the order configured: the last outbound SA is the active one, as in the dataplane.
   std::vector<TunnelSaConfig> sas;
+  TunnelIkeConfig ike;
   bool complete() const { return local && remote && inside; }
   // The part that defines the interface and outer sockets (changing it recreates the tunnel).
   auto endpoint_key() const { return std::tie(local, remote, inside, udp_encapsulation, mtu); }
@@ -149,6 +185,9 @@ std::string render_static_route(const StaticRouteConfig& route);
 std::string format_spi(uint32_t spi);
 // The `sa ...` line of a tunnel block (keys as kMaskedSecret unless show_secrets).
 std::string render_tunnel_sa(const TunnelSaConfig& sa, bool show_secrets);
+
+// The `ike ...` / `esp ...` lines of a tunnel block, without the leading space.
+std::vector<std::string> render_tunnel_ike(const TunnelIkeConfig& ike, bool show_secrets);
 
 // The configuration in vgwsh's command language, loadable by `vgwd -f`.
 std::string render_config(const ConfigModel& model, bool show_secrets);

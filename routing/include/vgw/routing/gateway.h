@@ -22,6 +22,7 @@
 #include "vgw/routing/config_model.h"
 #include "vgw/routing/kernel_sync.h"
 #include "vgw/v1/bgp.pb.h"
+#include "vgw/v1/ike.pb.h"
 #include "vgw/v1/rib.pb.h"
 #include "vgw/v1/system.pb.h"
 #include "vgw/v1/tunnel.pb.h"
@@ -41,6 +42,7 @@ namespace vgw::routing {
 namespace api {
 class ServerStream;
 }
+class IkeDriver;
 
 class Gateway {
  public:
@@ -114,6 +116,12 @@ class Gateway {
   Result<v1::DeleteSaResponse> delete_sa(const v1::DeleteSaRequest&);
   Result<v1::ListSasResponse> list_sas(const v1::ListSasRequest&) const;
 
+  // IkeService (gateway_ike.cc)
+  Result<v1::ListIkeSasResponse> list_ike_sas(const v1::ListIkeSasRequest&) const;
+  Result<v1::InitiateIkeResponse> initiate_ike(const v1::InitiateIkeRequest&);
+  Result<v1::TerminateIkeResponse> terminate_ike(const v1::TerminateIkeRequest&);
+  Result<v1::RekeyIkeResponse> rekey_ike(const v1::RekeyIkeRequest&);
+
   const ConfigModel& config() const { return model_; }
   const bgp::Speaker* bgp_speaker() const { return speaker_.get(); }
   rib::Rib& rib() { return rib_; }
@@ -153,6 +161,9 @@ class Gateway {
   void drain_dataplane_events();
   Status validate_tunnel(const TunnelConfig& tunnel) const;
   Result<v1::Tunnel> apply_tunnel(TunnelConfig tunnel, const v1::UpdateTunnelRequest& change, const char* verb);
+  Status apply_tunnel_ike(TunnelConfig& tunnel, const v1::UpdateTunnelRequest& change) const;
+  void sync_tunnel_ike(const TunnelConfig& tunnel);
+  Result<IkeDriver*> running_ike(const std::string& tunnel) const;
   v1::Tunnel describe_tunnel(const TunnelConfig& tunnel) const;
   v1::SecurityAssociation describe_sa(const TunnelConfig& tunnel, const TunnelSaConfig& sa) const;
   Result<v1::Peer> describe_peer(const IpAddress& address) const;

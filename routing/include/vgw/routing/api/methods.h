@@ -47,4 +47,9 @@ inline constexpr const char* kAddSa = "/vgw.v1.TunnelService/AddSa";
 inline constexpr const char* kDeleteSa = "/vgw.v1.TunnelService/DeleteSa";
 inline constexpr const char* kListSas = "/vgw.v1.TunnelService/ListSas";
 
+inline constexpr const char* kListIkeSas = "/vgw.v1.IkeService/ListIkeSas";
+inline constexpr const char* kInitiateIke = "/vgw.v1.IkeService/Initiate";
+inline constexpr const char* kTerminateIke = "/vgw.v1.IkeService/Terminate";
+inline constexpr const char* kRekeyIke = "/vgw.v1.IkeService/Rekey";
+
 }  // namespace vgw::routing::api

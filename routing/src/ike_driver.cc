@@ -1,0 +1,649 @@
+// IkeDriver (ike_driver.h): sockets, timers and the dataplane around the IKE state machines.
+#include "ike_driver.h"
+
+#include <algorithm>
+#include <array>
+
+#include "vgw/base/log.h"
+#include "vgw/esp/dataplane/dataplane.h"
+#include "vgw/ike/traffic_selectors.h"
+#include "vgw/ike/wire/message.h"
+
+namespace vgw::routing {
+
+namespace {
+
+namespace asio = boost::asio;
+using asio::ip::udp;
+
+constexpr uint16_t kIkePort = 500;
+constexpr size_t kMaxHalfOpenPerTunnel = 8;   // responder SAs not yet authenticated
+constexpr size_t kMaxSasPerTunnel = 16;       // every IKE SA of one tunnel
+constexpr std::chrono::seconds kFirstRestart{2};
+constexpr std::chrono::seconds kMaxRestart{60};
+constexpr size_t kMaxDatagram = 65535;
+
+udp::endpoint endpoint(const IpAddress& a, uint16_t port) {
+  if (a.is_v4()) {
+    asio::ip::address_v4::bytes_type b;
+    std::copy(a.data(), a.data() + 4, b.begin());
+    return {asio::ip::address_v4(b), port};
+  }
+  asio::ip::address_v6::bytes_type b;
+  std::copy(a.data(), a.data() + 16, b.begin());
+  return {asio::ip::address_v6(b), port};
+}
+
+IpAddress address_of(const udp::endpoint& ep) {
+  auto a = ep.address();
+  if (a.is_v6() && a.to_v6().is_v4_mapped()) a = asio::ip::make_address_v4(asio::ip::v4_mapped, a.to_v6());
+  if (a.is_v4()) return IpAddress::v4(a.to_v4().to_bytes());
+  return IpAddress::v6(a.to_v6().to_bytes());
+}
+
+esp::Transform to_transform(const ike::crypto::EspSuite& s) {
+  esp::Transform t;
+  t.encryption = static_cast<esp::Encryption>(s.encr.id);
+  t.key_bits = s.encr.key_bits;
+  t.integrity = static_cast<esp::Integrity>(s.integ);
+  return t;
+}
+
+std::string spis_text(const ike::ChildSpis& s) {
+  return format_spi(s.inbound) + "_i " + format_spi(s.outbound) + "_o";
+}
+
+const char* child_state_name(ike::ChildRecord::State s) {
+  switch (s) {
+    case ike::ChildRecord::State::kInstalled: return "installed";
+    case ike::ChildRecord::State::kRekeying: return "rekeying";
+    case ike::ChildRecord::State::kRekeyed: return "rekeyed";
+    case ike::ChildRecord::State::kDeleting: return "deleting";
+  }
+  return "?";
+}
+
+// The IkeSaConfig of one IKE SA of a tunnel. The tunnel's IKE settings were validated when
+// configured, so parsing cannot fail here; should it, the error is returned.
+Result<ike::IkeSaConfig> sa_config(const TunnelConfig& t, ike::Role role, const IpAddress& remote,
+                                   uint16_t remote_port, uint16_t local_port, bool initial_contact) {
+  const TunnelIkeConfig& k = t.ike;
+  ike::IkeSaConfig c;
+  c.role = role;
+  c.local_address = *t.local;
+  c.local_port = local_port;
+  c.remote_address = remote;
+  c.remote_port = remote_port;
+  if (!k.local_id.empty()) {
+    auto id = ike::Identity::parse(k.local_id);
+    if (!id) return fail(id.error());
+    c.local_id = *id;
+  }
+  if (!k.remote_id.empty()) {
+    auto id = ike::Identity::parse(k.remote_id);
+    if (!id) return fail(id.error());
+    c.remote_id = *id;
+  }
+  c.psk = ike::crypto::SecretBytes(std::span<const uint8_t>(
+      reinterpret_cast<const uint8_t*>(k.pre_shared_key.data()), k.pre_shared_key.size()));
+  auto ikep = ike::parse_ike_proposals(k.ike_proposals_or_default());
+  if (!ikep) return fail(ikep.error());
+  c.ike_proposals = std::move(*ikep);
+  auto espp = ike::parse_esp_proposals(k.esp_proposals_or_default());
+  if (!espp) return fail(espp.error());
+  c.esp_proposals = std::move(*espp);
+  c.ike_lifetime = std::chrono::seconds(k.ike_lifetime_or_default());
+  c.child_lifetime = std::chrono::seconds(k.esp_lifetime_or_default());
+  c.dpd_interval = std::chrono::seconds(k.dpd_interval_or_default());
+  c.dpd_retries = static_cast<int>(k.dpd_retries_or_default());
+  c.initial_contact = initial_contact;
+  c.force_udp_encapsulation = t.udp_encapsulation;
+  return c;
+}
+
+}  // namespace
+
+struct IkeDriver::Entry {
+  Entry(asio::io_context& io, uint64_t id) : id(id), timer(io) {}
+  uint64_t id;
+  std::unique_ptr<ike::IkeSa> sa;
+  bool initiator = false;
+  asio::steady_timer timer;
+  IpAddress peer;            // where the peer is now (a NAT may move it)
+  uint16_t peer_port = kIkePort;           // the peer's port for UDP 500 traffic
+  uint16_t peer_nat_t_port = esp::kNatTraversalPort;  // ... and for UDP 4500
+  uint16_t local_port = kIkePort;
+  std::vector<ike::ChildSpis> installed;  // Child SAs in the dataplane
+  bool closed = false;
+};
+
+struct IkeDriver::Tunnel {
+  explicit Tunnel(asio::io_context& io) : restart(io) {}
+  TunnelConfig config;
+  std::vector<std::unique_ptr<Entry>> entries;
+  asio::steady_timer restart;
+  bool restart_armed = false;
+  Clock::TimePoint next_attempt{};
+  Clock::Duration backoff = kFirstRestart;
+  std::string last_error;
+};
+
+struct IkeDriver::Listener {
+  explicit Listener(asio::io_context& io) : socket(io) {}
+  udp::socket socket;
+  IpAddress local;
+  int users = 0;
+  std::array<uint8_t, kMaxDatagram> buffer{};
+  udp::endpoint from;
+};
+
+IkeDriver::IkeDriver(asio::io_context& io, esp::Dataplane& dataplane)
+    : io_(io), dataplane_(dataplane), alive_(std::make_shared<bool>(true)) {}
+
+IkeDriver::~IkeDriver() {
+  alive_.reset();
+  for (auto& [name, t] : tunnels_) {
+    t->restart.cancel();
+    for (auto& e : t->entries) e->timer.cancel();
+  }
+  for (auto& [a, l] : listeners_) {
+    boost::system::error_code ec;
+    l->socket.close(ec);
+  }
+}
+
+// ---- sockets ---------------------------------------------------------------------------------
+
+Status IkeDriver::open_listener(const IpAddress& local) {
+  if (auto it = listeners_.find(local); it != listeners_.end()) {
+    ++it->second->users;
+    return {};
+  }
+  auto l = std::make_unique<Listener>(io_);
+  l->local = local;
+  boost::system::error_code ec;
+  const auto ep = endpoint(local, kIkePort);
+  l->socket.open(ep.protocol(), ec);
+  if (!ec) l->socket.set_option(udp::socket::reuse_address(true), ec);
+  if (!ec) l->socket.bind(ep, ec);
+  if (ec) {
+    return fail(Error::unavailable("cannot listen on " + local.to_string() + " UDP 500 for IKE: " + ec.message()));
+  }
+  l->users = 1;
+  Listener& ref = *l;
+  listeners_.emplace(local, std::move(l));
+  receive(ref);
+  return {};
+}
+
+void IkeDriver::release_listener(const IpAddress& local) {
+  auto it = listeners_.find(local);
+  if (it == listeners_.end() || --it->second->users > 0) return;
+  boost::system::error_code ec;
+  it->second->socket.close(ec);  // the pending receive completes with operation_aborted
+  // The Listener must outlive that completion: hand it to the handler's last run.
+  auto* raw = it->second.release();
+  listeners_.erase(it);
+  asio::post(io_, [raw] { delete raw; });
+}
+
+void IkeDriver::receive(Listener& l) {
+  l.socket.async_receive_from(asio::buffer(l.buffer), l.from,
+                              [this, &l, alive = std::weak_ptr<bool>(alive_)](
+                                  const boost::system::error_code& ec, size_t n) {
+                                if (alive.expired() || ec == asio::error::operation_aborted ||
+                                    !l.socket.is_open())
+                                  return;
+                                if (!ec && n > 0) {
+                                  const IpAddress from = address_of(l.from);
+                                  dispatch(l.local, kIkePort, from, l.from.port(),
+                                           std::span<const uint8_t>(l.buffer.data(), n), false);
+                                }
+                                if (l.socket.is_open()) receive(l);
+                              });
+}
+
+// ---- tunnels ---------------------------------------------------------------------------------
+
+Status IkeDriver::set_tunnel(const TunnelConfig& config) {
+  auto it = tunnels_.find(config.name);
+  if (it != tunnels_.end()) {
+    Tunnel& t = *it->second;
+    if (t.config.ike == config.ike && t.config.local == config.local && t.config.remote == config.remote &&
+        t.config.udp_encapsulation == config.udp_encapsulation) {
+      t.config = config;
+      return {};
+    }
+    VGW_LOG(kInfo, "ike") << "tunnel " << config.name << ": IKE settings changed, negotiating again";
+    remove_tunnel(config.name);
+  }
+  if (auto st = open_listener(*config.local); !st) return st;
+  auto t = std::make_unique<Tunnel>(io_);
+  t->config = config;
+  Tunnel& ref = *t;
+  tunnels_.emplace(config.name, std::move(t));
+  if (!config.ike.respond_only) start_initiator(ref);
+  return {};
+}
+
+void IkeDriver::remove_tunnel(const std::string& name) {
+  auto it = tunnels_.find(name);
+  if (it == tunnels_.end()) return;
+  Tunnel& t = *it->second;
+  t.restart.cancel();
+  const auto now = Clock::TimePoint(std::chrono::steady_clock::now());
+  for (auto& e : t.entries) {
+    e->timer.cancel();
+    if (e->closed) continue;
+    // Only the sends of the Delete: the SA goes away with the tunnel, no retransmission.
+    std::vector<ike::Action> sends;
+    for (auto& a : e->sa->delete_sa(now)) {
+      if (std::holds_alternative<ike::Send>(a)) sends.push_back(std::move(a));
+    }
+    execute(t, *e, std::move(sends));
+    for (const auto& spis : e->installed) {
+      (void)dataplane_.delete_sa(name, esp::Direction::kInbound, spis.inbound);
+      (void)dataplane_.delete_sa(name, esp::Direction::kOutbound, spis.outbound);
+    }
+  }
+  const IpAddress local = *t.config.local;
+  tunnels_.erase(it);
+  release_listener(local);
+}
+
+Status IkeDriver::reset(const std::string& name) {
+  auto it = tunnels_.find(name);
+  if (it == tunnels_.end()) return fail(Error::not_found("tunnel '" + name + "' does not negotiate with IKE"));
+  Tunnel& t = *it->second;
+  const auto now = Clock::TimePoint(std::chrono::steady_clock::now());
+  for (auto& e : t.entries) {
+    if (!e->closed) execute(t, *e, e->sa->delete_sa(now));
+  }
+  t.backoff = kFirstRestart;
+  t.last_error = "cleared by the operator";
+  reap(t);
+  if (!t.config.ike.respond_only) {
+    t.restart.cancel();
+    t.restart_armed = false;
+    bool connecting = std::any_of(t.entries.begin(), t.entries.end(), [](const auto& e) {
+      return e->initiator && e->sa->state() != ike::IkeSaState::kDeleting;
+    });
+    if (!connecting) start_initiator(t);
+  }
+  return {};
+}
+
+Status IkeDriver::initiate(const std::string& name) {
+  auto it = tunnels_.find(name);
+  if (it == tunnels_.end()) return fail(Error::not_found("tunnel '" + name + "' does not negotiate with IKE"));
+  Tunnel& t = *it->second;
+  for (const auto& e : t.entries) {
+    if (e->sa->state() == ike::IkeSaState::kEstablished) {
+      return fail(Error::exists("tunnel '" + name + "' already has an established IKE SA"));
+    }
+    if (e->initiator && !e->closed) return {};  // already connecting
+  }
+  t.restart.cancel();
+  t.restart_armed = false;
+  start_initiator(t);
+  return {};
+}
+
+Status IkeDriver::rekey(const std::string& name, bool child) {
+  auto it = tunnels_.find(name);
+  if (it == tunnels_.end()) return fail(Error::not_found("tunnel '" + name + "' does not negotiate with IKE"));
+  Tunnel& t = *it->second;
+  const auto now = Clock::TimePoint(std::chrono::steady_clock::now());
+  for (auto& e : t.entries) {
+    if (e->closed || e->sa->state() != ike::IkeSaState::kEstablished) continue;
+    execute(t, *e, child ? e->sa->rekey_child(now) : e->sa->rekey_ike(now));
+    reap(t);
+    return {};
+  }
+  return fail(Error::precondition("tunnel '" + name + "' has no established IKE SA to rekey"));
+}
+
+void IkeDriver::start_initiator(Tunnel& t) {
+  if (t.entries.size() >= kMaxSasPerTunnel) return;
+  Entry& e = add_entry(t, ike::Role::kInitiator, *t.config.remote, kIkePort, kIkePort);
+  if (!e.sa) return;
+  VGW_LOG(kInfo, "ike") << "tunnel " << t.config.name << ": initiating IKE SA with "
+                        << t.config.remote->to_string();
+  execute(t, e, e.sa->start(Clock::TimePoint(std::chrono::steady_clock::now())));
+  reap(t);
+}
+
+IkeDriver::Entry& IkeDriver::add_entry(Tunnel& t, ike::Role role, const IpAddress& remote, uint16_t remote_port,
+                                       uint16_t local_port) {
+  // N(INITIAL_CONTACT) only when this tunnel has no other IKE SA: it tells the peer to drop
+  // whatever it still holds from an earlier life of ours (RFC 7296 2.4).
+  const bool alone = std::none_of(t.entries.begin(), t.entries.end(), [](const auto& e) { return !e->closed; });
+  auto e = std::make_unique<Entry>(io_, next_entry_id_++);
+  e->initiator = role == ike::Role::kInitiator;
+  e->peer = remote;
+  e->local_port = local_port;
+  if (local_port == esp::kNatTraversalPort) {
+    e->peer_nat_t_port = remote_port;
+  } else {
+    e->peer_port = remote_port;
+  }
+  auto c = sa_config(t.config, role, remote, remote_port, local_port, alone);
+  if (!c) {
+    t.last_error = "IKE settings: " + c.error().message;
+    VGW_LOG(kError, "ike") << "tunnel " << t.config.name << ": " << t.last_error;
+    e->closed = true;
+    t.entries.push_back(std::move(e));
+    return *t.entries.back();
+  }
+  e->sa = std::make_unique<ike::IkeSa>(std::move(*c));
+  t.entries.push_back(std::move(e));
+  return *t.entries.back();
+}
+
+// ---- datagrams -------------------------------------------------------------------------------
+
+void IkeDriver::on_nat_t_datagram(const esp::IkeDatagram& d) {
+  dispatch(d.local, d.local_port, d.remote, d.remote_port, d.message, true);
+}
+
+void IkeDriver::dispatch(const IpAddress& local, uint16_t local_port, const IpAddress& remote,
+                         uint16_t remote_port, std::span<const uint8_t> message, bool via_nat_t) {
+  ++counters_.received;
+  auto header = ike::wire::parse_header(message);
+  Tunnel* tunnel = nullptr;
+  Entry* owner = nullptr;
+  for (auto& [name, t] : tunnels_) {
+    if (*t->config.local != local) continue;
+    bool peer = *t->config.remote == remote;
+    for (auto& e : t->entries) {
+      if (e->closed || !e->sa) continue;
+      if (e->peer == remote) peer = true;
+      if (!owner && (e->peer == remote || *t->config.remote == remote) && e->sa->owns(message)) {
+        owner = e.get();
+        tunnel = t.get();
+      }
+    }
+    if (!tunnel && peer) tunnel = t.get();
+  }
+  if (!tunnel) {
+    ++counters_.unknown_peer;
+    return;
+  }
+  const auto now = Clock::TimePoint(std::chrono::steady_clock::now());
+  if (!owner) {
+    const bool init_request = header && header->exchange == ike::wire::ExchangeType::kIkeSaInit &&
+                              header->initiator && !header->response && header->responder_spi == 0 &&
+                              header->message_id == 0;
+    if (!init_request) {
+      ++counters_.unmatched;
+      return;
+    }
+    size_t half_open = std::count_if(tunnel->entries.begin(), tunnel->entries.end(), [](const auto& e) {
+      return !e->closed && !e->initiator && e->sa->state() != ike::IkeSaState::kEstablished;
+    });
+    if (half_open >= kMaxHalfOpenPerTunnel || tunnel->entries.size() >= kMaxSasPerTunnel) {
+      ++counters_.half_open_drops;
+      return;
+    }
+    owner = &add_entry(*tunnel, ike::Role::kResponder, remote, remote_port, local_port);
+    if (!owner->sa) return;
+  }
+  Entry& e = *owner;
+  // Where the peer is now: answers go back there, and ESP follows a NAT rebinding.
+  if (via_nat_t) {
+    bool moved = e.peer != remote || e.peer_nat_t_port != remote_port;
+    e.peer = remote;
+    e.peer_nat_t_port = remote_port;
+    if (moved && !e.installed.empty()) {
+      esp::SaUpdate u;
+      u.remote = remote;
+      u.remote_port = remote_port;
+      (void)dataplane_.update_sa(tunnel->config.name, u);
+    }
+  } else {
+    e.peer = remote;
+    e.peer_port = remote_port;
+  }
+  execute(*tunnel, e, e.sa->on_datagram(message, now, via_nat_t));
+  reap(*tunnel);
+}
+
+// ---- actions ---------------------------------------------------------------------------------
+
+void IkeDriver::execute(Tunnel& t, Entry& e, std::vector<ike::Action> actions) {
+  const std::string& name = t.config.name;
+  for (auto& action : actions) {
+    if (auto* s = std::get_if<ike::Send>(&action)) {
+      if (s->nat_t) {
+        esp::IkeDatagram d;
+        d.local = *t.config.local;
+        d.local_port = esp::kNatTraversalPort;
+        d.remote = e.peer;
+        d.remote_port = e.peer_nat_t_port;
+        d.message = std::move(s->datagram);
+        if (auto st = dataplane_.send_ike(d); !st) {
+          ++counters_.send_errors;
+          VGW_LOG(kWarning, "ike") << "tunnel " << name << ": send to " << e.peer.to_string() << ":"
+                                   << e.peer_nat_t_port << " failed: " << st.error().message;
+        }
+      } else {
+        auto l = listeners_.find(*t.config.local);
+        if (l == listeners_.end()) continue;
+        boost::system::error_code ec;
+        l->second->socket.send_to(asio::buffer(s->datagram), endpoint(e.peer, e.peer_port), 0, ec);
+        if (ec) {
+          ++counters_.send_errors;
+          VGW_LOG(kWarning, "ike") << "tunnel " << name << ": send to " << e.peer.to_string() << ":"
+                                   << e.peer_port << " failed: " << ec.message();
+        }
+      }
+    } else if (auto* ic = std::get_if<ike::InstallChild>(&action)) {
+      install_child(t, e, ic->child);
+    } else if (auto* rc = std::get_if<ike::RemoveChild>(&action)) {
+      VGW_LOG(kInfo, "ike") << "tunnel " << name << ": CHILD SA " << spis_text(rc->spis) << " removed ("
+                            << rc->reason << ")";
+      remove_child(t, e, rc->spis);
+    } else if (auto* est = std::get_if<ike::Established>(&action)) {
+      (void)est;
+      t.backoff = kFirstRestart;
+      t.last_error.clear();
+      auto suite = e.sa->suite();
+      VGW_LOG(kInfo, "ike") << "tunnel " << name << ": IKE SA established with " << e.peer.to_string()
+                            << " as " << (e.initiator ? "initiator" : "responder")
+                            << (suite ? ", " + suite->name() : std::string())
+                            << (e.sa->nat_detected() ? ", UDP encapsulated" : "");
+    } else if (auto* rk = std::get_if<ike::IkeRekeyed>(&action)) {
+      (void)rk;
+      VGW_LOG(kInfo, "ike") << "tunnel " << name << ": IKE SA rekeyed";
+    } else if (auto* cl = std::get_if<ike::Closed>(&action)) {
+      e.closed = true;
+      e.timer.cancel();
+      t.last_error = cl->reason;
+      VGW_LOG(kInfo, "ike") << "tunnel " << name << ": IKE SA with " << e.peer.to_string() << " closed: "
+                            << cl->reason;
+      // Whatever the state machine did not remove itself goes with the SA.
+      for (const auto& spis : std::vector<ike::ChildSpis>(e.installed)) remove_child(t, e, spis);
+    } else if (auto* at = std::get_if<ike::ArmTimer>(&action)) {
+      arm(t, e, at->at);
+    }
+  }
+}
+
+void IkeDriver::install_child(Tunnel& t, Entry& e, const ike::ChildSa& child) {
+  const std::string& name = t.config.name;
+  if (child.udp_encap != t.config.udp_encapsulation) {
+    t.last_error = child.udp_encap ? "a NAT was detected between the peers: ESP must travel in UDP "
+                                     "(encapsulation udp)"
+                                   : "no NAT between the peers, but the tunnel sends ESP in UDP";
+    VGW_LOG(kError, "ike") << "tunnel " << name << ": CHILD SA " << spis_text(child.spis)
+                           << " not installed: " << t.last_error;
+    return;
+  }
+  const esp::Transform transform = to_transform(child.suite);
+  esp::SaConfig in;
+  in.spi = child.spis.inbound;
+  in.transform = transform;
+  in.encryption_key = child.inbound_keys.encryption.span();
+  in.integrity_key = child.inbound_keys.integrity.span();
+  in.esn = child.suite.esn;
+  if (auto st = dataplane_.add_sa(name, esp::Direction::kInbound, in); !st) {
+    t.last_error = "inbound SA " + format_spi(in.spi) + ": " + st.error().message;
+    VGW_LOG(kError, "ike") << "tunnel " << name << ": " << t.last_error;
+    return;
+  }
+  esp::SaConfig out;
+  out.spi = child.spis.outbound;
+  out.transform = transform;
+  out.encryption_key = child.outbound_keys.encryption.span();
+  out.integrity_key = child.outbound_keys.integrity.span();
+  out.esn = child.suite.esn;
+  if (auto st = dataplane_.add_sa(name, esp::Direction::kOutbound, out); !st) {
+    (void)dataplane_.delete_sa(name, esp::Direction::kInbound, in.spi);
+    t.last_error = "outbound SA " + format_spi(out.spi) + ": " + st.error().message;
+    VGW_LOG(kError, "ike") << "tunnel " << name << ": " << t.last_error;
+    return;
+  }
+  if (child.udp_encap && (e.peer != *t.config.remote || e.peer_nat_t_port != esp::kNatTraversalPort)) {
+    esp::SaUpdate u;
+    u.remote = e.peer;
+    u.remote_port = e.peer_nat_t_port;
+    (void)dataplane_.update_sa(name, u);
+  }
+  e.installed.push_back(child.spis);
+  VGW_LOG(kInfo, "ike") << "tunnel " << name << ": CHILD SA " << spis_text(child.spis) << " installed, "
+                        << child.suite.name() << ", " << ike::describe(child.local_ts) << " === "
+                        << ike::describe(child.remote_ts);
+}
+
+void IkeDriver::remove_child(Tunnel& t, Entry& e, const ike::ChildSpis& spis) {
+  auto it = std::find(e.installed.begin(), e.installed.end(), spis);
+  if (it == e.installed.end()) return;
+  e.installed.erase(it);
+  (void)dataplane_.delete_sa(t.config.name, esp::Direction::kInbound, spis.inbound);
+  (void)dataplane_.delete_sa(t.config.name, esp::Direction::kOutbound, spis.outbound);
+}
+
+void IkeDriver::arm(Tunnel& t, Entry& e, Clock::TimePoint at) {
+  e.timer.expires_at(at);
+  e.timer.async_wait([this, name = t.config.name, id = e.id,
+                      alive = std::weak_ptr<bool>(alive_)](const boost::system::error_code& ec) {
+    if (ec || alive.expired()) return;
+    auto it = tunnels_.find(name);
+    if (it == tunnels_.end()) return;
+    Tunnel& tun = *it->second;
+    for (auto& entry : tun.entries) {
+      if (entry->id != id || entry->closed) continue;
+      if (entry->timer.expiry() > std::chrono::steady_clock::now()) return;  // re-armed meanwhile
+      execute(tun, *entry, entry->sa->on_timer(Clock::TimePoint(std::chrono::steady_clock::now())));
+      reap(tun);
+      return;
+    }
+  });
+}
+
+// Forgets closed SAs; an initiating tunnel left without a live SA starts again later.
+void IkeDriver::reap(Tunnel& t) {
+  auto closed = [](const std::unique_ptr<Entry>& e) { return e->closed; };
+  if (std::none_of(t.entries.begin(), t.entries.end(), closed)) return;
+  t.entries.erase(std::remove_if(t.entries.begin(), t.entries.end(), closed), t.entries.end());
+  if (!t.config.ike.respond_only && t.entries.empty()) schedule_restart(t);
+}
+
+void IkeDriver::schedule_restart(Tunnel& t) {
+  if (t.restart_armed) return;
+  t.restart_armed = true;
+  t.next_attempt = Clock::TimePoint(std::chrono::steady_clock::now()) + t.backoff;
+  t.restart.expires_at(t.next_attempt);
+  const Clock::Duration wait = t.backoff;
+  t.backoff = std::min<Clock::Duration>(t.backoff * 2, kMaxRestart);
+  VGW_LOG(kInfo, "ike") << "tunnel " << t.config.name << ": next IKE attempt in "
+                        << std::chrono::duration_cast<std::chrono::seconds>(wait).count() << " s";
+  t.restart.async_wait([this, name = t.config.name,
+                        alive = std::weak_ptr<bool>(alive_)](const boost::system::error_code& ec) {
+    if (ec || alive.expired()) return;
+    auto it = tunnels_.find(name);
+    if (it == tunnels_.end()) return;
+    it->second->restart_armed = false;
+    if (it->second->entries.empty()) start_initiator(*it->second);
+  });
+}
+
+bool IkeDriver::on_sa_event(const esp::SaEvent& ev) {
+  auto it = tunnels_.find(ev.tunnel);
+  if (it == tunnels_.end()) return false;
+  Tunnel& t = *it->second;
+  for (auto& e : t.entries) {
+    auto match = std::find_if(e->installed.begin(), e->installed.end(), [&](const ike::ChildSpis& s) {
+      return ev.direction == esp::Direction::kInbound ? s.inbound == ev.spi : s.outbound == ev.spi;
+    });
+    if (match == e->installed.end()) continue;
+    if (ev.kind != esp::SaEventKind::kHardExpired && !e->closed) {
+      execute(t, *e, e->sa->rekey_child(Clock::TimePoint(std::chrono::steady_clock::now())));
+      reap(t);
+    }
+    return true;
+  }
+  return false;
+}
+
+// ---- views -----------------------------------------------------------------------------------
+
+IkeSaView IkeDriver::view_of(const Tunnel& t, const Entry& e, Clock::TimePoint now) const {
+  IkeSaView v;
+  v.initiator = e.initiator;
+  v.state = e.sa ? ike::state_name(e.sa->state()) : "closed";
+  v.local = *t.config.local;
+  v.remote = e.peer;
+  const bool nat_t = e.sa && e.sa->nat_detected();
+  v.local_port = nat_t ? esp::kNatTraversalPort : e.local_port;
+  v.remote_port = nat_t ? e.peer_nat_t_port : e.peer_port;
+  if (!e.sa) return v;
+  const ike::IkeSa& sa = *e.sa;
+  v.reason = sa.reason();
+  v.local_id = sa.config().effective_local_id().to_string();
+  v.remote_id = sa.remote_id().to_string();
+  v.spis = sa.spis();
+  if (auto s = sa.suite()) v.suite = s->name();
+  v.nat_t = nat_t;
+  if (auto at = sa.established_at()) v.age = now - *at;
+  if (auto due = sa.ike_rekey_due()) v.rekey_in = *due - now;
+  for (const auto& c : sa.children()) {
+    IkeSaView::Child cv;
+    cv.spis = c.spis;
+    cv.suite = c.suite.name();
+    cv.state = child_state_name(c.state);
+    cv.local_ts = ike::describe(c.local_ts);
+    cv.remote_ts = ike::describe(c.remote_ts);
+    cv.age = now - c.established;
+    if (auto due = sa.child_rekey_due(c)) cv.rekey_in = *due - now;
+    cv.udp_encap = nat_t;
+    v.children.push_back(std::move(cv));
+  }
+  v.counters = sa.counters();
+  return v;
+}
+
+std::vector<IkeTunnelView> IkeDriver::view(const std::string& name) const {
+  std::vector<IkeTunnelView> out;
+  const auto now = Clock::TimePoint(std::chrono::steady_clock::now());
+  for (const auto& [n, t] : tunnels_) {
+    if (!name.empty() && n != name) continue;
+    IkeTunnelView tv;
+    tv.tunnel = n;
+    tv.respond_only = t->config.ike.respond_only;
+    tv.last_error = t->last_error;
+    bool established = false, connecting = false;
+    for (const auto& e : t->entries) {
+      if (e->closed) continue;
+      tv.sas.push_back(view_of(*t, *e, now));
+      if (e->sa->state() == ike::IkeSaState::kEstablished) established = true;
+      else connecting = true;
+    }
+    tv.status = established ? "established" : connecting ? "connecting" : t->config.ike.respond_only ? "waiting" : "down";
+    if (t->restart_armed) tv.next_attempt_in = t->next_attempt - now;
+    out.push_back(std::move(tv));
+  }
+  return out;
+}
+
+}  // namespace vgw::routing

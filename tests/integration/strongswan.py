@@ -1,0 +1,122 @@
+"""strongSwan's charon as a test peer, inside a network namespace the test made.
+
+charon writes its pid file to the compiled-in /var/run/charon.pid, so each instance runs in a
+private mount namespace with its own directory bound over /run. The IPsec backend is
+kernel-libipsec (ESP in user space over a TUN named ipsec0: this kernel has no XFRM crypto),
+which speaks ESP only in UDP, so charon always moves IKE to port 4500 and encapsulates.
+Configuration goes through swanctl over the instance's own vici socket."""
+
+import os
+import signal
+import subprocess
+import time
+
+from vgwtest import sh, wait
+
+CHARON = "/usr/lib/ipsec/charon"
+PLUGINS = ("random nonce openssl aes sha1 sha2 hmac gcm chapoly curve25519 gmp pem pkcs1 x509 pubkey kdf "
+           "kernel-libipsec kernel-netlink socket-default vici")
+
+STRONGSWAN_CONF = """charon {{
+    load_modular = no
+    load = {plugins}
+    install_routes = yes
+    retransmit_timeout = 1.0
+    retransmit_base = 1.4
+    retransmit_tries = 3
+    filelog {{
+        charonlog {{
+            path = {dir}/run/charon.log
+            time_format = %T
+            time_add_ms = yes
+            append = no
+            flush_line = yes
+            default = 1
+            ike = 2
+        }}
+    }}
+    syslog {{
+        daemon {{
+            default = -1
+        }}
+        auth {{
+            default = -1
+        }}
+    }}
+    plugins {{
+        vici {{
+            socket = unix://{dir}/run/charon.vici
+        }}
+    }}
+}}
+"""
+
+
+class Charon:
+    def __init__(self, netns, directory):
+        self.netns = netns
+        self.dir = directory
+        self.run = os.path.join(directory, "run")
+        self.uri = f"unix://{self.run}/charon.vici"
+        self.pid = None
+        self.proc = None
+        os.makedirs(self.run, exist_ok=True)
+        for sub in ("x509", "x509ca", "private", "rsa", "ecdsa", "pkcs8", "pubkey", "x509aa", "x509ac",
+                    "x509crl", "x509ocsp", "bliss", "pkcs12"):
+            os.makedirs(os.path.join(directory, sub), exist_ok=True)
+        with open(os.path.join(directory, "strongswan.conf"), "w") as f:
+            f.write(STRONGSWAN_CONF.format(plugins=PLUGINS, dir=directory))
+
+    def start(self):
+        out = open(os.path.join(self.dir, "charon.stdout"), "w")
+        self.proc = subprocess.Popen(
+            ["setsid", "ip", "netns", "exec", self.netns, "unshare", "-m", "--propagation", "private", "sh", "-c",
+             f"mount --bind {self.run} /run && exec env STRONGSWAN_CONF={self.dir}/strongswan.conf {CHARON}"],
+            stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        out.close()
+        pidfile = os.path.join(self.run, "charon.pid")
+        wait(lambda: os.path.exists(pidfile) and os.path.exists(os.path.join(self.run, "charon.vici")),
+             timeout=20, what="charon to start")
+        with open(pidfile) as f:
+            self.pid = int(f.read().strip())
+        return self
+
+    def load(self, swanctl_conf):
+        path = os.path.join(self.dir, "swanctl.conf")
+        with open(path, "w") as f:
+            f.write(swanctl_conf)
+        self.swanctl("--load-all", "--clear", "--file", path)
+
+    def swanctl(self, *args, check=True, timeout=60):
+        return sh("swanctl", *args, "--uri", self.uri, check=check, timeout=timeout)
+
+    def sas(self):
+        """`swanctl --list-sas --raw`: one line per IKE SA."""
+        return [l for l in self.swanctl("--list-sas", "--raw").stdout.splitlines() if l.startswith("list-sa event")]
+
+    def log(self):
+        try:
+            with open(os.path.join(self.run, "charon.log")) as f:
+                return f.read()
+        except OSError:
+            return ""
+
+    def stop(self):
+        if self.pid:
+            try:
+                os.kill(self.pid, signal.SIGTERM)
+                deadline = time.monotonic() + 10
+                while time.monotonic() < deadline:
+                    os.kill(self.pid, 0)
+                    time.sleep(0.05)
+                os.kill(self.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            self.pid = None
+        if self.proc:
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+            self.proc = None
