@@ -20,6 +20,7 @@
 #include "vgw/ike/crypto/dh.h"
 #include "vgw/ike/crypto/key_schedule.h"
 #include "vgw/ike/crypto/random.h"
+#include "vgw/ike/ike_sa.h"
 #include "vgw/ike/nat.h"
 #include "vgw/ike/proposal.h"
 #include "vgw/ike/task.h"
@@ -232,7 +233,7 @@ void respond_ike_sa_init(SaContext& sa, const wire::Message& request,
                                  h.initiator_spi);
     const auto* c = wire::find_notify(req, NotifyType::kCookie);
     if (!c || c->data != expected) {
-      sa.reason = "under load: answered with a COOKIE";
+      sa.reason = kAnsweredWithCookie;
       return answer_notify(sa, h, NotifyType::kCookie, std::move(expected));
     }
   }

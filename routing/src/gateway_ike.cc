@@ -235,6 +235,8 @@ Result<v1::ListIkeSasResponse> Gateway::list_ike_sas(const v1::ListIkeSasRequest
     g->set_unmatched(c.unmatched);
     g->set_half_open_drops(c.half_open_drops);
     g->set_send_errors(c.send_errors);
+    g->set_cookies_sent(c.cookies_sent);
+    g->set_half_open_expired(c.half_open_expired);
   }
   for (const auto& [name, t] : model_.tunnels) {
     if (!t.ike.enabled() || (!req.tunnel().empty() && name != req.tunnel())) continue;

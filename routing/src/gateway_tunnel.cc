@@ -385,6 +385,25 @@ Result<v1::ListSasResponse> Gateway::list_sas(const v1::ListSasRequest& req) con
   for (const auto& [name, t] : model_.tunnels) {
     if (!req.tunnel().empty() && name != req.tunnel()) continue;
     for (const auto& sa : t.sas) *r.add_sas() = describe_sa(t, sa);
+    if (!t.ike.enabled() || !tunnels_ || !tunnels_->ike) continue;
+    // The SAs IKE negotiated, as installed in the dataplane.
+    for (const auto& view : tunnels_->ike->view(name)) {
+      for (const auto& ike_sa : view.sas) {
+        for (const auto& child : ike_sa.children) {
+          for (SaDirection d : {SaDirection::kInbound, SaDirection::kOutbound}) {
+            TunnelSaConfig c;
+            c.direction = d;
+            c.spi = d == SaDirection::kInbound ? child.spis.inbound : child.spis.outbound;
+            c.algorithm = child.transform;
+            c.esn = child.esn;
+            v1::SecurityAssociation out = describe_sa(t, c);
+            out.set_has_keys(true);
+            out.set_keyed_by("ike");
+            *r.add_sas() = std::move(out);
+          }
+        }
+      }
+    }
   }
   return r;
 }
@@ -393,6 +412,7 @@ v1::SecurityAssociation Gateway::describe_sa(const TunnelConfig& t, const Tunnel
   v1::SecurityAssociation out;
   *out.mutable_config() = to_proto(t.name, sa);
   out.set_has_keys(!sa.encryption_key.empty());
+  out.set_keyed_by("manual");
   if (tunnels_ && tunnels_->dataplane && tunnels_->installed.count(t.name)) {
     auto st = tunnels_->dataplane->sa_state(t.name, to_esp(sa.direction), sa.spi);
     if (st) fill(out, *st);

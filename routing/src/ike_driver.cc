@@ -6,6 +6,7 @@
 
 #include "vgw/base/log.h"
 #include "vgw/esp/dataplane/dataplane.h"
+#include "vgw/ike/crypto/random.h"
 #include "vgw/ike/traffic_selectors.h"
 #include "vgw/ike/wire/message.h"
 
@@ -17,8 +18,14 @@ namespace asio = boost::asio;
 using asio::ip::udp;
 
 constexpr uint16_t kIkePort = 500;
-constexpr size_t kMaxHalfOpenPerTunnel = 8;   // responder SAs not yet authenticated
-constexpr size_t kMaxSasPerTunnel = 16;       // every IKE SA of one tunnel
+// Anti-DoS (RFC 7296 2.6): once this many responder SAs wait for their IKE_AUTH (all tunnels
+// together), an IKE_SA_INIT request without a valid cookie gets N(COOKIE) and leaves no state;
+// a tunnel never holds more half-open SAs than the hard limit, and a half-open SA is dropped
+// when its IKE_AUTH does not come in time.
+constexpr size_t kCookieThreshold = 5;
+constexpr size_t kMaxHalfOpenPerTunnel = 10;
+constexpr size_t kMaxSasPerTunnel = 16;  // every IKE SA of one tunnel
+constexpr std::chrono::seconds kHalfOpenTimeout{30};
 constexpr std::chrono::seconds kFirstRestart{2};
 constexpr std::chrono::seconds kMaxRestart{60};
 constexpr size_t kMaxDatagram = 65535;
@@ -51,6 +58,20 @@ esp::Transform to_transform(const ike::crypto::EspSuite& s) {
 
 std::string spis_text(const ike::ChildSpis& s) {
   return format_spi(s.inbound) + "_i " + format_spi(s.outbound) + "_o";
+}
+
+// IKE SA states as the API names them.
+const char* state_token(ike::IkeSaState s) {
+  switch (s) {
+    case ike::IkeSaState::kIdle: return "idle";
+    case ike::IkeSaState::kInitSent: return "init-sent";
+    case ike::IkeSaState::kInitDone: return "init-answered";
+    case ike::IkeSaState::kAuthSent: return "auth-sent";
+    case ike::IkeSaState::kEstablished: return "established";
+    case ike::IkeSaState::kDeleting: return "deleting";
+    case ike::IkeSaState::kClosed: return "closed";
+  }
+  return "?";
 }
 
 const char* child_state_name(ike::ChildRecord::State s) {
@@ -115,6 +136,13 @@ struct IkeDriver::Entry {
   uint16_t local_port = kIkePort;
   std::vector<ike::ChildSpis> installed;  // Child SAs in the dataplane
   bool closed = false;
+  Clock::TimePoint created{};
+
+  // A responder that has answered IKE_SA_INIT but not seen IKE_AUTH yet.
+  bool half_open() const {
+    return !closed && !initiator && sa &&
+           (sa->state() == ike::IkeSaState::kIdle || sa->state() == ike::IkeSaState::kInitDone);
+  }
 };
 
 struct IkeDriver::Tunnel {
@@ -138,7 +166,10 @@ struct IkeDriver::Listener {
 };
 
 IkeDriver::IkeDriver(asio::io_context& io, esp::Dataplane& dataplane)
-    : io_(io), dataplane_(dataplane), alive_(std::make_shared<bool>(true)) {}
+    : io_(io), dataplane_(dataplane), alive_(std::make_shared<bool>(true)) {
+  auto secret = ike::crypto::random_nonce(32);  // 32 octets from the DRBG
+  if (secret) cookie_secret_ = std::move(*secret);
+}
 
 IkeDriver::~IkeDriver() {
   alive_.reset();
@@ -327,7 +358,9 @@ IkeDriver::Entry& IkeDriver::add_entry(Tunnel& t, ike::Role role, const IpAddres
   } else {
     e->peer_port = remote_port;
   }
+  e->created = Clock::TimePoint(std::chrono::steady_clock::now());
   auto c = sa_config(t.config, role, remote, remote_port, local_port, alone);
+  if (c) c->cookie_secret = cookie_secret_;
   if (!c) {
     t.last_error = "IKE settings: " + c.error().message;
     VGW_LOG(kError, "ike") << "tunnel " << t.config.name << ": " << t.last_error;
@@ -378,15 +411,33 @@ void IkeDriver::dispatch(const IpAddress& local, uint16_t local_port, const IpAd
       ++counters_.unmatched;
       return;
     }
-    size_t half_open = std::count_if(tunnel->entries.begin(), tunnel->entries.end(), [](const auto& e) {
-      return !e->closed && !e->initiator && e->sa->state() != ike::IkeSaState::kEstablished;
-    });
+    size_t half_open = 0, half_open_total = 0;
+    for (const auto& [name, t] : tunnels_) {
+      for (const auto& e : t->entries) {
+        if (!e->half_open()) continue;
+        ++half_open_total;
+        if (t.get() == tunnel) ++half_open;
+      }
+    }
     if (half_open >= kMaxHalfOpenPerTunnel || tunnel->entries.size() >= kMaxSasPerTunnel) {
       ++counters_.half_open_drops;
       return;
     }
-    owner = &add_entry(*tunnel, ike::Role::kResponder, remote, remote_port, local_port);
-    if (!owner->sa) return;
+    Entry& e = add_entry(*tunnel, ike::Role::kResponder, remote, remote_port, local_port);
+    if (!e.sa) return;
+    const bool cookies = half_open_total >= kCookieThreshold;
+    e.sa->set_cookie_required(cookies);
+    execute(*tunnel, e, e.sa->on_datagram(message, now, via_nat_t));
+    if (e.sa->state() == ike::IkeSaState::kIdle) {
+      // Answered with COOKIE (no state kept, RFC 7296 2.6) or INVALID_KE_PAYLOAD: the peer
+      // starts again with a new request.
+      if (e.sa->reason() == ike::kAnsweredWithCookie) ++counters_.cookies_sent;
+      e.closed = true;
+    } else if (e.half_open()) {
+      arm(*tunnel, e, e.created + kHalfOpenTimeout);
+    }
+    reap(*tunnel);
+    return;
   }
   Entry& e = *owner;
   // Where the peer is now: answers go back there, and ESP follows a NAT rebinding.
@@ -447,6 +498,15 @@ void IkeDriver::execute(Tunnel& t, Entry& e, std::vector<ike::Action> actions) {
       (void)est;
       t.backoff = kFirstRestart;
       t.last_error.clear();
+      // Our own attempt that the peer has not even answered yet is not needed any more (both
+      // ends initiated at once): it goes silently rather than making a second IKE SA.
+      for (auto& other : t.entries) {
+        if (other.get() != &e && !other->closed && other->initiator &&
+            other->sa->state() == ike::IkeSaState::kInitSent) {
+          other->closed = true;
+          other->timer.cancel();
+        }
+      }
       auto suite = e.sa->suite();
       VGW_LOG(kInfo, "ike") << "tunnel " << name << ": IKE SA established with " << e.peer.to_string()
                             << " as " << (e.initiator ? "initiator" : "responder")
@@ -533,8 +593,17 @@ void IkeDriver::arm(Tunnel& t, Entry& e, Clock::TimePoint at) {
     Tunnel& tun = *it->second;
     for (auto& entry : tun.entries) {
       if (entry->id != id || entry->closed) continue;
-      if (entry->timer.expiry() > std::chrono::steady_clock::now()) return;  // re-armed meanwhile
-      execute(tun, *entry, entry->sa->on_timer(Clock::TimePoint(std::chrono::steady_clock::now())));
+      const auto now = Clock::TimePoint(std::chrono::steady_clock::now());
+      if (entry->timer.expiry() > now) return;  // re-armed meanwhile
+      if (entry->half_open() && now >= entry->created + kHalfOpenTimeout) {
+        ++counters_.half_open_expired;
+        VGW_LOG(kInfo, "ike") << "tunnel " << name << ": half-open IKE SA from " << entry->peer.to_string()
+                              << " dropped: no IKE_AUTH within " << kHalfOpenTimeout.count() << " s";
+        entry->closed = true;
+        reap(tun);
+        return;
+      }
+      execute(tun, *entry, entry->sa->on_timer(now));
       reap(tun);
       return;
     }
@@ -591,7 +660,7 @@ bool IkeDriver::on_sa_event(const esp::SaEvent& ev) {
 IkeSaView IkeDriver::view_of(const Tunnel& t, const Entry& e, Clock::TimePoint now) const {
   IkeSaView v;
   v.initiator = e.initiator;
-  v.state = e.sa ? ike::state_name(e.sa->state()) : "closed";
+  v.state = e.sa ? state_token(e.sa->state()) : "closed";
   v.local = *t.config.local;
   v.remote = e.peer;
   const bool nat_t = e.sa && e.sa->nat_detected();
@@ -611,6 +680,8 @@ IkeSaView IkeDriver::view_of(const Tunnel& t, const Entry& e, Clock::TimePoint n
     IkeSaView::Child cv;
     cv.spis = c.spis;
     cv.suite = c.suite.name();
+    cv.transform = to_transform(c.suite).name();
+    cv.esn = c.suite.esn;
     cv.state = child_state_name(c.state);
     cv.local_ts = ike::describe(c.local_ts);
     cv.remote_ts = ike::describe(c.remote_ts);

@@ -56,7 +56,9 @@ struct IkeSaView {
   std::optional<Clock::Duration> rekey_in;   // IKE SA rekey due in
   struct Child {
     ike::ChildSpis spis;
-    std::string suite;
+    std::string suite;      // ESP proposal keywords, e.g. "aes128gcm16-ecp256"
+    std::string transform;  // the dataplane's name of the transform, e.g. "aes128gcm16"
+    bool esn = false;
     std::string state;
     std::string local_ts, remote_ts;
     Clock::Duration age{};
@@ -81,6 +83,8 @@ struct IkeDriverCounters {
   uint64_t unknown_peer = 0;     // from an address no IKE tunnel has as its peer
   uint64_t unmatched = 0;        // no SA of the tunnel owns it and it is no IKE_SA_INIT request
   uint64_t half_open_drops = 0;  // IKE_SA_INIT refused: too many half-open SAs for the tunnel
+  uint64_t cookies_sent = 0;     // IKE_SA_INIT answered with N(COOKIE), no state kept
+  uint64_t half_open_expired = 0;  // responder SAs that got no IKE_AUTH in time
   uint64_t send_errors = 0;
 };
 
@@ -140,7 +144,8 @@ class IkeDriver {
   std::map<std::string, std::unique_ptr<Tunnel>> tunnels_;
   std::map<IpAddress, std::unique_ptr<Listener>> listeners_;
   uint64_t next_entry_id_ = 1;
-  std::shared_ptr<bool> alive_;  // handlers still queued after destruction see it expired
+  std::shared_ptr<bool> alive_;
+  std::vector<uint8_t> cookie_secret_;  // one for every responder SA, so cookies verify across them  // handlers still queued after destruction see it expired
   IkeDriverCounters counters_;
 };
 

@@ -17,7 +17,9 @@ Covered: vgwd as initiator and as responder; AES-GCM and AES-CBC+HMAC-SHA2 suite
 and IKE SA rekeys, started by either side, under a continuous packet stream with zero loss;
 vgwd restarting and coming back (INITIAL_CONTACT); `clear ike sa`; dead peer detection of a
 stopped charon within interval x (retries + 1); a customer gateway behind a real NAT (its IKE
-and ESP ports translated) initiating to a respond-only vgwd.
+and ESP ports translated) initiating to a respond-only vgwd; a half-open flood (IKE_SA_INIT from
+many source ports) that turns cookies on while charon still establishes and vgwd's memory stays
+bounded; the fuzz corpus and random garbage sent to UDP 500 and 4500 without harm.
 """
 
 import json
@@ -39,6 +41,54 @@ SW_LAN, HOST = "10.91.2.1", "10.91.2.10"
 INSIDE = "169.254.77.1/30"
 PSK = "vgw-interop-psk-0123456789"
 SW_ID = "cgw.example.net"
+
+CORPUS = os.path.join(vgwtest.SOURCE_DIR, "tests", "fuzz", "corpus")
+
+# argv: target, seed file (fuzz corpus format: flags octet, 2-octet length, message), count.
+# Sends count copies of the IKE_SA_INIT request, each with a fresh initiator SPI, from 100
+# source ports, as fast as it can.
+FLOOD = r"""
+import os, socket, sys
+target, seed, count = sys.argv[1], open(sys.argv[2], "rb").read(), int(sys.argv[3])
+n = int.from_bytes(seed[1:3], "big")
+msg = bytearray(seed[3:3 + n])
+socks = []
+for _ in range(100):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind(("0.0.0.0", 0))
+    socks.append(s)
+for i in range(count):
+    msg[0:8] = os.urandom(8)
+    socks[i % len(socks)].sendto(msg, (target, 500))
+print("sent", count)
+"""
+
+# argv: target, files. Each file's octets as they are, the messages inside the fuzz framing
+# (octet 0 flags, then [2-octet length][message]...), and random octets: to UDP 500 and, behind
+# the Non-ESP Marker, to UDP 4500.
+GARBAGE = r"""
+import os, random, socket, sys
+target = sys.argv[1]
+blobs = []
+for path in sys.argv[2:]:
+    data = open(path, "rb").read()
+    blobs.append(data)
+    i = 1
+    while i + 2 <= len(data):
+        n = int.from_bytes(data[i:i + 2], "big")
+        blobs.append(data[i + 2:i + 2 + n])
+        i += 2 + n
+rng = random.Random(7)
+for _ in range(500):
+    blobs.append(bytes(rng.getrandbits(8) for _ in range(rng.randrange(0, 600))))
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+sent = 0
+for b in blobs:
+    s.sendto(b, (target, 500))
+    s.sendto(b"\0\0\0\0" + b, (target, 4500))
+    sent += 2
+print("sent", sent)
+"""
 
 NAT_PUBLIC, VGW_WAN2 = "198.51.100.2", "198.51.100.1"
 NATTED_CHARON, NAT_INSIDE, CHARON2_LO = "10.99.0.2", "10.99.0.1", "10.91.3.1"
@@ -439,6 +489,44 @@ class IkeAgainstStrongswan(unittest.TestCase):
         r = sh("ip", "netns", "exec", self.ns["v"], "ping", "-c", "5", "-i", "0.2", "-W", "2", CHARON2_LO,
                check=False)
         self.assertIn("5 received", r.stdout, r.stdout + self.failure_context())
+
+    def vgwd_rss_kib(self):
+        with open(f"/proc/{self.vgw.proc.pid}/status") as f:
+            return int(re.search(r"VmRSS:\s+(\d+) kB", f.read()).group(1))
+
+    def test_half_open_flood_turns_cookies_on_and_charon_still_establishes(self):
+        # The flood's requests are well formed and acceptable (so each would cost a DH and a
+        # half-open SA without cookies): the fuzz seed's x25519 offer, a new SPI each time.
+        self.configure("aes256gcm16-prfsha384-curve25519,aes256gcm16-prfsha256-curve25519", "aes128gcm16",
+                       respond_only=True, sw_ike="aes256gcm16-prfsha256-curve25519")
+        rss_before = self.vgwd_rss_kib()
+        flood = sh("ip", "netns", "exec", self.ns["s"], "/usr/bin/python3", "-c", FLOOD, VGW_WAN,
+                   os.path.join(CORPUS, "ike_responder", "init-x25519"), "3000", timeout=120)
+        self.assertIn("sent 3000", flood.stdout)
+        r = self.charon.swanctl("--initiate", "--child", "net", "--timeout", "20", check=False)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr + self.failure_context())
+        self.assertIn("received COOKIE notify", self.charon.log())
+        self.wait_established()
+        self.assert_traffic()
+        status = json.loads(self.vgwsh("show ike sa json").stdout)
+        self.assertGreater(int(status["counters"]["cookiesSent"]), 1000, json.dumps(status, indent=1))
+        t = [x for x in status["tunnels"] if x["tunnel"] == self.tunnel][0]
+        half_open = [s for s in t["sas"] if s["state"] == "init-answered"]
+        self.assertLessEqual(len(half_open), 10, t)
+        # 3,000 requests leave at most a handful of SAs: memory does not follow the flood.
+        self.assertLess(self.vgwd_rss_kib() - rss_before, 8 * 1024)
+
+    def test_garbage_on_ike_ports_harms_nothing(self):
+        self.configure("aes256gcm16-prfsha256-curve25519", "aes128gcm16")
+        self.established_both_ways("aes256gcm16-prfsha256-curve25519", "aes128gcm16")
+        files = [os.path.join(CORPUS, d, f) for d in ("ike_message", "ike_responder")
+                 for f in sorted(os.listdir(os.path.join(CORPUS, d)))]
+        out = sh("ip", "netns", "exec", self.ns["s"], "/usr/bin/python3", "-c", GARBAGE, VGW_WAN, *files,
+                 timeout=120).stdout
+        self.assertIn("sent", out)
+        self.assertIsNone(self.vgw.proc.poll(), "vgwd died" + self.failure_context())
+        self.assertEqual(self.ike_state()["status"], "established")
+        self.assert_traffic()
 
 
 if __name__ == "__main__":

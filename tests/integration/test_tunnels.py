@@ -9,7 +9,10 @@ and a TCP transfer in both directions over ESP-in-UDP (RFC 3948) and over bare E
 decoded independently by tshark with the same keys; replayed, tampered and unknown-SPI packets
 dropped and counted in `show ipsec sa json` / `show tunnel json`; keys masked in show output and
 kept in the config file, so a restarted vgwd brings its tunnel back; bad input refused with a
-clear error and nothing changed.
+clear error and nothing changed. IKEv2 between the two: one initiating and the other
+respond-only (SPIs and keys agree crosswise, `show ipsec sa` names IKE as the keyer, rekeys by
+either side without a lost ping, a wrong key gives AUTHENTICATION_FAILED), both initiating at
+once over IPv6, and bad IKE settings refused.
 """
 
 import json
@@ -380,6 +383,119 @@ class TunnelsBetweenTwoVgwd(unittest.TestCase):
             self.ping("a", t["ib"], count=2)
         finally:
             self.remove(t)
+
+    # ---- IKEv2 between the two vgwd ----
+
+    def ike_tunnel(self, name, a_local, b_local, inside_n, a_extra=(), b_extra=(), psk="vgw-to-vgw-psk-000111"):
+        for side, local, remote, inside, extra in (("a", a_local, b_local, f"169.254.{inside_n}.1/30", a_extra),
+                                                   ("b", b_local, a_local, f"169.254.{inside_n}.2/30", b_extra)):
+            self.vgwsh(side, "configure", f"tunnel {name}", f"local {local}", f"remote {remote}", f"inside {inside}",
+                       *extra, f"ike pre-shared-key {psk}")
+
+    def ike(self, side, name):
+        return json.loads(self.vgwsh(side, f"show ike sa {name} json").stdout)["tunnels"][0]
+
+    def wait_ike(self, name, sides=("a", "b")):
+        def up():
+            return all(self.ike(side, name)["status"] == "established" for side in sides)
+        try:
+            wait(up, timeout=20, what="IKE established on both vgwd")
+        except AssertionError:
+            raise AssertionError("\n".join(self.vgwsh(side, "show ike sa detail").stdout for side in sides) +
+                                 self.daemons["a"].log_text()[-3000:] + self.daemons["b"].log_text()[-3000:])
+
+    def test_ike_one_initiates_the_other_responds(self):
+        name = "ikevv"
+        self.ike_tunnel(name, A_WAN, B_WAN, 91, a_extra=("ike proposal aes128gcm16-prfsha256-ecp256",
+                                                         "esp proposal aes256-sha512"),
+                        b_extra=("ike respond-only", "ike proposal aes128gcm16-prfsha256-ecp256",
+                                 "esp proposal aes256-sha512"))
+        try:
+            self.wait_ike(name)
+            a, b = self.ike("a", name)["sas"][0], self.ike("b", name)["sas"][0]
+            self.assertTrue(a["initiator"])
+            self.assertFalse(b["initiator"])
+            self.assertEqual((a["initiatorSpi"], a["responderSpi"]), (b["initiatorSpi"], b["responderSpi"]))
+            ca, cb = a["children"][0], b["children"][0]
+            self.assertEqual((ca["inboundSpi"], ca["outboundSpi"]), (cb["outboundSpi"], cb["inboundSpi"]))
+            self.assertEqual(ca["suite"], "aes256-sha512")
+            self.assertEqual(ca["localTs"], "0.0.0.0/0 ::/0")
+            self.ping("a", "169.254.91.2")
+            self.tcp("b", "a", "169.254.91.1", size=500_000)
+            # `show ipsec sa` lists the negotiated SAs too, saying who keyed them.
+            sas = [x for x in self.json("a", "show ipsec sa json")["sas"] if x["config"]["tunnel"] == name]
+            self.assertEqual(sorted((x["config"]["direction"], x["config"]["spi"]) for x in sas),
+                             sorted([("INBOUND", ca["inboundSpi"]), ("OUTBOUND", ca["outboundSpi"])]))
+            for x in sas:
+                self.assertEqual((x["keyedBy"], x["config"]["algorithm"], x["installed"]), ("ike", "aes256-sha512", True))
+                self.assertGreater(int(x["counters"]["packets"]), 3)
+            self.assertIn(" ike ", self.vgwsh("a", "show ipsec sa").stdout)
+            # Both directions rekey without a lost ping.
+            for side, cmd in (("b", f"clear ipsec sa {name} rekey"), ("a", f"clear ike sa {name} rekey"),
+                              ("b", f"clear ike sa {name} rekey")):
+                self.vgwsh(side, cmd)
+                self.ping("a", "169.254.91.2", count=3)
+            self.wait_ike(name)
+            # A wrong key on one side: AUTHENTICATION_FAILED on the initiator, said in show.
+            self.vgwsh("b", "configure", f"tunnel {name}", "ike pre-shared-key another-key-999999")
+            self.vgwsh("a", f"clear ike sa {name}")
+            wait(lambda: "AUTHENTICATION_FAILED" in self.ike("a", name)["lastError"], timeout=20,
+                 what="AUTHENTICATION_FAILED")
+        finally:
+            for side in ("a", "b"):
+                self.vgwsh(side, "configure", f"no tunnel {name}")
+
+    def test_ike_both_initiate_over_ipv6(self):
+        name = "ikev6"
+        self.ike_tunnel(name, A_WAN6, B_WAN6, 92)
+        try:
+            self.wait_ike(name)
+            self.ping("a", "169.254.92.2")
+            self.ping("b", "169.254.92.1")
+            for side in ("a", "b"):
+                sa = [s for s in self.ike(side, name)["sas"] if s["state"] == "established"][0]
+                self.assertEqual(sa["suite"], "aes256gcm16-prfsha256-curve25519")  # the default's first
+                self.assertTrue(sa["natT"])  # encapsulation udp: ESP in UDP, IKE on 4500
+            # Turning IKE off deletes the SAs on both sides (the peer is told).
+            self.vgwsh("a", "configure", f"tunnel {name}", "no ike pre-shared-key")
+            wait(lambda: self.ike("b", name)["sas"] == [] or
+                 all(s["state"] != "established" for s in self.ike("b", name)["sas"]), timeout=10,
+                 what="b to see the Delete")
+        finally:
+            for side in ("a", "b"):
+                self.vgwsh(side, "configure", f"no tunnel {name}")
+
+    def test_ike_bad_input_is_refused(self):
+        self.vgwsh("a", "configure", "tunnel ikebad", "local 192.0.2.1", "remote 192.0.2.2",
+                   "inside 169.254.93.1/30")
+        try:
+            before = self.vgwsh("a", "show running-config with-secrets").stdout
+            cases = [
+                ("ike pre-shared-key short", "at least 8 characters"),
+                ("ike proposal aes256-sha256-modp1024", "modp1024"),
+                ("esp proposal des-md5", "des"),
+                ("ike lifetime 10", "out of range"),
+                ("ike local-id %any", "remote identity only"),
+                ("ike dpd interval 5000", "out of range"),
+                ("ike pre-shared-key <hidden>", "masked"),
+            ]
+            for line, message in cases:
+                r = self.vgwsh("a", "configure", "tunnel ikebad", line, check=False)
+                self.assertNotEqual(r.returncode, 0, line)
+                self.assertIn(message, r.stderr + r.stdout, line)
+            self.assertEqual(self.vgwsh("a", "show running-config with-secrets").stdout, before)
+            # Keyed by hand or by IKE, not both.
+            self.vgwsh("a", "configure", "tunnel ikebad", f"sa outbound spi 0x7001 aes128gcm16 key 0x{'44' * 20}")
+            r = self.vgwsh("a", "configure", "tunnel ikebad", "ike pre-shared-key long-enough-key", check=False)
+            self.assertIn("manually keyed SAs", r.stderr + r.stdout)
+            # Keys never show.
+            self.vgwsh("a", "configure", "tunnel ikebad", "no sa outbound spi 0x7001",
+                       "ike pre-shared-key long-enough-key")
+            self.assertNotIn("long-enough-key", self.vgwsh("a", "show running-config").stdout)
+            self.assertNotIn("long-enough-key", self.vgwsh("a", "show tunnel ikebad json").stdout)
+            self.assertIn("long-enough-key", self.vgwsh("a", "show running-config with-secrets").stdout)
+        finally:
+            self.vgwsh("a", "configure", "no tunnel ikebad")
 
     def kernel_route(self, side, prefix):
         return self.exec(side, "ip", "-o", "route", "show", prefix).stdout.strip()

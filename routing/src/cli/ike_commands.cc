@@ -129,6 +129,11 @@ Status show_ike_sa(Session& s, const Args& a) {
     }
   }
   table.print(s.out());
+  const auto& k = r.counters();
+  s.out() << "\nIKE messages received: " << k.received() << "; dropped: " << k.unknown_peer()
+          << " from no tunnel's peer, " << k.unmatched() << " of no IKE SA, " << k.half_open_drops()
+          << " over the half-open limit; " << k.cookies_sent() << " answered with COOKIE; "
+          << k.half_open_expired() << " half-open SAs expired; " << k.send_errors() << " send errors\n";
   return {};
 }
 

@@ -188,7 +188,7 @@ void print_sa_detail(Session& s, const v1::SecurityAssociation& sa) {
   o << "Tunnel " << c.tunnel() << ", " << (in ? "inbound" : "outbound") << " SA " << spi_text(c.spi()) << " ("
     << sa_status(sa) << ")\n";
   o << "  Algorithm " << c.algorithm() << ", extended sequence numbers " << (c.esn() ? "on" : "off") << ", keys "
-    << (sa.has_keys() ? "set (manual)" : "missing") << "\n";
+    << (!sa.has_keys() ? "missing" : sa.keyed_by() == "ike" ? "negotiated by IKE" : "set (manual)") << "\n";
   if (!sa.installed()) return;
   o << "  Dataplane worker " << sa.worker() << "\n";
   o << "  " << (in ? "Decrypted " : "Encrypted ") << k.packets() << " packets, " << k.bytes() << " bytes\n";
@@ -206,7 +206,7 @@ void print_sa_detail(Session& s, const v1::SecurityAssociation& sa) {
   }
   o << "  Lifetime " << sa.lifetime().state();
   if (sa.lifetime().cause() != "none") o << " (" << sa.lifetime().cause() << ")";
-  o << "; manual SA, no time or volume limits\n";
+  o << (sa.keyed_by() == "ike" ? "; rekeyed by IKE (show ike sa detail)\n" : "; manual SA, no time or volume limits\n");
 }
 
 Status show_ipsec_sa(Session& s, const Args& a) {
@@ -221,11 +221,12 @@ Status show_ipsec_sa(Session& s, const Args& a) {
     for (const auto& sa : r.sas()) print_sa_detail(s, sa);
     return {};
   }
-  Table t({"Tunnel", "Dir", "SPI", "Algorithm", "ESN", "Status", "Packets", "Bytes", "Replay", "Integrity"});
+  Table t({"Tunnel", "Dir", "SPI", "Algorithm", "ESN", "Keyed", "Status", "Packets", "Bytes", "Replay", "Integrity"});
   for (const auto& sa : r.sas()) {
     const auto& c = sa.config();
     bool in = c.direction() == v1::INBOUND;
-    t.add({c.tunnel(), in ? "in" : "out", spi_text(c.spi()), c.algorithm(), c.esn() ? "yes" : "no", sa_status(sa),
+    t.add({c.tunnel(), in ? "in" : "out", spi_text(c.spi()), c.algorithm(), c.esn() ? "yes" : "no", sa.keyed_by(),
+           sa_status(sa),
            std::to_string(sa.counters().packets()), std::to_string(sa.counters().bytes()),
            in ? std::to_string(sa.counters().replay_drops()) : "-",
            in ? std::to_string(sa.counters().integrity_failures()) : "-"});

@@ -180,6 +180,99 @@ TEST(ConfigRoundTrip, TunnelBlocksRoundTripAndMaskKeys) {
   EXPECT_EQ(a.list_tunnels(req)->tunnels(0).state().status(), "error");
 }
 
+TEST(ConfigRoundTrip, IkeSettingsRoundTripAndMaskThePreSharedKey) {
+  Gateway a({""});
+  const std::string psk = "Secret-PSK_with.punct!#%";
+  auto st = load(a, "tunnel t1\n"
+                    " local 192.0.2.1\n"
+                    " remote 198.51.100.2\n"
+                    " inside 169.254.10.1/30\n"
+                    " ike pre-shared-key " + psk + "\n"
+                    " ike local-id fqdn:vpn.example.com\n"
+                    " ike remote-id email:ops@branch.example\n"
+                    " ike proposal aes256-sha256-modp2048,aes128gcm16-prfsha256-x25519\n"
+                    " esp proposal aes128gcm16-ecp256,aes256-sha512\n"
+                    " ike lifetime 28800\n"
+                    " esp lifetime 1800\n"
+                    " ike dpd interval 5 retries 4\n"
+                    " ike respond-only\n"
+                    "exit\n"
+                    "tunnel t2\n"
+                    " ike pre-shared-key 0123456789\n"
+                    " ike dpd interval 0\n"
+                    "exit\n");
+  ASSERT_TRUE(st.ok()) << st.error().message;
+  const auto& k = a.config().tunnels.at("t1").ike;
+  EXPECT_TRUE(k.enabled());
+  EXPECT_EQ(k.pre_shared_key, psk);
+  EXPECT_EQ(k.dpd_interval, 5u);
+  EXPECT_EQ(k.dpd_retries, 4u);
+  EXPECT_TRUE(k.respond_only);
+  EXPECT_EQ(a.config().tunnels.at("t2").ike.dpd_interval_or_default(), 0u);  // checks off
+
+  std::string file = a.get_running_config(secrets_request())->config();
+  EXPECT_NE(file.find(" ike pre-shared-key " + psk + "\n"), std::string::npos) << file;
+  EXPECT_NE(file.find(" ike dpd interval 0\n"), std::string::npos) << file;
+  Gateway b({""});
+  st = load(b, file);
+  ASSERT_TRUE(st.ok()) << st.error().message << "\n" << file;
+  EXPECT_EQ(a.config(), b.config());
+
+  std::string shown = a.get_running_config({})->config();
+  EXPECT_EQ(shown.find(psk), std::string::npos) << shown;
+  EXPECT_NE(shown.find(" ike pre-shared-key <hidden>\n"), std::string::npos) << shown;
+  Gateway c({""});
+  auto masked = load(c, shown);
+  ASSERT_FALSE(masked.ok());
+  EXPECT_NE(masked.error().message.find("masked key"), std::string::npos) << masked.error().message;
+
+  // The API shows the values in effect and never the key.
+  v1::ListTunnelsRequest req;
+  req.set_name("t2");
+  auto listed = a.list_tunnels(req);
+  ASSERT_TRUE(listed.ok());
+  const auto& ike = listed->tunnels(0).config().ike();
+  EXPECT_TRUE(ike.enabled());
+  EXPECT_EQ(ike.ike_lifetime(), 86400u);
+  EXPECT_EQ(ike.dpd_interval(), 0u);
+  EXPECT_EQ(ike.dpd_retries(), 3u);
+  EXPECT_EQ(listed->DebugString().find("0123456789"), std::string::npos);
+
+  // Back to the defaults: `no` lines leave nothing behind.
+  st = load(a, "tunnel t1\n no ike local-id\n no ike remote-id\n no ike proposal\n no esp proposal\n"
+               " no ike lifetime\n no esp lifetime\n no ike dpd\n ike initiate\n no ike pre-shared-key\nexit\n");
+  ASSERT_TRUE(st.ok()) << st.error().message;
+  EXPECT_EQ(a.config().tunnels.at("t1").ike, TunnelIkeConfig{});
+}
+
+TEST(ConfigRoundTrip, IkeRefusesWhatCannotWork) {
+  Gateway a({""});
+  ASSERT_TRUE(load(a, "tunnel t1\n local 192.0.2.1\n remote 192.0.2.2\n inside 169.254.1.1/30\n"
+                      " ike pre-shared-key 0123456789\nexit\n").ok());
+  const auto before = a.config();
+  struct Case {
+    std::string line, message;
+  } cases[] = {
+      {"tunnel t1\n ike proposal aes256-sha1-modp1024\n", "modp1024"},
+      {"tunnel t1\n ike proposal aes256gcm16-sha256-modp2048,\n", ""},
+      {"tunnel t1\n esp proposal aes192gcm16\n", "aes192gcm16"},
+      {"tunnel t1\n ike local-id %any\n", "remote identity only"},
+      {"tunnel t1\n ike lifetime 59\n", "60-604800"},
+      {"tunnel t1\n sa outbound spi 0x1001 aes128gcm16 key 0x" + std::string(40, 'a') + "\n", "negotiates its SAs"},
+      // Two IKE tunnels between the same addresses could not be told apart.
+      {"tunnel t2\n local 192.0.2.1\n remote 192.0.2.2\n ike pre-shared-key 0123456789\n", "already negotiates"},
+  };
+  for (const auto& c : cases) {
+    Gateway g({""});
+    ASSERT_TRUE(load(g, "tunnel t1\n local 192.0.2.1\n remote 192.0.2.2\n inside 169.254.1.1/30\n"
+                        " ike pre-shared-key 0123456789\nexit\n").ok());
+    auto st = load(g, c.line);
+    ASSERT_FALSE(st.ok()) << c.line;
+    EXPECT_NE(st.error().message.find(c.message), std::string::npos) << c.line << ": " << st.error().message;
+  }
+  EXPECT_EQ(a.config(), before);
+}
+
 TEST(ConfigRoundTrip, PolicyObjectsAndNeighborRouteMapsRoundTrip) {
   Gateway a({""});
   auto st = load(a, "ip prefix-list PL seq 5 permit 10.0.0.0/8 ge 16 le 24\n"

@@ -31,6 +31,9 @@
 
 namespace vgw::ike {
 
+// reason() of a responder that answered IKE_SA_INIT with N(COOKIE) and kept nothing.
+inline constexpr const char* kAnsweredWithCookie = "under load: answered with a COOKIE";
+
 class IkeSa {
  public:
   explicit IkeSa(IkeSaConfig config);
