@@ -253,6 +253,7 @@ Status IkeDriver::set_tunnel(const TunnelConfig& config) {
   t->config = config;
   Tunnel& ref = *t;
   tunnels_.emplace(config.name, std::move(t));
+  by_endpoints_[{*config.local, *config.remote}] = &ref;
   if (!config.ike.respond_only) start_initiator(ref);
   return {};
 }
@@ -278,6 +279,9 @@ void IkeDriver::remove_tunnel(const std::string& name) {
     }
   }
   const IpAddress local = *t.config.local;
+  if (auto ix = by_endpoints_.find({local, *t.config.remote}); ix != by_endpoints_.end() && ix->second == &t) {
+    by_endpoints_.erase(ix);
+  }
   tunnels_.erase(it);
   release_listener(local);
 }
@@ -375,6 +379,19 @@ IkeDriver::Entry& IkeDriver::add_entry(Tunnel& t, ike::Role role, const IpAddres
 
 // ---- datagrams -------------------------------------------------------------------------------
 
+// The tunnel whose configured peer this is, or whose IKE SA's peer moved here (a NAT
+// rebinding): the index first, the scan only for strays.
+IkeDriver::Tunnel* IkeDriver::find_tunnel(const IpAddress& local, const IpAddress& remote) {
+  if (auto it = by_endpoints_.find({local, remote}); it != by_endpoints_.end()) return it->second;
+  for (auto& [name, t] : tunnels_) {
+    if (*t->config.local != local) continue;
+    for (const auto& e : t->entries) {
+      if (!e->closed && e->peer == remote) return t.get();
+    }
+  }
+  return nullptr;
+}
+
 void IkeDriver::on_nat_t_datagram(const esp::IkeDatagram& d) {
   dispatch(d.local, d.local_port, d.remote, d.remote_port, d.message, true);
 }
@@ -383,20 +400,15 @@ void IkeDriver::dispatch(const IpAddress& local, uint16_t local_port, const IpAd
                          uint16_t remote_port, std::span<const uint8_t> message, bool via_nat_t) {
   ++counters_.received;
   auto header = ike::wire::parse_header(message);
-  Tunnel* tunnel = nullptr;
+  Tunnel* tunnel = find_tunnel(local, remote);
   Entry* owner = nullptr;
-  for (auto& [name, t] : tunnels_) {
-    if (*t->config.local != local) continue;
-    bool peer = *t->config.remote == remote;
-    for (auto& e : t->entries) {
-      if (e->closed || !e->sa) continue;
-      if (e->peer == remote) peer = true;
-      if (!owner && (e->peer == remote || *t->config.remote == remote) && e->sa->owns(message)) {
+  if (tunnel) {
+    for (auto& e : tunnel->entries) {
+      if (!e->closed && e->sa && e->sa->owns(message)) {
         owner = e.get();
-        tunnel = t.get();
+        break;
       }
     }
-    if (!tunnel && peer) tunnel = t.get();
   }
   if (!tunnel) {
     ++counters_.unknown_peer;
@@ -411,13 +423,12 @@ void IkeDriver::dispatch(const IpAddress& local, uint16_t local_port, const IpAd
       ++counters_.unmatched;
       return;
     }
-    size_t half_open = 0, half_open_total = 0;
+    size_t half_open = 0;
+    for (const auto& e : tunnel->entries) half_open += e->half_open() ? 1 : 0;
+    size_t half_open_total = 0;
     for (const auto& [name, t] : tunnels_) {
-      for (const auto& e : t->entries) {
-        if (!e->half_open()) continue;
-        ++half_open_total;
-        if (t.get() == tunnel) ++half_open;
-      }
+      for (const auto& e : t->entries) half_open_total += e->half_open() ? 1 : 0;
+      if (half_open_total >= kCookieThreshold) break;
     }
     if (half_open >= kMaxHalfOpenPerTunnel || tunnel->entries.size() >= kMaxSasPerTunnel) {
       ++counters_.half_open_drops;
@@ -539,24 +550,22 @@ void IkeDriver::install_child(Tunnel& t, Entry& e, const ike::ChildSa& child) {
                            << " not installed: " << t.last_error;
     return;
   }
-  const esp::Transform transform = to_transform(child.suite);
-  esp::SaConfig in;
-  in.spi = child.spis.inbound;
-  in.transform = transform;
-  in.encryption_key = child.inbound_keys.encryption.span();
-  in.integrity_key = child.inbound_keys.integrity.span();
-  in.esn = child.suite.esn;
+  auto esp_sa = [&](uint32_t spi, const ike::crypto::ChildSaDirectionKeys& keys) {
+    esp::SaConfig c;
+    c.spi = spi;
+    c.transform = to_transform(child.suite);
+    c.encryption_key = keys.encryption.span();
+    c.integrity_key = keys.integrity.span();
+    c.esn = child.suite.esn;
+    return c;
+  };
+  const esp::SaConfig in = esp_sa(child.spis.inbound, child.inbound_keys);
   if (auto st = dataplane_.add_sa(name, esp::Direction::kInbound, in); !st) {
     t.last_error = "inbound SA " + format_spi(in.spi) + ": " + st.error().message;
     VGW_LOG(kError, "ike") << "tunnel " << name << ": " << t.last_error;
     return;
   }
-  esp::SaConfig out;
-  out.spi = child.spis.outbound;
-  out.transform = transform;
-  out.encryption_key = child.outbound_keys.encryption.span();
-  out.integrity_key = child.outbound_keys.integrity.span();
-  out.esn = child.suite.esn;
+  const esp::SaConfig out = esp_sa(child.spis.outbound, child.outbound_keys);
   if (auto st = dataplane_.add_sa(name, esp::Direction::kOutbound, out); !st) {
     (void)dataplane_.delete_sa(name, esp::Direction::kInbound, in.spi);
     t.last_error = "outbound SA " + format_spi(out.spi) + ": " + st.error().message;

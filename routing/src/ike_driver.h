@@ -23,6 +23,7 @@
 
 #include <cstdint>
 #include <map>
+#include <utility>
 #include <memory>
 #include <optional>
 #include <string>
@@ -126,6 +127,7 @@ class IkeDriver {
   Status open_listener(const IpAddress& local);
   void release_listener(const IpAddress& local);
   void receive(Listener& l);
+  Tunnel* find_tunnel(const IpAddress& local, const IpAddress& remote);
   void dispatch(const IpAddress& local, uint16_t local_port, const IpAddress& remote,
                 uint16_t remote_port, std::span<const uint8_t> message, bool via_nat_t);
   Entry& add_entry(Tunnel& t, ike::Role role, const IpAddress& remote, uint16_t remote_port,
@@ -142,6 +144,8 @@ class IkeDriver {
   boost::asio::io_context& io_;
   esp::Dataplane& dataplane_;
   std::map<std::string, std::unique_ptr<Tunnel>> tunnels_;
+  // (local, configured remote) -> tunnel: one IKE tunnel per pair (the Gateway checks)
+  std::map<std::pair<IpAddress, IpAddress>, Tunnel*> by_endpoints_;
   std::map<IpAddress, std::unique_ptr<Listener>> listeners_;
   uint64_t next_entry_id_ = 1;
   std::shared_ptr<bool> alive_;

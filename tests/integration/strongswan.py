@@ -20,6 +20,7 @@ PLUGINS = ("random nonce openssl aes sha1 sha2 hmac gcm chapoly curve25519 gmp p
 STRONGSWAN_CONF = """charon {{
     load_modular = no
     load = {plugins}
+{extra}
     install_routes = yes
     retransmit_timeout = 1.0
     retransmit_base = 1.4
@@ -31,8 +32,8 @@ STRONGSWAN_CONF = """charon {{
             time_add_ms = yes
             append = no
             flush_line = yes
-            default = 1
-            ike = 2
+            default = {log_default}
+            ike = {log_ike}
         }}
     }}
     syslog {{
@@ -53,7 +54,8 @@ STRONGSWAN_CONF = """charon {{
 
 
 class Charon:
-    def __init__(self, netns, directory):
+    def __init__(self, netns, directory, quiet=False, extra=""):
+        """quiet: log only basic events (benchmarks); extra: more lines for the charon section."""
         self.netns = netns
         self.dir = directory
         self.run = os.path.join(directory, "run")
@@ -65,7 +67,8 @@ class Charon:
                     "x509crl", "x509ocsp", "bliss", "pkcs12"):
             os.makedirs(os.path.join(directory, sub), exist_ok=True)
         with open(os.path.join(directory, "strongswan.conf"), "w") as f:
-            f.write(STRONGSWAN_CONF.format(plugins=PLUGINS, dir=directory))
+            f.write(STRONGSWAN_CONF.format(plugins=PLUGINS, dir=directory, extra=extra,
+                                           log_default=0 if quiet else 1, log_ike=0 if quiet else 2))
 
     def start(self):
         out = open(os.path.join(self.dir, "charon.stdout"), "w")

@@ -12,14 +12,15 @@ charon (kernel-libipsec: ESP in user space, always UDP-encapsulated) has a polic
 the peer narrows it to. Each test configures one tunnel through vgwsh and one connection through
 swanctl, then checks both sides' view of the SAs (`show ike sa json`, `swanctl --list-sas`) and
 real traffic through the tunnel: ping from vgwd's namespace to the host behind charon, counted.
-Covered: vgwd as initiator and as responder; AES-GCM and AES-CBC+HMAC-SHA2 suites; DH groups 14,
-19 and 31; a wrong pre-shared key (AUTHENTICATION_FAILED, reason in `show ike sa`); Child SA
-and IKE SA rekeys, started by either side, under a continuous packet stream with zero loss;
-vgwd restarting and coming back (INITIAL_CONTACT); `clear ike sa`; dead peer detection of a
-stopped charon within interval x (retries + 1); a customer gateway behind a real NAT (its IKE
-and ESP ports translated) initiating to a respond-only vgwd; a half-open flood (IKE_SA_INIT from
-many source ports) that turns cookies on while charon still establishes and vgwd's memory stays
-bounded; the fuzz corpus and random garbage sent to UDP 500 and 4500 without harm.
+Covered: vgwd as initiator and as responder; AES-GCM and AES-CBC+HMAC-SHA2 suites; DH groups
+14, 19, 20 and 31; ping and a TCP transfer; PFS on Child SA rekeys; a wrong pre-shared key
+(AUTHENTICATION_FAILED, reason in `show ike sa`); Child SA and IKE SA rekeys, started by either
+side, under a continuous packet stream with zero loss; vgwd restarting and coming back
+(INITIAL_CONTACT); `clear ike sa`; dead peer detection of a stopped charon within interval x
+(retries + 1); a customer gateway behind a real NAT (its IKE and ESP ports translated)
+initiating to a respond-only vgwd; a half-open flood (IKE_SA_INIT from many source ports) that
+turns cookies on while charon still establishes and vgwd's memory stays bounded; the fuzz
+corpus and random garbage sent to UDP 500 and 4500 without harm.
 """
 
 import json
@@ -184,33 +185,15 @@ class IkeAgainstStrongswan(unittest.TestCase):
         cls.charon = None
         cls.charon2 = None
         try:
-            for ns in cls.ns.values():
-                sh("ip", "netns", "add", ns)
-                sh("ip", "-n", ns, "link", "set", "lo", "up")
-            sh("ip", "link", "add", "wan", "netns", cls.ns["v"], "type", "veth", "peer", "name", "wan",
-               "netns", cls.ns["s"])
-            sh("ip", "link", "add", "lan", "netns", cls.ns["s"], "type", "veth", "peer", "name", "lan",
-               "netns", cls.ns["h"])
-            sh("ip", "-n", cls.ns["v"], "addr", "add", f"{VGW_WAN}/24", "dev", "wan")
-            sh("ip", "-n", cls.ns["s"], "addr", "add", f"{SW_WAN}/24", "dev", "wan")
-            sh("ip", "-n", cls.ns["s"], "addr", "add", f"{SW_LAN}/24", "dev", "lan")
-            sh("ip", "-n", cls.ns["h"], "addr", "add", f"{HOST}/24", "dev", "lan")
-            for ns, dev in ((cls.ns["v"], "wan"), (cls.ns["s"], "wan"), (cls.ns["s"], "lan"), (cls.ns["h"], "lan")):
-                sh("ip", "-n", ns, "link", "set", dev, "up")
+            vgwtest.add_netns(*cls.ns.values())
+            vgwtest.veth(cls.ns["v"], "wan", [f"{VGW_WAN}/24"], cls.ns["s"], "wan", [f"{SW_WAN}/24"])
+            vgwtest.veth(cls.ns["s"], "lan", [f"{SW_LAN}/24"], cls.ns["h"], "lan", [f"{HOST}/24"])
             sh("ip", "-n", cls.ns["h"], "route", "add", "default", "via", SW_LAN)
             sh("ip", "netns", "exec", cls.ns["s"], "sysctl", "-qw", "net.ipv4.ip_forward=1")
             # The NAT: vgwd's second link, a router that masquerades, charon2 behind it.
-            sh("ip", "link", "add", "wan2", "netns", cls.ns["v"], "type", "veth", "peer", "name", "out",
-               "netns", cls.ns["n"])
-            sh("ip", "link", "add", "in", "netns", cls.ns["n"], "type", "veth", "peer", "name", "wan",
-               "netns", cls.ns["c"])
-            sh("ip", "-n", cls.ns["v"], "addr", "add", f"{VGW_WAN2}/24", "dev", "wan2")
-            sh("ip", "-n", cls.ns["n"], "addr", "add", f"{NAT_PUBLIC}/24", "dev", "out")
-            sh("ip", "-n", cls.ns["n"], "addr", "add", f"{NAT_INSIDE}/24", "dev", "in")
-            sh("ip", "-n", cls.ns["c"], "addr", "add", f"{NATTED_CHARON}/24", "dev", "wan")
+            vgwtest.veth(cls.ns["v"], "wan2", [f"{VGW_WAN2}/24"], cls.ns["n"], "out", [f"{NAT_PUBLIC}/24"])
+            vgwtest.veth(cls.ns["n"], "in", [f"{NAT_INSIDE}/24"], cls.ns["c"], "wan", [f"{NATTED_CHARON}/24"])
             sh("ip", "-n", cls.ns["c"], "addr", "add", f"{CHARON2_LO}/32", "dev", "lo")
-            for ns, dev in ((cls.ns["v"], "wan2"), (cls.ns["n"], "out"), (cls.ns["n"], "in"), (cls.ns["c"], "wan")):
-                sh("ip", "-n", ns, "link", "set", dev, "up")
             sh("ip", "-n", cls.ns["c"], "route", "add", "default", "via", NAT_INSIDE)
             sh("ip", "netns", "exec", cls.ns["n"], "sysctl", "-qw", "net.ipv4.ip_forward=1")
             sh("ip", "netns", "exec", cls.ns["n"], "nft", "-f", "-", input=(
@@ -324,6 +307,8 @@ class IkeAgainstStrongswan(unittest.TestCase):
         self.assertIn("dh-group=CURVE_25519", line)
         self.assertIn("encr-alg=AES_GCM_16 encr-keysize=256", line)
         self.assert_traffic()
+        sent, received = vgwtest.tcp_transfer(self.ns["v"], self.ns["h"], HOST, 1_000_000)
+        self.assertEqual(sent, received, "the TCP transfer through the tunnel arrived damaged")
         # vgwd's view of the tunnel agrees: up, and its counters moved.
         tun = json.loads(self.vgwsh(f"show tunnel {self.tunnel} json").stdout)["tunnels"][0]
         self.assertEqual(tun["state"]["status"], "up", tun)
@@ -414,7 +399,9 @@ class IkeAgainstStrongswan(unittest.TestCase):
         wait(lambda: len(self.charon.sas()) == 1, timeout=10, what="charon to keep one IKE SA")
 
     def test_rekeys_by_vgw_under_traffic_lose_nothing(self):
-        self.configure("aes256-sha384-ecp384", "aes128-sha256")
+        # ESP with a DH group: the Child SA rekey carries KE payloads (perfect forward secrecy).
+        self.configure("aes256-sha384-ecp384", "aes128-sha256-ecp256")
+        # The first Child SA comes with IKE_AUTH, without a KE of its own (RFC 7296 1.2).
         sa, _ = self.established_both_ways("aes256-sha384-ecp384", "aes128-sha256")
         first_child = sa["children"][0]["inboundSpi"]
         first_ike = sa["initiatorSpi"]
@@ -440,6 +427,8 @@ class IkeAgainstStrongswan(unittest.TestCase):
         self.assertNotIn(first_child, [c["inboundSpi"] for c in live[0]["children"]], "Child SA not rekeyed")
         self.assertIn("state=ESTABLISHED", self.charon_sa())
         self.assertIn(f"initiator-spi={live[0]['initiatorSpi']}", self.charon_sa())
+        self.assertEqual([c["suite"] for c in live[0]["children"]], ["aes128-sha256-ecp256"])
+        self.assertIn("dh-group=ECP_256", self.charon_sa())  # the rekeyed Child SA used PFS
         self.assert_traffic()
 
     def test_dead_peer_detected_within_interval_times_retries_plus_one(self):

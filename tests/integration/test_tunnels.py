@@ -38,45 +38,6 @@ A_WAN6, B_WAN6 = "2001:db8:45::1", "2001:db8:45::2"
 # The key sizes of each transform: (encryption key octets incl. salt, integrity key octets).
 TRANSFORMS = {"aes128gcm16": (20, 0), "aes256gcm16": (36, 0), "aes128-sha256": (16, 32), "aes256-sha512": (32, 64)}
 
-# Receives until EOF on inside:port, answers with the SHA-256 of what arrived.
-TCP_SINK = r"""
-import hashlib, socket, sys
-s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind((sys.argv[1], int(sys.argv[2])))
-s.listen(1)
-print("ready", flush=True)
-s.settimeout(30)
-c, _ = s.accept()
-c.settimeout(30)
-h, n = hashlib.sha256(), 0
-while True:
-    b = c.recv(65536)
-    if not b:
-        break
-    h.update(b)
-    n += len(b)
-c.sendall(f"{n} {h.hexdigest()}".encode())
-c.close()
-"""
-
-# Sends argv[3] pseudo-random octets to argv[1]:argv[2], prints the sink's answer and its own hash.
-TCP_SOURCE = r"""
-import hashlib, random, socket, sys
-size = int(sys.argv[3])
-data = random.Random(7).randbytes(size)
-c = socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=30)
-c.sendall(data)
-c.shutdown(socket.SHUT_WR)
-reply = b""
-while True:
-    b = c.recv(4096)
-    if not b:
-        break
-    reply += b
-print(reply.decode(), f"{size} {hashlib.sha256(data).hexdigest()}")
-"""
-
 class TunnelsBetweenTwoVgwd(unittest.TestCase):
     next_tunnel = 1
 
@@ -89,15 +50,9 @@ class TunnelsBetweenTwoVgwd(unittest.TestCase):
         cls.dir = tempfile.mkdtemp(prefix="vgw-tun-")
         cls.daemons = {}
         try:
-            for ns in cls.ns.values():
-                sh("ip", "netns", "add", ns)
-                sh("ip", "-n", ns, "link", "set", "lo", "up")
-            sh("ip", "link", "add", "wan", "netns", cls.ns["a"], "type", "veth", "peer", "name", "wan",
-               "netns", cls.ns["b"])
-            for side, a4, a6 in (("a", A_WAN, A_WAN6), ("b", B_WAN, B_WAN6)):
-                sh("ip", "-n", cls.ns[side], "addr", "add", f"{a4}/24", "dev", "wan")
-                sh("ip", "-n", cls.ns[side], "addr", "add", f"{a6}/64", "dev", "wan", "nodad")
-                sh("ip", "-n", cls.ns[side], "link", "set", "wan", "up")
+            vgwtest.add_netns(*cls.ns.values())
+            vgwtest.veth(cls.ns["a"], "wan", [f"{A_WAN}/24", f"{A_WAN6}/64"],
+                         cls.ns["b"], "wan", [f"{B_WAN}/24", f"{B_WAN6}/64"])
             for side in ("a", "b"):
                 d = vgwtest.Daemon(workdir=os.path.join(cls.dir, side), extra_args=(), netns=cls.ns[side])
                 os.makedirs(d.dir)
@@ -165,16 +120,8 @@ class TunnelsBetweenTwoVgwd(unittest.TestCase):
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
 
     def tcp(self, src_side, dst_side, dst, size=2_000_000):
-        sink = subprocess.Popen(["ip", "netns", "exec", self.ns[dst_side], sys.executable, "-c", TCP_SINK,
-                                 dst, "5001"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        try:
-            self.assertEqual(sink.stdout.readline().strip(), "ready", sink.stderr.read() if sink.poll() else "")
-            out = self.exec(src_side, sys.executable, "-c", TCP_SOURCE, dst, "5001", str(size)).stdout.split()
-            self.assertEqual(out[0:2], out[2:4], "what arrived differs from what was sent")
-            self.assertEqual(int(out[0]), size)
-        finally:
-            sink.kill()
-            sink.communicate()
+        sent, received = vgwtest.tcp_transfer(self.ns[src_side], self.ns[dst_side], dst, size)
+        self.assertEqual(sent, received, "what arrived differs from what was sent")
 
     def counters(self, side, t):
         return self.json(side, f"show tunnel {t['name']} json")["tunnels"][0]["state"]["counters"]

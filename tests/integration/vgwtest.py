@@ -49,6 +49,80 @@ def sh(*args, check=True, timeout=60, **kw):
     return p
 
 
+def add_netns(*names):
+    """Creates network namespaces with their loopback up."""
+    for ns in names:
+        sh("ip", "netns", "add", ns)
+        sh("ip", "-n", ns, "link", "set", "lo", "up")
+
+
+def veth(ns_a, dev_a, addrs_a, ns_b, dev_b, addrs_b):
+    """A veth pair from ns_a/dev_a to ns_b/dev_b; each end gets its addresses ("A/len", IPv6
+    without duplicate address detection) and is brought up."""
+    sh("ip", "link", "add", dev_a, "netns", ns_a, "type", "veth", "peer", "name", dev_b, "netns", ns_b)
+    for ns, dev, addrs in ((ns_a, dev_a, addrs_a), (ns_b, dev_b, addrs_b)):
+        for a in addrs:
+            sh("ip", "-n", ns, "addr", "add", a, "dev", dev, *(["nodad"] if ":" in a else []))
+        sh("ip", "-n", ns, "link", "set", dev, "up")
+
+
+# Receives until EOF on inside:port, answers with the SHA-256 of what arrived.
+TCP_SINK = r"""
+import hashlib, socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind((sys.argv[1], int(sys.argv[2])))
+s.listen(1)
+print("ready", flush=True)
+s.settimeout(30)
+c, _ = s.accept()
+c.settimeout(30)
+h, n = hashlib.sha256(), 0
+while True:
+    b = c.recv(65536)
+    if not b:
+        break
+    h.update(b)
+    n += len(b)
+c.sendall(f"{n} {h.hexdigest()}".encode())
+c.close()
+"""
+
+# Sends argv[3] pseudo-random octets to argv[1]:argv[2], prints the sink's answer and its own hash.
+TCP_SOURCE = r"""
+import hashlib, random, socket, sys
+size = int(sys.argv[3])
+data = random.Random(7).randbytes(size)
+c = socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=30)
+c.sendall(data)
+c.shutdown(socket.SHUT_WR)
+reply = b""
+while True:
+    b = c.recv(4096)
+    if not b:
+        break
+    reply += b
+print(reply.decode(), f"{size} {hashlib.sha256(data).hexdigest()}")
+"""
+
+
+def tcp_transfer(src_ns, dst_ns, dst, size, port=5001):
+    """Sends size pseudo-random octets over TCP from src_ns to dst:port in dst_ns; returns
+    (sent, received), each as (octets, SHA-256), as the two ends saw them."""
+    sink = subprocess.Popen(["ip", "netns", "exec", dst_ns, sys.executable, "-c", TCP_SINK, dst, str(port)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        line = sink.stdout.readline().strip()
+        if line != "ready":
+            raise AssertionError("TCP sink did not start: " + sink.stderr.read())
+        out = sh("ip", "netns", "exec", src_ns, sys.executable, "-c", TCP_SOURCE, dst, str(port), str(size),
+                 timeout=120).stdout.split()
+        return (int(out[2]), out[3]), (int(out[0]), out[1])
+    finally:
+        sink.kill()
+        sink.communicate()
+
+
 def wait(pred, timeout=30, what="condition"):
     """Polls pred() until it returns something true, and returns that."""
     deadline = time.monotonic() + timeout

@@ -272,7 +272,16 @@ class TestRunningLab(LabCase):
         self.assertEqual(self.exec("alpha", "cat", "/proc/sys/net/ipv4/ip_forward").stdout, "1\n")
 
     def test_cmd_runs_and_inspect_reports_it(self):
+        # Interfaces settle after `up` (carrier, IPv6 link-local addresses): wait until two
+        # reports in a row agree, then check what they say.
+        deadline = time.monotonic() + 15
         data = self.inspect(self.topo)
+        while time.monotonic() < deadline:
+            time.sleep(0.3)
+            again = self.inspect(self.topo)
+            if again == data:
+                break
+            data = again
         self.assertEqual(data["name"], self.lab)
         self.assertTrue(data["up"])
         nodes = {n["name"]: n for n in data["nodes"]}

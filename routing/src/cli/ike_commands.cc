@@ -14,34 +14,17 @@ namespace {
 
 namespace api = vgw::routing::api;
 
-Status update(Session& s, const std::function<void(v1::UpdateTunnelRequest&)>& change) {
-  v1::UpdateTunnelRequest req;
-  req.set_name(s.context("TUNNEL"));
-  change(req);
-  v1::Tunnel out;
-  return s.backend().call(api::kUpdateTunnel, req, out);
-}
-
-Handler set_text(void (v1::UpdateTunnelRequest::*setter)(const std::string&), const char* placeholder) {
-  return [setter, placeholder](Session& s, const Args& a) {
-    return update(s, [&](v1::UpdateTunnelRequest& r) { (r.*setter)(a.get(placeholder)); });
-  };
-}
-
-Handler clear_text(void (v1::UpdateTunnelRequest::*setter)(const std::string&)) {
-  return [setter](Session& s, const Args&) { return update(s, [&](v1::UpdateTunnelRequest& r) { (r.*setter)(""); }); };
-}
 
 Handler set_number(void (v1::UpdateTunnelRequest::*setter)(uint32_t), const char* placeholder) {
   return [setter, placeholder](Session& s, const Args& a) {
-    return update(s, [&](v1::UpdateTunnelRequest& r) {
+    return update_tunnel(s, [&](v1::UpdateTunnelRequest& r) {
       (r.*setter)(static_cast<uint32_t>(std::stoul(a.get(placeholder))));
     });
   };
 }
 
 Handler clear_number(void (v1::UpdateTunnelRequest::*setter)(uint32_t)) {
-  return [setter](Session& s, const Args&) { return update(s, [&](v1::UpdateTunnelRequest& r) { (r.*setter)(0); }); };
+  return [setter](Session& s, const Args&) { return update_tunnel(s, [&](v1::UpdateTunnelRequest& r) { (r.*setter)(0); }); };
 }
 
 std::string duration_text(int64_t seconds) {
@@ -57,12 +40,6 @@ std::string duration_text(int64_t seconds) {
     std::snprintf(buf, sizeof buf, "%lldd%02lldh", static_cast<long long>(seconds / 86400),
                   static_cast<long long>(seconds / 3600 % 24));
   }
-  return buf;
-}
-
-std::string spi_text(uint32_t spi) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "0x%08x", spi);
   return buf;
 }
 
@@ -171,25 +148,25 @@ void add_ike_commands(std::vector<CommandSpec>& c, std::map<std::string, std::st
   using M = Mode;
   using R = v1::UpdateTunnelRequest;
   c.push_back({M::kTunnel, "ike pre-shared-key PSK", "Negotiate the tunnel's SAs with IKEv2 and this key",
-               set_text(&R::set_ike_pre_shared_key, "PSK")});
+               set_tunnel_field(&R::set_ike_pre_shared_key, "PSK")});
   c.push_back({M::kTunnel, "no ike pre-shared-key [PSK]", "Stop negotiating with IKE (the IKE SAs are deleted)",
-               clear_text(&R::set_ike_pre_shared_key)});
+               clear_tunnel_field(&R::set_ike_pre_shared_key)});
   c.push_back({M::kTunnel, "ike local-id IDENTITY", "Our IKE identity (default: the local address)",
-               set_text(&R::set_ike_local_id, "IDENTITY")});
+               set_tunnel_field(&R::set_ike_local_id, "IDENTITY")});
   c.push_back({M::kTunnel, "no ike local-id [IDENTITY]", "Use the local address as our identity",
-               clear_text(&R::set_ike_local_id)});
+               clear_tunnel_field(&R::set_ike_local_id)});
   c.push_back({M::kTunnel, "ike remote-id IDENTITY", "The identity the peer must prove (default: its address)",
-               set_text(&R::set_ike_remote_id, "IDENTITY")});
+               set_tunnel_field(&R::set_ike_remote_id, "IDENTITY")});
   c.push_back({M::kTunnel, "no ike remote-id [IDENTITY]", "Expect the remote address as the peer's identity",
-               clear_text(&R::set_ike_remote_id)});
+               clear_tunnel_field(&R::set_ike_remote_id)});
   c.push_back({M::kTunnel, "ike proposal PROPOSALS", "IKE SA proposals, strongSwan keywords",
-               set_text(&R::set_ike_proposals, "PROPOSALS")});
+               set_tunnel_field(&R::set_ike_proposals, "PROPOSALS")});
   c.push_back({M::kTunnel, "no ike proposal [PROPOSALS]", "Use the default IKE proposals",
-               clear_text(&R::set_ike_proposals)});
+               clear_tunnel_field(&R::set_ike_proposals)});
   c.push_back({M::kTunnel, "esp proposal PROPOSALS", "Child SA (ESP) proposals, strongSwan keywords",
-               set_text(&R::set_esp_proposals, "PROPOSALS")});
+               set_tunnel_field(&R::set_esp_proposals, "PROPOSALS")});
   c.push_back({M::kTunnel, "no esp proposal [PROPOSALS]", "Use the default ESP proposals",
-               clear_text(&R::set_esp_proposals)});
+               clear_tunnel_field(&R::set_esp_proposals)});
   c.push_back({M::kTunnel, "ike lifetime LIFETIME", "Rekey the IKE SA after this many seconds",
                set_number(&R::set_ike_lifetime, "LIFETIME")});
   c.push_back({M::kTunnel, "no ike lifetime [LIFETIME]", "Default IKE SA lifetime (86400 s)",
@@ -200,17 +177,17 @@ void add_ike_commands(std::vector<CommandSpec>& c, std::map<std::string, std::st
                clear_number(&R::set_esp_lifetime)});
   c.push_back({M::kTunnel, "ike dpd interval DPDINTERVAL [retries RETRIES]",
                "Dead peer detection: check after this many silent seconds", [](Session& s, const Args& a) {
-                 return update(s, [&](R& r) {
+                 return update_tunnel(s, [&](R& r) {
                    r.set_ike_dpd_interval(static_cast<uint32_t>(std::stoul(a.get("DPDINTERVAL"))));
                    r.set_ike_dpd_retries(a.has_value("RETRIES") ? static_cast<uint32_t>(std::stoul(a.get("RETRIES"))) : 0);
                  });
                }});
   c.push_back({M::kTunnel, "no ike dpd", "Default dead peer detection (10 s, 3 retries)",
-               [](Session& s, const Args&) { return update(s, [](R& r) { r.set_ike_dpd_default(true); }); }});
+               [](Session& s, const Args&) { return update_tunnel(s, [](R& r) { r.set_ike_dpd_default(true); }); }});
   c.push_back({M::kTunnel, "ike respond-only", "Wait for the peer to initiate",
-               [](Session& s, const Args&) { return update(s, [](R& r) { r.set_ike_respond_only(true); }); }});
+               [](Session& s, const Args&) { return update_tunnel(s, [](R& r) { r.set_ike_respond_only(true); }); }});
   c.push_back({M::kTunnel, "ike initiate", "Initiate the IKE SA, and again whenever it closes (default)",
-               [](Session& s, const Args&) { return update(s, [](R& r) { r.set_ike_respond_only(false); }); }});
+               [](Session& s, const Args&) { return update_tunnel(s, [](R& r) { r.set_ike_respond_only(false); }); }});
   c.push_back({M::kExec, "show ike sa [TUNNEL] [detail] [json]", "IKE SAs: state, algorithms, NAT, Child SAs, errors",
                show_ike_sa});
   c.push_back({M::kExec, "clear ike sa [TUNNEL]", "Delete IKE SAs (all, or one tunnel's); initiators start again",

@@ -3,13 +3,27 @@
 
 #include <google/protobuf/message.h>
 
+#include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
 
 #include "vgw/routing/cli/session.h"
 
+namespace vgw::v1 {
+class UpdateTunnelRequest;
+}
+
 namespace vgw::routing::cli {
+
+// Tunnel-block commands (tunnel_commands.cc): an UpdateTunnel of the block's tunnel with the
+// fields `change` sets; handlers that set a string field from a placeholder or clear it.
+Status update_tunnel(Session& s, const std::function<void(v1::UpdateTunnelRequest&)>& change);
+Handler set_tunnel_field(void (v1::UpdateTunnelRequest::*setter)(const std::string&), const char* placeholder);
+Handler clear_tunnel_field(void (v1::UpdateTunnelRequest::*setter)(const std::string&));
+// An SPI as show output prints it: "0x00001001".
+std::string spi_text(uint32_t spi);
 
 // The API's JSON mapping of a message (lowerCamelCase, all fields).
 Status print_json(Session& s, const google::protobuf::Message& m);

@@ -9,8 +9,6 @@
 
 namespace vgw::routing::cli {
 
-namespace {
-
 namespace api = vgw::routing::api;
 
 std::string spi_text(uint32_t spi) {
@@ -19,7 +17,7 @@ std::string spi_text(uint32_t spi) {
   return buf;
 }
 
-Status update(Session& s, const std::function<void(v1::UpdateTunnelRequest&)>& change) {
+Status update_tunnel(Session& s, const std::function<void(v1::UpdateTunnelRequest&)>& change) {
   v1::UpdateTunnelRequest req;
   req.set_name(s.context("TUNNEL"));
   change(req);
@@ -27,17 +25,20 @@ Status update(Session& s, const std::function<void(v1::UpdateTunnelRequest&)>& c
   return s.backend().call(api::kUpdateTunnel, req, out);
 }
 
-Handler set_field(void (v1::UpdateTunnelRequest::*setter)(const std::string&), const char* placeholder) {
+Handler set_tunnel_field(void (v1::UpdateTunnelRequest::*setter)(const std::string&), const char* placeholder) {
   return [setter, placeholder](Session& s, const Args& a) {
-    return update(s, [&](v1::UpdateTunnelRequest& r) { (r.*setter)(a.get(placeholder)); });
+    return update_tunnel(s, [&](v1::UpdateTunnelRequest& r) { (r.*setter)(a.get(placeholder)); });
   };
 }
 
-Handler clear_field(void (v1::UpdateTunnelRequest::*setter)(const std::string&)) {
+Handler clear_tunnel_field(void (v1::UpdateTunnelRequest::*setter)(const std::string&)) {
   return [setter](Session& s, const Args&) {
-    return update(s, [&](v1::UpdateTunnelRequest& r) { (r.*setter)(""); });
+    return update_tunnel(s, [&](v1::UpdateTunnelRequest& r) { (r.*setter)(""); });
   };
 }
+
+namespace {
+
 
 Status tunnel(Session& s, const Args& a) {
   v1::ListTunnelsRequest list;
@@ -248,33 +249,33 @@ void add_tunnel_commands(std::vector<CommandSpec>& c, std::map<std::string, std:
                  return s.backend().call(api::kDeleteTunnel, req, out);
                }});
   c.push_back({M::kTunnel, "description TEXT", "Describe the tunnel",
-               set_field(&v1::UpdateTunnelRequest::set_description, "TEXT")});
+               set_tunnel_field(&v1::UpdateTunnelRequest::set_description, "TEXT")});
   c.push_back({M::kTunnel, "no description [TEXT]", "Remove the description",
-               clear_field(&v1::UpdateTunnelRequest::set_description)});
+               clear_tunnel_field(&v1::UpdateTunnelRequest::set_description)});
   c.push_back({M::kTunnel, "local ADDRESS", "Outer source address (on this host)",
-               set_field(&v1::UpdateTunnelRequest::set_local, "ADDRESS")});
+               set_tunnel_field(&v1::UpdateTunnelRequest::set_local, "ADDRESS")});
   c.push_back({M::kTunnel, "no local [ADDRESS]", "Remove the outer source address (the tunnel goes down)",
-               clear_field(&v1::UpdateTunnelRequest::set_local)});
+               clear_tunnel_field(&v1::UpdateTunnelRequest::set_local)});
   c.push_back({M::kTunnel, "remote ADDRESS", "Outer destination: the peer gateway",
-               set_field(&v1::UpdateTunnelRequest::set_remote, "ADDRESS")});
+               set_tunnel_field(&v1::UpdateTunnelRequest::set_remote, "ADDRESS")});
   c.push_back({M::kTunnel, "no remote [ADDRESS]", "Remove the peer address (the tunnel goes down)",
-               clear_field(&v1::UpdateTunnelRequest::set_remote)});
+               clear_tunnel_field(&v1::UpdateTunnelRequest::set_remote)});
   c.push_back({M::kTunnel, "inside INSIDE", "Address of the tunnel interface, e.g. 169.254.10.1/30",
-               set_field(&v1::UpdateTunnelRequest::set_inside, "INSIDE")});
+               set_tunnel_field(&v1::UpdateTunnelRequest::set_inside, "INSIDE")});
   c.push_back({M::kTunnel, "no inside [INSIDE]", "Remove the inside address (the tunnel goes down)",
-               clear_field(&v1::UpdateTunnelRequest::set_inside)});
+               clear_tunnel_field(&v1::UpdateTunnelRequest::set_inside)});
   c.push_back({M::kTunnel, "encapsulation (udp|esp)", "ESP in UDP 4500 (NAT traversal) or bare ESP",
                [](Session& s, const Args& a) {
-                 return update(s, [&](v1::UpdateTunnelRequest& r) { r.set_encapsulation(a.has("esp") ? "esp" : "udp"); });
+                 return update_tunnel(s, [&](v1::UpdateTunnelRequest& r) { r.set_encapsulation(a.has("esp") ? "esp" : "udp"); });
                }});
   c.push_back({M::kTunnel, "mtu MTU", "Interface MTU (default: derived from the ESP overhead)",
                [](Session& s, const Args& a) {
-                 return update(s, [&](v1::UpdateTunnelRequest& r) {
+                 return update_tunnel(s, [&](v1::UpdateTunnelRequest& r) {
                    r.set_mtu(static_cast<uint32_t>(std::stoul(a.get("MTU"))));
                  });
                }});
   c.push_back({M::kTunnel, "no mtu [MTU]", "Derive the MTU from the ESP overhead",
-               [](Session& s, const Args&) { return update(s, [](v1::UpdateTunnelRequest& r) { r.set_mtu(0); }); }});
+               [](Session& s, const Args&) { return update_tunnel(s, [](v1::UpdateTunnelRequest& r) { r.set_mtu(0); }); }});
   c.push_back({M::kTunnel,
                "sa (inbound|outbound) spi SPI ALGORITHM key KEY [integrity-key HMACKEY] [esn] [replay-window WINDOW]",
                "Install a manually keyed SA (an outbound SA becomes the active one)", sa});
