@@ -238,13 +238,25 @@ Result<v1::ListIkeSasResponse> Gateway::list_ike_sas(const v1::ListIkeSasRequest
     g->set_cookies_sent(c.cookies_sent);
     g->set_half_open_expired(c.half_open_expired);
   }
+  auto* sum = r.mutable_summary();
   for (const auto& [name, t] : model_.tunnels) {
     if (!t.ike.enabled() || (!req.tunnel().empty() && name != req.tunnel())) continue;
+    sum->set_tunnels(sum->tunnels() + 1);
+    auto v = views.find(name);
+    const std::string status = v == views.end() ? "down" : v->second.status;
+    if (status == "established") sum->set_established(sum->established() + 1);
+    else if (status == "connecting") sum->set_connecting(sum->connecting() + 1);
+    else if (status == "waiting") sum->set_waiting(sum->waiting() + 1);
+    else sum->set_down(sum->down() + 1);
+    if (v != views.end()) {
+      sum->set_ike_sas(sum->ike_sas() + static_cast<uint32_t>(v->second.sas.size()));
+      for (const auto& sa : v->second.sas) sum->set_child_sas(sum->child_sas() + static_cast<uint32_t>(sa.children.size()));
+    }
+    if (req.summary_only()) continue;
     auto* o = r.add_tunnels();
     o->set_tunnel(name);
     o->set_respond_only(t.ike.respond_only);
     o->set_next_attempt_in_seconds(-1);
-    auto v = views.find(name);
     if (v == views.end()) {
       // Not running: the tunnel itself is not up (incomplete, or refused by the dataplane).
       o->set_status("down");

@@ -542,7 +542,7 @@ void Gateway::drain_dataplane_events() {
   }
   auto ike = d.take_ike_datagrams();
   if (tunnels_->ike) {
-    for (const auto& datagram : ike) tunnels_->ike->on_nat_t_datagram(datagram);
+    tunnels_->ike->on_nat_t_datagrams(ike);
   } else if (!ike.empty()) {
     if (tunnels_->ike_dropped == 0) {
       VGW_LOG(kInfo, "tunnel") << "IKE message from " << ike.front().remote.to_string()

@@ -1,6 +1,8 @@
 // IkeDriver (ike_driver.h): sockets, timers and the dataplane around the IKE state machines.
 #include "ike_driver.h"
 
+#include <sys/socket.h>
+
 #include <algorithm>
 #include <array>
 
@@ -29,6 +31,7 @@ constexpr std::chrono::seconds kHalfOpenTimeout{30};
 constexpr std::chrono::seconds kFirstRestart{2};
 constexpr std::chrono::seconds kMaxRestart{60};
 constexpr size_t kMaxDatagram = 65535;
+constexpr int kReceiveBuffer = 4 << 20;  // octets
 
 udp::endpoint endpoint(const IpAddress& a, uint16_t port) {
   if (a.is_v4()) {
@@ -156,6 +159,27 @@ struct IkeDriver::Tunnel {
   std::string last_error;
 };
 
+// One event's (or one burst's) work: dataplane changes are published once, at the end, and
+// the messages go out after that.
+class IkeDriver::Batch {
+ public:
+  explicit Batch(IkeDriver& d) : d_(d) {
+    if (d_.batch_depth_++ == 0) d_.dataplane_.defer_publish();
+  }
+  ~Batch() {
+    if (--d_.batch_depth_ > 0) return;
+    d_.dataplane_.flush_publish();
+    auto sends = std::move(d_.pending_sends_);
+    d_.pending_sends_.clear();
+    for (const auto& p : sends) d_.transmit(p);
+  }
+  Batch(const Batch&) = delete;
+  Batch& operator=(const Batch&) = delete;
+
+ private:
+  IkeDriver& d_;
+};
+
 struct IkeDriver::Listener {
   explicit Listener(asio::io_context& io) : socket(io) {}
   udp::socket socket;
@@ -197,6 +221,16 @@ Status IkeDriver::open_listener(const IpAddress& local) {
   l->socket.open(ep.protocol(), ec);
   if (!ec) l->socket.set_option(udp::socket::reuse_address(true), ec);
   if (!ec) l->socket.bind(ep, ec);
+  if (!ec) {
+    // Bursts of IKE_SA_INIT (every peer after an outage) must not overflow the default
+    // buffer: a lost request costs the peer a retransmission timeout. SO_RCVBUFFORCE (root)
+    // goes past net.core.rmem_max; without the privilege the plain option is capped there.
+    int size = kReceiveBuffer;
+    if (::setsockopt(l->socket.native_handle(), SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof size) != 0) {
+      l->socket.set_option(asio::socket_base::receive_buffer_size(kReceiveBuffer), ec);
+      ec.clear();
+    }
+  }
   if (ec) {
     return fail(Error::unavailable("cannot listen on " + local.to_string() + " UDP 500 for IKE: " + ec.message()));
   }
@@ -254,11 +288,15 @@ Status IkeDriver::set_tunnel(const TunnelConfig& config) {
   Tunnel& ref = *t;
   tunnels_.emplace(config.name, std::move(t));
   by_endpoints_[{*config.local, *config.remote}] = &ref;
-  if (!config.ike.respond_only) start_initiator(ref);
+  if (!config.ike.respond_only) {
+    Batch batch(*this);
+    start_initiator(ref);
+  }
   return {};
 }
 
 void IkeDriver::remove_tunnel(const std::string& name) {
+  Batch batch(*this);
   auto it = tunnels_.find(name);
   if (it == tunnels_.end()) return;
   Tunnel& t = *it->second;
@@ -287,6 +325,7 @@ void IkeDriver::remove_tunnel(const std::string& name) {
 }
 
 Status IkeDriver::reset(const std::string& name) {
+  Batch batch(*this);
   auto it = tunnels_.find(name);
   if (it == tunnels_.end()) return fail(Error::not_found("tunnel '" + name + "' does not negotiate with IKE"));
   Tunnel& t = *it->second;
@@ -309,6 +348,7 @@ Status IkeDriver::reset(const std::string& name) {
 }
 
 Status IkeDriver::initiate(const std::string& name) {
+  Batch batch(*this);
   auto it = tunnels_.find(name);
   if (it == tunnels_.end()) return fail(Error::not_found("tunnel '" + name + "' does not negotiate with IKE"));
   Tunnel& t = *it->second;
@@ -325,6 +365,7 @@ Status IkeDriver::initiate(const std::string& name) {
 }
 
 Status IkeDriver::rekey(const std::string& name, bool child) {
+  Batch batch(*this);
   auto it = tunnels_.find(name);
   if (it == tunnels_.end()) return fail(Error::not_found("tunnel '" + name + "' does not negotiate with IKE"));
   Tunnel& t = *it->second;
@@ -392,12 +433,14 @@ IkeDriver::Tunnel* IkeDriver::find_tunnel(const IpAddress& local, const IpAddres
   return nullptr;
 }
 
-void IkeDriver::on_nat_t_datagram(const esp::IkeDatagram& d) {
-  dispatch(d.local, d.local_port, d.remote, d.remote_port, d.message, true);
+void IkeDriver::on_nat_t_datagrams(const std::vector<esp::IkeDatagram>& datagrams) {
+  Batch batch(*this);
+  for (const auto& d : datagrams) dispatch(d.local, d.local_port, d.remote, d.remote_port, d.message, true);
 }
 
 void IkeDriver::dispatch(const IpAddress& local, uint16_t local_port, const IpAddress& remote,
                          uint16_t remote_port, std::span<const uint8_t> message, bool via_nat_t) {
+  Batch batch(*this);
   ++counters_.received;
   auto header = ike::wire::parse_header(message);
   Tunnel* tunnel = find_tunnel(local, remote);
@@ -472,32 +515,44 @@ void IkeDriver::dispatch(const IpAddress& local, uint16_t local_port, const IpAd
 
 // ---- actions ---------------------------------------------------------------------------------
 
+void IkeDriver::transmit(const PendingSend& p) {
+  if (p.nat_t) {
+    esp::IkeDatagram d;
+    d.local = p.local;
+    d.local_port = esp::kNatTraversalPort;
+    d.remote = p.peer;
+    d.remote_port = p.port;
+    d.message = p.datagram;
+    if (auto st = dataplane_.send_ike(d); !st) {
+      ++counters_.send_errors;
+      VGW_LOG(kWarning, "ike") << "tunnel " << p.tunnel << ": send to " << p.peer.to_string() << ":" << p.port
+                               << " failed: " << st.error().message;
+    }
+    return;
+  }
+  auto l = listeners_.find(p.local);
+  if (l == listeners_.end()) return;
+  boost::system::error_code ec;
+  l->second->socket.send_to(asio::buffer(p.datagram), endpoint(p.peer, p.port), 0, ec);
+  if (ec) {
+    ++counters_.send_errors;
+    VGW_LOG(kWarning, "ike") << "tunnel " << p.tunnel << ": send to " << p.peer.to_string() << ":" << p.port
+                             << " failed: " << ec.message();
+  }
+}
+
 void IkeDriver::execute(Tunnel& t, Entry& e, std::vector<ike::Action> actions) {
   const std::string& name = t.config.name;
   for (auto& action : actions) {
     if (auto* s = std::get_if<ike::Send>(&action)) {
-      if (s->nat_t) {
-        esp::IkeDatagram d;
-        d.local = *t.config.local;
-        d.local_port = esp::kNatTraversalPort;
-        d.remote = e.peer;
-        d.remote_port = e.peer_nat_t_port;
-        d.message = std::move(s->datagram);
-        if (auto st = dataplane_.send_ike(d); !st) {
-          ++counters_.send_errors;
-          VGW_LOG(kWarning, "ike") << "tunnel " << name << ": send to " << e.peer.to_string() << ":"
-                                   << e.peer_nat_t_port << " failed: " << st.error().message;
-        }
+      PendingSend p{name, *t.config.local, s->nat_t, e.peer, s->nat_t ? e.peer_nat_t_port : e.peer_port,
+                    std::move(s->datagram)};
+      // Inside a batch the send waits for the flush: the dataplane must have published the SAs
+      // installed before it (make before break) when the peer gets the message.
+      if (batch_depth_ > 0) {
+        pending_sends_.push_back(std::move(p));
       } else {
-        auto l = listeners_.find(*t.config.local);
-        if (l == listeners_.end()) continue;
-        boost::system::error_code ec;
-        l->second->socket.send_to(asio::buffer(s->datagram), endpoint(e.peer, e.peer_port), 0, ec);
-        if (ec) {
-          ++counters_.send_errors;
-          VGW_LOG(kWarning, "ike") << "tunnel " << name << ": send to " << e.peer.to_string() << ":"
-                                   << e.peer_port << " failed: " << ec.message();
-        }
+        transmit(p);
       }
     } else if (auto* ic = std::get_if<ike::InstallChild>(&action)) {
       install_child(t, e, ic->child);
@@ -612,6 +667,7 @@ void IkeDriver::arm(Tunnel& t, Entry& e, Clock::TimePoint at) {
         reap(tun);
         return;
       }
+      Batch batch(*this);
       execute(tun, *entry, entry->sa->on_timer(now));
       reap(tun);
       return;
@@ -642,11 +698,13 @@ void IkeDriver::schedule_restart(Tunnel& t) {
     auto it = tunnels_.find(name);
     if (it == tunnels_.end()) return;
     it->second->restart_armed = false;
+    Batch batch(*this);
     if (it->second->entries.empty()) start_initiator(*it->second);
   });
 }
 
 bool IkeDriver::on_sa_event(const esp::SaEvent& ev) {
+  Batch batch(*this);
   auto it = tunnels_.find(ev.tunnel);
   if (it == tunnels_.end()) return false;
   Tunnel& t = *it->second;

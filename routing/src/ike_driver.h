@@ -104,8 +104,8 @@ class IkeDriver {
   void remove_tunnel(const std::string& name);
   bool has_tunnel(const std::string& name) const { return tunnels_.count(name) != 0; }
 
-  // An IKE message the dataplane received on UDP 4500.
-  void on_nat_t_datagram(const esp::IkeDatagram& d);
+  // IKE messages the dataplane received on UDP 4500 (handled as one batch).
+  void on_nat_t_datagrams(const std::vector<esp::IkeDatagram>& datagrams);
   // A dataplane lifetime event of an SA: a soft expiry of an IKE-keyed SA rekeys it.
   bool on_sa_event(const esp::SaEvent& e);
 
@@ -123,6 +123,16 @@ class IkeDriver {
   struct Entry;
   struct Tunnel;
   struct Listener;
+  class Batch;
+  struct PendingSend {
+    std::string tunnel;
+    IpAddress local;
+    bool nat_t = false;
+    IpAddress peer;
+    uint16_t port = 0;
+    std::vector<uint8_t> datagram;
+  };
+  void transmit(const PendingSend& p);
 
   Status open_listener(const IpAddress& local);
   void release_listener(const IpAddress& local);
@@ -149,7 +159,9 @@ class IkeDriver {
   std::map<IpAddress, std::unique_ptr<Listener>> listeners_;
   uint64_t next_entry_id_ = 1;
   std::shared_ptr<bool> alive_;
-  std::vector<uint8_t> cookie_secret_;  // one for every responder SA, so cookies verify across them  // handlers still queued after destruction see it expired
+  std::vector<uint8_t> cookie_secret_;
+  int batch_depth_ = 0;
+  std::vector<PendingSend> pending_sends_;  // held until the batch's dataplane changes are live  // one for every responder SA, so cookies verify across them  // handlers still queued after destruction see it expired
   IkeDriverCounters counters_;
 };
 

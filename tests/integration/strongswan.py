@@ -34,6 +34,7 @@ STRONGSWAN_CONF = """charon {{
             flush_line = yes
             default = {log_default}
             ike = {log_ike}
+            cfg = {log_ike}
         }}
     }}
     syslog {{

@@ -89,7 +89,23 @@ void Dataplane::release_spi(uint32_t spi) { reserved_spis_.erase(spi); }
 
 // ---- snapshots ----
 
+void Dataplane::defer_publish() { ++defer_depth_; }
+
+void Dataplane::flush_publish() {
+  if (defer_depth_ > 0) --defer_depth_;
+  if (defer_depth_ == 0 && publish_pending_) publish();
+}
+
 void Dataplane::publish() {
+  if (defer_depth_ > 0) {
+    publish_pending_ = true;
+    return;
+  }
+  publish_now();
+}
+
+void Dataplane::publish_now() {
+  publish_pending_ = false;
   auto table = std::make_shared<SaTable>();
   table->version = ++version_;
   for (const auto& [name, rec] : tunnels_) {
@@ -190,7 +206,7 @@ Status Dataplane::close_udp_endpoint(const IpAddress& local, uint16_t port) {
     if (e->local == local && e->port == port) {
       e->opened_explicitly = false;
       drop_unused_endpoints();
-      publish();
+      publish_now();
       release_version_ = version_;
       return {};
     }
@@ -292,7 +308,7 @@ Status Dataplane::remove_tunnel(std::string_view tunnel) {
   names_.release(tunnel);
   tunnels_.erase(it);
   drop_unused_endpoints();
-  publish();
+  publish_now();
   release_version_ = version_;
   return {};
 }

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Side-by-side IKEv2 establishment benchmark: N tunnels, each one IKE SA with its first Child SA
 (IKE_SA_INIT + IKE_AUTH, PSK, aes128gcm16-prfsha256-curve25519 / aes128gcm16), between two
 network namespaces, printed as one table with ratios. Pairs (initiator -> responder):
@@ -98,11 +98,13 @@ class Vgwd:
         return os.path.exists(self.sock) and self.vgwsh("show version").returncode == 0
 
     def established(self):
-        r = self.vgwsh("show ike sa json")
+        # The summary: the full `show ike sa json` of N tunnels would load the control plane
+        # being measured.
+        r = self.vgwsh("show ike sa summary json")
         if r.returncode != 0:
             return 0
-        return sum(1 for t in json.loads(r.stdout).get("tunnels", [])
-                   if any(s["state"] == "established" and s.get("children") for s in t.get("sas", [])))
+        m = json.loads(r.stdout).get("summary", {})
+        return min(m.get("established", 0), m.get("childSas", 0))
 
     def stop(self):
         self.proc.terminate()
@@ -210,10 +212,14 @@ def one_pair(args, pair):
             for k in range(n):
                 f.write(f"addr add {initiator_address(k)}/16 dev wan\n")
         run(["ip", "-n", lab.ns["i"], "-batch", batch])
+        # kernel-libipsec installs a route for each Child SA's remote selector with a source
+        # address inside the local one: give each side an address in its selector.
+        lab.ip("r", "addr", "add", "10.200.0.1/16", "dev", "lo")
+        lab.ip("i", "addr", "add", "169.254.255.253/32", "dev", "lo")
         initiator_kind, responder_kind = pair.split("-")
         # Responder first, answering.
         if responder_kind == "charon":
-            responder = Charon(lab.ns["r"], os.path.join(lab.tmpdir, "charon-r"), quiet=True,
+            responder = Charon(lab.ns["r"], os.path.join(lab.tmpdir, "charon-r"), quiet=not args.keep_logs,
                                extra=CHARON_TUNING).start()
             charons.append(responder)
             responder.load(charon_responder_conf())
@@ -224,9 +230,8 @@ def one_pair(args, pair):
                 time.sleep(0.2)
             # Every responder tunnel must be in the dataplane before the clock starts.
             while time.monotonic() < deadline:
-                r = responder.vgwsh("show ike sa json")
-                if r.returncode == 0 and len(json.loads(r.stdout).get("tunnels", [])) == n and \
-                        all(t["status"] == "waiting" for t in json.loads(r.stdout)["tunnels"]):
+                r = responder.vgwsh("show ike sa summary json")
+                if r.returncode == 0 and json.loads(r.stdout).get("summary", {}).get("waiting", 0) == n:
                     break
                 time.sleep(0.5)
         # The initiator: idle RSS first, then the clock runs from the start of establishment.
@@ -266,6 +271,10 @@ def one_pair(args, pair):
     finally:
         for c in charons:
             c.stop()
+        if args.keep_logs:
+            dest = os.path.join(args.keep_logs, f"{pair}-{lab.tag}")
+            subprocess.run(["cp", "-r", lab.tmpdir, dest], check=False)
+            log(f"logs kept in {dest}")
         lab.close()
 
 
@@ -275,7 +284,8 @@ def main():
     ap.add_argument("--tunnels", type=int, default=1000)
     ap.add_argument("--pairs", default="vgw-charon,charon-charon,vgw-vgw")
     ap.add_argument("--rounds", type=int, default=2)
-    ap.add_argument("--timeout", type=float, default=900)
+    ap.add_argument("--timeout", type=float, default=900, help="seconds allowed for one establishment")
+    ap.add_argument("--keep-logs", help="copy each pair's logs and configs into this directory")
     args = ap.parse_args()
     if os.geteuid() != 0:
         sys.exit("run as root (network namespaces)")

@@ -114,6 +114,19 @@ Status show_ike_sa(Session& s, const Args& a) {
   return {};
 }
 
+Status show_ike_summary(Session& s, const Args& a) {
+  v1::ListIkeSasRequest req;
+  req.set_summary_only(true);
+  v1::ListIkeSasResponse r;
+  if (auto st = s.backend().call(api::kListIkeSas, req, r); !st) return st;
+  if (a.has("json")) return print_json(s, r);
+  const auto& m = r.summary();
+  s.out() << "Tunnels negotiating with IKE: " << m.tunnels() << " (" << m.established() << " established, "
+          << m.connecting() << " connecting, " << m.waiting() << " waiting for the peer, " << m.down() << " down)\n"
+          << "IKE SAs: " << m.ike_sas() << ", Child SAs: " << m.child_sas() << "\n";
+  return {};
+}
+
 Status clear_ike_sa(Session& s, const Args& a) {
   std::vector<std::string> names;
   if (a.has_value("TUNNEL")) {
@@ -190,6 +203,8 @@ void add_ike_commands(std::vector<CommandSpec>& c, std::map<std::string, std::st
                [](Session& s, const Args&) { return update_tunnel(s, [](R& r) { r.set_ike_respond_only(false); }); }});
   c.push_back({M::kExec, "show ike sa [TUNNEL] [detail] [json]", "IKE SAs: state, algorithms, NAT, Child SAs, errors",
                show_ike_sa});
+  c.push_back({M::kExec, "show ike sa summary [json]", "How many tunnels are established, connecting, down",
+               show_ike_summary});
   c.push_back({M::kExec, "clear ike sa [TUNNEL]", "Delete IKE SAs (all, or one tunnel's); initiators start again",
                clear_ike_sa});
   c.push_back({M::kExec, "clear ike sa TUNNEL rekey", "Rekey the tunnel's IKE SA now (no traffic is lost)",
@@ -208,7 +223,8 @@ void add_ike_commands(std::vector<CommandSpec>& c, std::map<std::string, std::st
                {"retries", "Unanswered checks before the peer is dead"},
                {"respond-only", "Wait for the peer to initiate"},
                {"initiate", "Initiate the IKE SA"},
-               {"rekey", "Negotiate new keys, keep the SA up (make before break)"}});
+               {"rekey", "Negotiate new keys, keep the SA up (make before break)"},
+               {"summary", "Counts only"}});
 }
 
 }  // namespace vgw::routing::cli

@@ -120,6 +120,14 @@ class Dataplane {
   // Sends an IKE message from local:port (an open endpoint) with the Non-ESP Marker prepended.
   Status send_ike(const IkeDatagram& datagram);
 
+  // Batching: between defer_publish() and the matching flush_publish(), changes (add_sa,
+  // update_sa, delete_sa, add_tunnel) are made but published to the workers once, at the flush
+  // (a snapshot costs O(tunnels) to build and to load). Until then the workers run on the old
+  // snapshot: a caller that must know a change is live (an inbound SA before the peer may use
+  // it) flushes first. Removals publish at once. Nestable.
+  void defer_publish();
+  void flush_publish();
+
   // Queries: sums of the workers' cells, read now.
   Result<TunnelInfo> tunnel(std::string_view tunnel) const;
   std::vector<TunnelInfo> tunnels() const;
@@ -138,7 +146,8 @@ class Dataplane {
  private:
   explicit Dataplane(const DataplaneOptions& options);
   Status start();
-  void publish();
+  void publish();      // now, or at the flush while deferred
+  void publish_now();
   TunnelRecord* find(std::string_view tunnel);
   const TunnelRecord* find(std::string_view tunnel) const;
   Result<std::shared_ptr<UdpEndpointRecord>> udp_endpoint(const IpAddress& local, uint16_t port);
@@ -159,6 +168,8 @@ class Dataplane {
   std::mt19937_64 random_;
   unsigned next_worker_ = 0;
   uint64_t version_ = 0;          // of the last published snapshot
+  int defer_depth_ = 0;           // defer_publish() calls not yet flushed
+  bool publish_pending_ = false;  // a change waits for the flush
   uint64_t release_version_ = 0;  // first snapshot without the last removed TUN/sockets
 };
 
