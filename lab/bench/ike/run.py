@@ -220,7 +220,7 @@ def one_pair(args, pair):
         # Responder first, answering.
         if responder_kind == "charon":
             responder = Charon(lab.ns["r"], os.path.join(lab.tmpdir, "charon-r"), quiet=not args.keep_logs,
-                               extra=CHARON_TUNING).start()
+                               extra=CHARON_TUNING, fast_retransmit=False).start()
             charons.append(responder)
             responder.load(charon_responder_conf())
         else:
@@ -237,7 +237,7 @@ def one_pair(args, pair):
         # The initiator: idle RSS first, then the clock runs from the start of establishment.
         if initiator_kind == "charon":
             charon = Charon(lab.ns["i"], os.path.join(lab.tmpdir, "charon-i"), quiet=True,
-                            extra=CHARON_TUNING).start()
+                            extra=CHARON_TUNING, fast_retransmit=False).start()
             charons.append(charon)
             time.sleep(0.5)
             idle = rss_kib(charon.pid)
