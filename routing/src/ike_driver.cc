@@ -296,9 +296,17 @@ Status IkeDriver::set_tunnel(const TunnelConfig& config) {
 }
 
 void IkeDriver::remove_tunnel(const std::string& name) {
-  Batch batch(*this);
+  std::optional<IpAddress> listener;
+  {
+    Batch batch(*this);  // its end sends the Deletes, before the UDP 500 socket may close
+    listener = forget_tunnel(name);
+  }
+  if (listener) release_listener(*listener);
+}
+
+std::optional<IpAddress> IkeDriver::forget_tunnel(const std::string& name) {
   auto it = tunnels_.find(name);
-  if (it == tunnels_.end()) return;
+  if (it == tunnels_.end()) return std::nullopt;
   Tunnel& t = *it->second;
   t.restart.cancel();
   const auto now = Clock::TimePoint(std::chrono::steady_clock::now());
@@ -321,14 +329,20 @@ void IkeDriver::remove_tunnel(const std::string& name) {
     by_endpoints_.erase(ix);
   }
   tunnels_.erase(it);
-  release_listener(local);
+  return local;
+}
+
+Result<IkeDriver::Tunnel*> IkeDriver::negotiating(const std::string& name) {
+  auto it = tunnels_.find(name);
+  if (it == tunnels_.end()) return fail(Error::not_found("tunnel '" + name + "' does not negotiate with IKE"));
+  return it->second.get();
 }
 
 Status IkeDriver::reset(const std::string& name) {
   Batch batch(*this);
-  auto it = tunnels_.find(name);
-  if (it == tunnels_.end()) return fail(Error::not_found("tunnel '" + name + "' does not negotiate with IKE"));
-  Tunnel& t = *it->second;
+  auto found = negotiating(name);
+  if (!found) return fail(found.error());
+  Tunnel& t = **found;
   const auto now = Clock::TimePoint(std::chrono::steady_clock::now());
   for (auto& e : t.entries) {
     if (!e->closed) execute(t, *e, e->sa->delete_sa(now));
@@ -349,14 +363,15 @@ Status IkeDriver::reset(const std::string& name) {
 
 Status IkeDriver::initiate(const std::string& name) {
   Batch batch(*this);
-  auto it = tunnels_.find(name);
-  if (it == tunnels_.end()) return fail(Error::not_found("tunnel '" + name + "' does not negotiate with IKE"));
-  Tunnel& t = *it->second;
+  auto found = negotiating(name);
+  if (!found) return fail(found.error());
+  Tunnel& t = **found;
   for (const auto& e : t.entries) {
+    if (e->closed || !e->sa) continue;
     if (e->sa->state() == ike::IkeSaState::kEstablished) {
       return fail(Error::exists("tunnel '" + name + "' already has an established IKE SA"));
     }
-    if (e->initiator && !e->closed) return {};  // already connecting
+    if (e->initiator) return {};  // already connecting
   }
   t.restart.cancel();
   t.restart_armed = false;
@@ -366,9 +381,9 @@ Status IkeDriver::initiate(const std::string& name) {
 
 Status IkeDriver::rekey(const std::string& name, bool child) {
   Batch batch(*this);
-  auto it = tunnels_.find(name);
-  if (it == tunnels_.end()) return fail(Error::not_found("tunnel '" + name + "' does not negotiate with IKE"));
-  Tunnel& t = *it->second;
+  auto found = negotiating(name);
+  if (!found) return fail(found.error());
+  Tunnel& t = **found;
   const auto now = Clock::TimePoint(std::chrono::steady_clock::now());
   for (auto& e : t.entries) {
     if (e->closed || e->sa->state() != ike::IkeSaState::kEstablished) continue;
@@ -382,7 +397,10 @@ Status IkeDriver::rekey(const std::string& name, bool child) {
 void IkeDriver::start_initiator(Tunnel& t) {
   if (t.entries.size() >= kMaxSasPerTunnel) return;
   Entry& e = add_entry(t, ike::Role::kInitiator, *t.config.remote, kIkePort, kIkePort);
-  if (!e.sa) return;
+  if (!e.sa) {
+    reap(t);  // the settings did not parse: last_error says why; try again later
+    return;
+  }
   VGW_LOG(kInfo, "ike") << "tunnel " << t.config.name << ": initiating IKE SA with "
                         << t.config.remote->to_string();
   execute(t, e, e.sa->start(Clock::TimePoint(std::chrono::steady_clock::now())));

@@ -138,6 +138,9 @@ class IkeDriver {
   void release_listener(const IpAddress& local);
   void receive(Listener& l);
   Tunnel* find_tunnel(const IpAddress& local, const IpAddress& remote);
+  Result<Tunnel*> negotiating(const std::string& name);  // NOT_FOUND names the tunnel
+  // Deletes the tunnel's SAs (Delete sent within the caller's batch); returns its local address.
+  std::optional<IpAddress> forget_tunnel(const std::string& name);
   void dispatch(const IpAddress& local, uint16_t local_port, const IpAddress& remote,
                 uint16_t remote_port, std::span<const uint8_t> message, bool via_nat_t);
   Entry& add_entry(Tunnel& t, ike::Role role, const IpAddress& remote, uint16_t remote_port,

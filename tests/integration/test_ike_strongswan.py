@@ -95,46 +95,11 @@ NAT_PUBLIC, VGW_WAN2 = "198.51.100.2", "198.51.100.1"
 NATTED_CHARON, NAT_INSIDE, CHARON2_LO = "10.99.0.2", "10.99.0.1", "10.91.3.1"
 SW2_ID = "cgw2.example.net"
 
-# charon2, behind the NAT: it initiates (a NAT lets no one in), and vgwd answers.
-SWANCTL_NATTED = """connections {{
-    vgw {{
-        version = 2
-        local_addrs = {local}
-        remote_addrs = {vgw}
-        proposals = aes128gcm16-prfsha256-ecp256
-        mobike = no
-        keyingtries = 0
-        local {{
-            auth = psk
-            id = {sw_id}
-        }}
-        remote {{
-            auth = psk
-            id = {vgw}
-        }}
-        children {{
-            net {{
-                local_ts = {lo}/32
-                remote_ts = 169.254.78.0/30
-                esp_proposals = aes256gcm16
-                start_action = none
-            }}
-        }}
-    }}
-}}
-secrets {{
-    ike-vgw {{
-        id-1 = {sw_id}
-        id-2 = {vgw}
-        secret = "{psk}"
-    }}
-}}
-"""
-
+# One swanctl connection "vgw" with one child "net" (policy-based selectors).
 SWANCTL = """connections {{
     vgw {{
         version = 2
-        local_addrs = {sw}
+        local_addrs = {local}
         remote_addrs = {vgw}
         proposals = {ike}
         mobike = no
@@ -150,8 +115,8 @@ SWANCTL = """connections {{
         }}
         children {{
             net {{
-                local_ts = 10.91.2.0/24
-                remote_ts = 169.254.77.0/30
+                local_ts = {local_ts}
+                remote_ts = {remote_ts}
                 esp_proposals = {esp}
                 start_action = none
                 dpd_action = restart
@@ -247,8 +212,8 @@ class IkeAgainstStrongswan(unittest.TestCase):
         return json.loads(self.vgwsh(f"show ike sa {self.tunnel} json").stdout)["tunnels"][0]
 
     def configure(self, ike, esp, respond_only=False, psk=PSK, sw_ike=None, sw_esp=None, extra=()):
-        self.charon.load(SWANCTL.format(sw=SW_WAN, vgw=VGW_WAN, sw_id=SW_ID, psk=PSK, ike=sw_ike or ike,
-                                        esp=sw_esp or esp))
+        self.charon.load(SWANCTL.format(local=SW_WAN, vgw=VGW_WAN, sw_id=SW_ID, psk=PSK, ike=sw_ike or ike,
+                                        esp=sw_esp or esp, local_ts="10.91.2.0/24", remote_ts="169.254.77.0/30"))
         lines = ["configure", f"tunnel {self.tunnel}", f"local {VGW_WAN}", f"remote {SW_WAN}", f"inside {INSIDE}",
                  f"ike remote-id fqdn:{SW_ID}", f"ike proposal {ike}", f"esp proposal {esp}", *extra]
         if respond_only:
@@ -456,8 +421,10 @@ class IkeAgainstStrongswan(unittest.TestCase):
         self.assert_traffic()
 
     def test_customer_gateway_behind_nat_initiates(self):
-        self.charon2.load(SWANCTL_NATTED.format(local=NATTED_CHARON, vgw=VGW_WAN2, sw_id=SW2_ID, lo=CHARON2_LO,
-                                                psk=PSK))
+        # charon2, behind the NAT, initiates (a NAT lets no one in) and vgwd answers.
+        self.charon2.load(SWANCTL.format(local=NATTED_CHARON, vgw=VGW_WAN2, sw_id=SW2_ID, psk=PSK,
+                                         ike="aes128gcm16-prfsha256-ecp256", esp="aes256gcm16",
+                                         local_ts=f"{CHARON2_LO}/32", remote_ts="169.254.78.0/30"))
         self.vgwsh("configure", f"tunnel {self.tunnel}", f"local {VGW_WAN2}", f"remote {NAT_PUBLIC}",
                    "inside 169.254.78.1/30", f"ike remote-id fqdn:{SW2_ID}", "ike respond-only",
                    "ike proposal aes128gcm16-prfsha256-ecp256", "esp proposal aes256gcm16",

@@ -146,14 +146,15 @@ Status show_tunnel(Session& s, const Args& a) {
     s.out() << "No tunnels configured.\n";
     return {};
   }
-  Table t({"Tunnel", "Status", "Interface", "Local", "Remote", "Encap", "Inside", "MTU", "SAs out/in", "Tx pkts",
-           "Rx pkts", "Drops"});
+  Table t({"Tunnel", "Status", "Keyed", "Interface", "Local", "Remote", "Encap", "Inside", "MTU", "SAs out/in",
+           "Tx pkts", "Rx pkts", "Drops"});
   std::string reasons;
   for (const auto& tun : r.tunnels()) {
     const auto& c = tun.config();
     const auto& st = tun.state();
     bool present = !st.interface_name().empty();
-    t.add({c.name(), st.status(), present ? st.interface_name() : "-", c.local().empty() ? "-" : c.local(),
+    t.add({c.name(), st.status(), c.ike().enabled() ? "ike" : "manual", present ? st.interface_name() : "-",
+           c.local().empty() ? "-" : c.local(),
            c.remote().empty() ? "-" : c.remote(), c.encapsulation(), c.inside().empty() ? "-" : c.inside(),
            present ? std::to_string(st.mtu()) : "-",
            std::to_string(st.outbound_spis_size()) + "/" + std::to_string(st.inbound_spis_size()),
