@@ -1,6 +1,6 @@
-// The Gateway's TunnelService: `tunnel NAME` blocks with manually keyed SAs (validated,
-// persisted, then applied to the ESP dataplane as a diff), and the tunnels' and SAs' state as
-// the API shows it.
+// The Gateway's TunnelService: `tunnel NAME` blocks with manually keyed SAs or IKE settings
+// (validated, persisted, then applied to the ESP dataplane as a diff; IKE is handed to the
+// IkeDriver, gateway_ike.cc), and the tunnels' and SAs' state as the API shows it.
 //
 // The dataplane (vgw::esp::Dataplane: TUN interfaces, UDP 4500 / raw ESP sockets, worker
 // threads) is created when the first complete tunnel is configured after start_kernel(). A
