@@ -1,11 +1,14 @@
 // The Gateway's IKE part: the `ike ...` / `esp ...` settings of tunnel blocks (validated like
 // every other field, persisted, then handed to the IkeDriver), and the IkeService.
+#include <chrono>
 #include <cstdio>
+#include <deque>
 
 #include "vgw/base/log.h"
 #include "vgw/ike/config.h"
 #include "gateway_state.h"
 #include "ike_driver.h"
+#include "vgw/routing/server_stream.h"
 
 namespace vgw::routing {
 
@@ -203,7 +206,10 @@ Status Gateway::apply_tunnel_ike(TunnelConfig& t, const v1::UpdateTunnelRequest&
 void Gateway::sync_tunnel_ike(const TunnelConfig& t) {
   auto& rt = *tunnels_;
   if (!rt.dataplane) return;
-  if (!rt.ike) rt.ike = std::make_unique<IkeDriver>(rt.io, *rt.dataplane);
+  if (!rt.ike) {
+    rt.ike = std::make_unique<IkeDriver>(rt.io, *rt.dataplane);
+    rt.ike->set_event_sink([this](const IkeEventView& v) { publish_ike_event(v); });
+  }
   if (!t.ike.enabled()) {
     rt.ike->remove_tunnel(t.name);
     return;
@@ -313,6 +319,81 @@ Result<v1::TerminateIkeResponse> Gateway::terminate_ike(const v1::TerminateIkeRe
   if (auto st = (*ike)->reset(req.tunnel()); !st) return fail(st.error());
   VGW_LOG(kInfo, "ike") << "tunnel " << req.tunnel() << ": IKE SAs cleared by the operator";
   return v1::TerminateIkeResponse{};
+}
+
+// ---- IkeService.Watch ------------------------------------------------------------------------
+
+namespace {
+
+constexpr size_t kMaxQueuedIkeEvents = 10000;
+constexpr int kIkeEventBatch = 500;
+
+class WatchIkeStream final : public api::ServerStream {
+ public:
+  WatchIkeStream(Gateway& gw, std::string tunnel) : gw_(gw), tunnel_(std::move(tunnel)) {
+    sink_ = gw_.add_ike_event_sink([this](const v1::IkeEvent& e) {
+      if (!tunnel_.empty() && e.tunnel() != tunnel_) return;
+      if (queue_.size() >= kMaxQueuedIkeEvents) {
+        queue_.pop_front();
+        ++lost_;
+      }
+      queue_.push_back(e);
+      if (wake) wake();
+    });
+  }
+  ~WatchIkeStream() override { gw_.remove_ike_event_sink(sink_); }
+
+  Next next() override {
+    if (queue_.empty()) return wait();
+    auto out = std::make_unique<v1::WatchIkeResponse>();
+    while (!queue_.empty() && out->events_size() < kIkeEventBatch) {
+      *out->add_events() = std::move(queue_.front());
+      queue_.pop_front();
+    }
+    out->set_lost(lost_);
+    return message(std::move(out));
+  }
+
+ private:
+  Gateway& gw_;
+  std::string tunnel_;
+  uint64_t sink_ = 0;
+  std::deque<v1::IkeEvent> queue_;
+  uint64_t lost_ = 0;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<api::ServerStream>> Gateway::watch_ike(const v1::WatchIkeRequest& req) {
+  if (!req.tunnel().empty()) {
+    if (auto st = ike_tunnel_exists(model_, req.tunnel()); !st) return fail(st.error());
+  }
+  return std::unique_ptr<api::ServerStream>(std::make_unique<WatchIkeStream>(*this, req.tunnel()));
+}
+
+uint64_t Gateway::add_ike_event_sink(IkeEventSink sink) {
+  uint64_t id = next_sink_id_++;
+  ike_event_sinks_.emplace(id, std::move(sink));
+  return id;
+}
+
+void Gateway::remove_ike_event_sink(uint64_t id) { ike_event_sinks_.erase(id); }
+
+void Gateway::publish_ike_event(const IkeEventView& v) {
+  if (ike_event_sinks_.empty()) return;
+  v1::IkeEvent e;
+  e.set_tunnel(v.tunnel);
+  e.set_kind(v.kind);
+  e.set_initiator_spi(hex64(v.spis.initiator));
+  e.set_responder_spi(hex64(v.spis.responder));
+  e.set_inbound_spi(v.child.inbound);
+  e.set_outbound_spi(v.child.outbound);
+  e.set_reason(v.reason);
+  e.set_peer(v.peer.to_string());
+  e.set_unix_time_ms(static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                               std::chrono::system_clock::now().time_since_epoch())
+                                               .count()));
+  for (auto& [id, sink] : ike_event_sinks_) sink(e);
 }
 
 }  // namespace vgw::routing

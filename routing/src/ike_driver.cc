@@ -559,6 +559,18 @@ void IkeDriver::transmit(const PendingSend& p) {
   }
 }
 
+void IkeDriver::emit(const Tunnel& t, const Entry& e, std::string kind, ike::ChildSpis child, std::string reason) {
+  if (!event_sink_) return;
+  IkeEventView v;
+  v.tunnel = t.config.name;
+  v.kind = std::move(kind);
+  if (e.sa) v.spis = e.sa->spis();
+  v.child = child;
+  v.reason = std::move(reason);
+  v.peer = e.peer;
+  event_sink_(v);
+}
+
 void IkeDriver::execute(Tunnel& t, Entry& e, std::vector<ike::Action> actions) {
   const std::string& name = t.config.name;
   for (auto& action : actions) {
@@ -578,6 +590,7 @@ void IkeDriver::execute(Tunnel& t, Entry& e, std::vector<ike::Action> actions) {
       VGW_LOG(kInfo, "ike") << "tunnel " << name << ": CHILD SA " << spis_text(rc->spis) << " removed ("
                             << rc->reason << ")";
       remove_child(t, e, rc->spis);
+      emit(t, e, "child-removed", rc->spis, rc->reason);
     } else if (auto* est = std::get_if<ike::Established>(&action)) {
       (void)est;
       t.backoff = kFirstRestart;
@@ -596,9 +609,11 @@ void IkeDriver::execute(Tunnel& t, Entry& e, std::vector<ike::Action> actions) {
                             << " as " << (e.initiator ? "initiator" : "responder")
                             << (suite ? ", " + suite->name() : std::string())
                             << (e.sa->nat_detected() ? ", UDP encapsulated" : "");
+      emit(t, e, "established");
     } else if (auto* rk = std::get_if<ike::IkeRekeyed>(&action)) {
       (void)rk;
       VGW_LOG(kInfo, "ike") << "tunnel " << name << ": IKE SA rekeyed";
+      emit(t, e, "rekeyed");
     } else if (auto* cl = std::get_if<ike::Closed>(&action)) {
       e.closed = true;
       e.timer.cancel();
@@ -606,7 +621,11 @@ void IkeDriver::execute(Tunnel& t, Entry& e, std::vector<ike::Action> actions) {
       VGW_LOG(kInfo, "ike") << "tunnel " << name << ": IKE SA with " << e.peer.to_string() << " closed: "
                             << cl->reason;
       // Whatever the state machine did not remove itself goes with the SA.
-      for (const auto& spis : std::vector<ike::ChildSpis>(e.installed)) remove_child(t, e, spis);
+      for (const auto& spis : std::vector<ike::ChildSpis>(e.installed)) {
+        remove_child(t, e, spis);
+        emit(t, e, "child-removed", spis, cl->reason);
+      }
+      emit(t, e, "closed", {}, cl->reason);
     } else if (auto* at = std::get_if<ike::ArmTimer>(&action)) {
       arm(t, e, at->at);
     }
@@ -652,6 +671,7 @@ void IkeDriver::install_child(Tunnel& t, Entry& e, const ike::ChildSa& child) {
     (void)dataplane_.update_sa(name, u);
   }
   e.installed.push_back(child.spis);
+  emit(t, e, "child-installed", child.spis);
   VGW_LOG(kInfo, "ike") << "tunnel " << name << ": CHILD SA " << spis_text(child.spis) << " installed, "
                         << child.suite.name() << ", " << ike::describe(child.local_ts) << " === "
                         << ike::describe(child.remote_ts);

@@ -79,6 +79,16 @@ struct IkeTunnelView {
   std::vector<IkeSaView> sas;
 };
 
+// Something that happened to a tunnel's IKE or Child SAs (for IkeService.Watch).
+struct IkeEventView {
+  std::string tunnel;
+  std::string kind;  // "established", "rekeyed", "closed", "child-installed", "child-removed"
+  ike::IkeSpis spis;
+  ike::ChildSpis child;
+  std::string reason;
+  IpAddress peer;
+};
+
 struct IkeDriverCounters {
   uint64_t received = 0;
   uint64_t unknown_peer = 0;     // from an address no IKE tunnel has as its peer
@@ -117,6 +127,8 @@ class IkeDriver {
   Status initiate(const std::string& name);
 
   std::vector<IkeTunnelView> view(const std::string& name = {}) const;
+  // Called on the control thread for every event, after it happened.
+  void set_event_sink(std::function<void(const IkeEventView&)> sink) { event_sink_ = std::move(sink); }
   const IkeDriverCounters& counters() const { return counters_; }
 
  private:
@@ -133,6 +145,7 @@ class IkeDriver {
     std::vector<uint8_t> datagram;
   };
   void transmit(const PendingSend& p);
+  void emit(const Tunnel& t, const Entry& e, std::string kind, ike::ChildSpis child = {}, std::string reason = {});
 
   Status open_listener(const IpAddress& local);
   void release_listener(const IpAddress& local);
@@ -163,6 +176,7 @@ class IkeDriver {
   uint64_t next_entry_id_ = 1;
   std::shared_ptr<bool> alive_;
   std::vector<uint8_t> cookie_secret_;
+  std::function<void(const IkeEventView&)> event_sink_;
   int batch_depth_ = 0;
   std::vector<PendingSend> pending_sends_;  // held until the batch's dataplane changes are live  // one for every responder SA, so cookies verify across them  // handlers still queued after destruction see it expired
   IkeDriverCounters counters_;

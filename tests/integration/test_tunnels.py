@@ -377,6 +377,26 @@ class TunnelsBetweenTwoVgwd(unittest.TestCase):
                 self.assertEqual((x["keyedBy"], x["config"]["algorithm"], x["installed"]), ("ike", "aes256-sha512", True))
                 self.assertGreater(int(x["counters"]["packets"]), 3)
             self.assertIn(" ike ", self.vgwsh("a", "show ipsec sa").stdout)
+            # IkeService.Watch streams what happens: a Child SA rekey installs the new pair,
+            # then removes the old one (make before break), with the reason.
+            ike_pb = vgwtest.protos()["ike_pb2"]
+            api = self.daemons["a"].api()
+            self.addCleanup(api.close)
+            calls = api.stream("IkeService", "Watch", ike_pb.WatchIkeRequest(tunnel=name), ike_pb.WatchIkeResponse,
+                               timeout=20)
+            time.sleep(0.3)  # the stream is registered once its first read is pending
+            self.vgwsh("a", f"clear ipsec sa {name} rekey")
+            kinds = []
+            for reply in calls:
+                for ev in reply.events:
+                    self.assertEqual(ev.tunnel, name)
+                    kinds.append((ev.kind, ev.inbound_spi, ev.reason))
+                if any(k[0] == "child-removed" for k in kinds):
+                    break
+            calls.cancel()
+            self.assertEqual([k[0] for k in kinds], ["child-installed", "child-removed"], kinds)
+            self.assertEqual(kinds[1][1], ca["inboundSpi"])
+            self.assertEqual(kinds[1][2], "rekeyed")
             # Both directions rekey without a lost ping.
             for side, cmd in (("b", f"clear ipsec sa {name} rekey"), ("a", f"clear ike sa {name} rekey"),
                               ("b", f"clear ike sa {name} rekey")):

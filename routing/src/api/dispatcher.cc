@@ -142,6 +142,8 @@ Dispatcher::Dispatcher() {
       kInitiateIke, [](Gateway& gw, const auto& r) { return gw.initiate_ike(r); });
   add<v1::TerminateIkeRequest, v1::TerminateIkeResponse>(
       kTerminateIke, [](Gateway& gw, const auto& r) { return gw.terminate_ike(r); });
+  add_stream<v1::WatchIkeRequest, v1::WatchIkeResponse>(
+      kWatchIke, [](Gateway& gw, const auto& r) { return gw.watch_ike(r); });
   add<v1::RekeyIkeRequest, v1::RekeyIkeResponse>(kRekeyIke,
                                                  [](Gateway& gw, const auto& r) { return gw.rekey_ike(r); });
 }

@@ -43,6 +43,7 @@ namespace api {
 class ServerStream;
 }
 class IkeDriver;
+struct IkeEventView;
 
 class Gateway {
  public:
@@ -121,6 +122,10 @@ class Gateway {
   Result<v1::InitiateIkeResponse> initiate_ike(const v1::InitiateIkeRequest&);
   Result<v1::TerminateIkeResponse> terminate_ike(const v1::TerminateIkeRequest&);
   Result<v1::RekeyIkeResponse> rekey_ike(const v1::RekeyIkeRequest&);
+  Result<std::unique_ptr<api::ServerStream>> watch_ike(const v1::WatchIkeRequest&);
+  using IkeEventSink = std::function<void(const v1::IkeEvent&)>;
+  uint64_t add_ike_event_sink(IkeEventSink sink);
+  void remove_ike_event_sink(uint64_t id);
 
   const ConfigModel& config() const { return model_; }
   const bgp::Speaker* bgp_speaker() const { return speaker_.get(); }
@@ -164,6 +169,7 @@ class Gateway {
   Status apply_tunnel_ike(TunnelConfig& tunnel, const v1::UpdateTunnelRequest& change) const;
   void sync_tunnel_ike(const TunnelConfig& tunnel);
   Result<IkeDriver*> running_ike(const std::string& tunnel) const;
+  void publish_ike_event(const IkeEventView& event);
   v1::Tunnel describe_tunnel(const TunnelConfig& tunnel) const;
   v1::SecurityAssociation describe_sa(const TunnelConfig& tunnel, const TunnelSaConfig& sa) const;
   Result<v1::Peer> describe_peer(const IpAddress& address) const;
@@ -187,6 +193,7 @@ class Gateway {
   std::unique_ptr<TunnelRuntime> tunnels_;  // the dataplane, once start_kernel ran
   std::unique_ptr<Redistribution> redistribution_;
   std::map<uint64_t, PeerEventSink> peer_event_sinks_;
+  std::map<uint64_t, IkeEventSink> ike_event_sinks_;
   uint64_t next_sink_id_ = 1;
   uint64_t policy_version_ = 0;
 };

@@ -51,5 +51,6 @@ inline constexpr const char* kListIkeSas = "/vgw.v1.IkeService/ListIkeSas";
 inline constexpr const char* kInitiateIke = "/vgw.v1.IkeService/Initiate";
 inline constexpr const char* kTerminateIke = "/vgw.v1.IkeService/Terminate";
 inline constexpr const char* kRekeyIke = "/vgw.v1.IkeService/Rekey";
+inline constexpr const char* kWatchIke = "/vgw.v1.IkeService/Watch";
 
 }  // namespace vgw::routing::api
