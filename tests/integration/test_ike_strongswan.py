@@ -316,20 +316,18 @@ class IkeAgainstStrongswan(unittest.TestCase):
         self.assertNotIn("not-the-right-key-000", self.vgwsh("show running-config").stdout)
         self.assertNotIn("not-the-right-key-000", self.vgw.log_text())
 
-    def test_rekeys_by_charon_under_traffic_lose_nothing(self):
-        self.configure("aes256gcm16-prfsha256-curve25519", "aes128gcm16")
-        sa, _ = self.established_both_ways("aes256gcm16-prfsha256-curve25519", "aes128gcm16")
+    def rekeys_under_traffic(self, sa, rekey_child, rekey_ike):
+        """Child SA rekey, then IKE SA rekey, during 300 pings at 100/s: all must come back, and
+        the tunnel ends with one established IKE SA whose SPIs and Child SA are new. Returns it."""
         first_child = sa["children"][0]["inboundSpi"]
         first_ike = sa["initiatorSpi"]
         ping = subprocess.Popen(["ip", "netns", "exec", self.ns["v"], "ping", "-c", "300", "-i", "0.01", "-W", "2",
                                  HOST], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         try:
             time.sleep(0.5)
-            r = self.charon.swanctl("--rekey", "--child", "net", check=False)
-            self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+            rekey_child()
             time.sleep(0.5)
-            r = self.charon.swanctl("--rekey", "--ike", "vgw", check=False)
-            self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+            rekey_ike()
             out, err = ping.communicate(timeout=60)
         finally:
             if ping.poll() is None:
@@ -337,15 +335,24 @@ class IkeAgainstStrongswan(unittest.TestCase):
                 ping.communicate()
         m = re.search(r"(\d+) packets transmitted, (\d+) received", out)
         self.assertIsNotNone(m, out + err)
-        self.assertEqual(m.group(1), "300")
-        self.assertEqual(m.group(2), "300", "packets lost during the rekeys" + self.failure_context())
+        self.assertEqual((m.group(1), m.group(2)), ("300", "300"), "packets lost during the rekeys" + self.failure_context())
         t = self.ike_state()
         self.assertEqual(t["status"], "established")
         live = [s for s in t["sas"] if s["state"] == "established"]
         self.assertEqual(len(live), 1, t)
         self.assertNotEqual(live[0]["initiatorSpi"], first_ike, "IKE SA not rekeyed")
         self.assertNotIn(first_child, [c["inboundSpi"] for c in live[0]["children"]], "Child SA not rekeyed")
+        self.assertIn(f"initiator-spi={live[0]['initiatorSpi']}", self.charon_sa())
         self.assert_traffic()
+        return live[0]
+
+    def test_rekeys_by_charon_under_traffic_lose_nothing(self):
+        self.configure("aes256gcm16-prfsha256-curve25519", "aes128gcm16")
+        sa, _ = self.established_both_ways("aes256gcm16-prfsha256-curve25519", "aes128gcm16")
+        def swanctl_rekey(*what):
+            r = self.charon.swanctl("--rekey", *what, check=False)
+            self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.rekeys_under_traffic(sa, lambda: swanctl_rekey("--child", "net"), lambda: swanctl_rekey("--ike", "vgw"))
 
     def test_clear_ike_sa_and_restart_come_back(self):
         self.configure("aes256gcm16-prfsha256-curve25519", "aes128gcm16")
@@ -368,33 +375,10 @@ class IkeAgainstStrongswan(unittest.TestCase):
         self.configure("aes256-sha384-ecp384", "aes128-sha256-ecp256")
         # The first Child SA comes with IKE_AUTH, without a KE of its own (RFC 7296 1.2).
         sa, _ = self.established_both_ways("aes256-sha384-ecp384", "aes128-sha256")
-        first_child = sa["children"][0]["inboundSpi"]
-        first_ike = sa["initiatorSpi"]
-        ping = subprocess.Popen(["ip", "netns", "exec", self.ns["v"], "ping", "-c", "300", "-i", "0.01", "-W", "2",
-                                 HOST], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        try:
-            time.sleep(0.5)
-            self.vgwsh(f"clear ipsec sa {self.tunnel} rekey")
-            time.sleep(0.5)
-            self.vgwsh(f"clear ike sa {self.tunnel} rekey")
-            out, err = ping.communicate(timeout=60)
-        finally:
-            if ping.poll() is None:
-                ping.kill()
-                ping.communicate()
-        m = re.search(r"(\d+) packets transmitted, (\d+) received", out)
-        self.assertIsNotNone(m, out + err)
-        self.assertEqual((m.group(1), m.group(2)), ("300", "300"), "packets lost during the rekeys" + self.failure_context())
-        t = self.ike_state()
-        live = [s for s in t["sas"] if s["state"] == "established"]
-        self.assertEqual(len(live), 1, t)
-        self.assertNotEqual(live[0]["initiatorSpi"], first_ike, "IKE SA not rekeyed")
-        self.assertNotIn(first_child, [c["inboundSpi"] for c in live[0]["children"]], "Child SA not rekeyed")
-        self.assertIn("state=ESTABLISHED", self.charon_sa())
-        self.assertIn(f"initiator-spi={live[0]['initiatorSpi']}", self.charon_sa())
-        self.assertEqual([c["suite"] for c in live[0]["children"]], ["aes128-sha256-ecp256"])
+        live = self.rekeys_under_traffic(sa, lambda: self.vgwsh(f"clear ipsec sa {self.tunnel} rekey"),
+                                         lambda: self.vgwsh(f"clear ike sa {self.tunnel} rekey"))
+        self.assertEqual([c["suite"] for c in live["children"]], ["aes128-sha256-ecp256"])
         self.assertIn("dh-group=ECP_256", self.charon_sa())  # the rekeyed Child SA used PFS
-        self.assert_traffic()
 
     def test_dead_peer_detected_within_interval_times_retries_plus_one(self):
         interval, retries = 1, 2
