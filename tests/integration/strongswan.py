@@ -80,10 +80,17 @@ class Charon:
             stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         out.close()
         pidfile = os.path.join(self.run, "charon.pid")
-        wait(lambda: os.path.exists(pidfile) and os.path.exists(os.path.join(self.run, "charon.vici")),
-             timeout=20, what="charon to start")
-        with open(pidfile) as f:
-            self.pid = int(f.read().strip())
+
+        def started():
+            if not os.path.exists(os.path.join(self.run, "charon.vici")):
+                return None
+            try:
+                with open(pidfile) as f:
+                    text = f.read().strip()
+            except OSError:
+                return None
+            return int(text) if text.isdigit() else None  # written after the file appears
+        self.pid = wait(started, timeout=20, what="charon to start")
         return self
 
     def load(self, swanctl_conf):

@@ -22,6 +22,18 @@ import vgwtest
 from vgwtest import sh, wait
 
 
+def read_pid(path):
+    """The pid a daemon wrote: it daemonizes first, so the file may exist empty for a moment."""
+    def pid():
+        try:
+            with open(path) as f:
+                text = f.read().strip()
+        except OSError:
+            return None
+        return int(text) if text.isdigit() else None
+    return wait(pid, timeout=10, what=f"a pid in {path}")
+
+
 class BgpWithFrrAndBird(unittest.TestCase):
 
     def setUp(self):
@@ -81,8 +93,7 @@ router bgp 65002
         for daemon in ("zebra", "bgpd"):
             sh("ip", "netns", "exec", self.ns["frr"], f"/usr/lib/frr/{daemon}", *common,
                "-f", f"{d}/{daemon}.conf", "-i", f"{d}/{daemon}.pid")
-            with open(f"{d}/{daemon}.pid") as f:
-                self.pids.append(int(f.read()))
+            self.pids.append(read_pid(f"{d}/{daemon}.pid"))
 
     def start_bird(self):
         n = self.octet
@@ -105,8 +116,7 @@ protocol bgp vgw {{
 """)
         sh("ip", "netns", "exec", self.ns["bird"], "bird", "-c", f"{d}/bird.conf", "-s", f"{d}/bird.ctl",
            "-P", f"{d}/bird.pid")
-        with open(f"{d}/bird.pid") as f:
-            self.pids.append(int(f.read()))
+        self.pids.append(read_pid(f"{d}/bird.pid"))
 
     def stop_peers(self):
         for pid in self.pids:
