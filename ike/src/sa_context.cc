@@ -16,12 +16,22 @@ namespace vgw::ike {
 const char* state_name(IkeSaState s) {
   switch (s) {
     case IkeSaState::kIdle: return "idle";
-    case IkeSaState::kInitSent: return "IKE_SA_INIT sent";
-    case IkeSaState::kInitDone: return "IKE_SA_INIT answered";
-    case IkeSaState::kAuthSent: return "IKE_AUTH sent";
+    case IkeSaState::kInitSent: return "init-sent";
+    case IkeSaState::kInitDone: return "init-answered";
+    case IkeSaState::kAuthSent: return "auth-sent";
     case IkeSaState::kEstablished: return "established";
     case IkeSaState::kDeleting: return "deleting";
     case IkeSaState::kClosed: return "closed";
+  }
+  return "?";
+}
+
+const char* state_name(ChildRecord::State s) {
+  switch (s) {
+    case ChildRecord::State::kInstalled: return "installed";
+    case ChildRecord::State::kRekeying: return "rekeying";
+    case ChildRecord::State::kRekeyed: return "rekeyed";
+    case ChildRecord::State::kDeleting: return "deleting";
   }
   return "?";
 }

@@ -42,6 +42,17 @@ Status check_identity(const std::string& field, const std::string& v, bool remot
   return {};
 }
 
+// "" (the default) or proposals that parse to at least one suite.
+template <typename Parse>
+Status check_proposals(const std::string& field, const std::string& v, Parse parse) {
+  if (v.empty()) return {};
+  if (auto st = check_word(field, v, 1024); !st) return st;
+  auto p = parse(v);
+  if (!p) return fail(Error::invalid(field + ": " + p.error().message));
+  if (p->empty()) return fail(Error::invalid(field + ": no proposal given"));
+  return {};
+}
+
 Status check_lifetime(const std::string& field, uint32_t v) {
   if (v != 0 && (v < kMinLifetime || v > kMaxLifetime)) {
     return fail(Error::invalid(field + " " + std::to_string(v) + " is out of range (" + std::to_string(kMinLifetime) +
@@ -141,24 +152,12 @@ Status Gateway::apply_tunnel_ike(TunnelConfig& t, const v1::UpdateTunnelRequest&
     k.remote_id = req.ike_remote_id();
   }
   if (req.has_ike_proposals()) {
-    const std::string& v = req.ike_proposals();
-    if (!v.empty()) {
-      if (auto st = check_word("ike_proposals", v, 1024); !st) return st;
-      auto p = ike::parse_ike_proposals(v);
-      if (!p) return fail(Error::invalid("ike_proposals: " + p.error().message));
-      if (p->empty()) return fail(Error::invalid("ike_proposals: no proposal given"));
-    }
-    k.ike_proposals = v;
+    if (auto st = check_proposals("ike_proposals", req.ike_proposals(), ike::parse_ike_proposals); !st) return st;
+    k.ike_proposals = req.ike_proposals();
   }
   if (req.has_esp_proposals()) {
-    const std::string& v = req.esp_proposals();
-    if (!v.empty()) {
-      if (auto st = check_word("esp_proposals", v, 1024); !st) return st;
-      auto p = ike::parse_esp_proposals(v);
-      if (!p) return fail(Error::invalid("esp_proposals: " + p.error().message));
-      if (p->empty()) return fail(Error::invalid("esp_proposals: no proposal given"));
-    }
-    k.esp_proposals = v;
+    if (auto st = check_proposals("esp_proposals", req.esp_proposals(), ike::parse_esp_proposals); !st) return st;
+    k.esp_proposals = req.esp_proposals();
   }
   if (req.has_ike_lifetime()) {
     if (auto st = check_lifetime("ike_lifetime", req.ike_lifetime()); !st) return st;

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 
+#include "vgw/base/asio_address.h"
 #include "vgw/base/log.h"
 #include "vgw/esp/dataplane/dataplane.h"
 #include "vgw/ike/crypto/random.h"
@@ -33,24 +34,6 @@ constexpr std::chrono::seconds kMaxRestart{60};
 constexpr size_t kMaxDatagram = 65535;
 constexpr int kReceiveBuffer = 4 << 20;  // octets
 
-udp::endpoint endpoint(const IpAddress& a, uint16_t port) {
-  if (a.is_v4()) {
-    asio::ip::address_v4::bytes_type b;
-    std::copy(a.data(), a.data() + 4, b.begin());
-    return {asio::ip::address_v4(b), port};
-  }
-  asio::ip::address_v6::bytes_type b;
-  std::copy(a.data(), a.data() + 16, b.begin());
-  return {asio::ip::address_v6(b), port};
-}
-
-IpAddress address_of(const udp::endpoint& ep) {
-  auto a = ep.address();
-  if (a.is_v6() && a.to_v6().is_v4_mapped()) a = asio::ip::make_address_v4(asio::ip::v4_mapped, a.to_v6());
-  if (a.is_v4()) return IpAddress::v4(a.to_v4().to_bytes());
-  return IpAddress::v6(a.to_v6().to_bytes());
-}
-
 esp::Transform to_transform(const ike::crypto::EspSuite& s) {
   esp::Transform t;
   t.encryption = static_cast<esp::Encryption>(s.encr.id);
@@ -63,67 +46,34 @@ std::string spis_text(const ike::ChildSpis& s) {
   return format_spi(s.inbound) + "_i " + format_spi(s.outbound) + "_o";
 }
 
-// IKE SA states as the API names them.
-const char* state_token(ike::IkeSaState s) {
-  switch (s) {
-    case ike::IkeSaState::kIdle: return "idle";
-    case ike::IkeSaState::kInitSent: return "init-sent";
-    case ike::IkeSaState::kInitDone: return "init-answered";
-    case ike::IkeSaState::kAuthSent: return "auth-sent";
-    case ike::IkeSaState::kEstablished: return "established";
-    case ike::IkeSaState::kDeleting: return "deleting";
-    case ike::IkeSaState::kClosed: return "closed";
-  }
-  return "?";
-}
+// A tunnel's IKE settings, parsed once (set_tunnel); every IKE SA of the tunnel is made from
+// them, without parsing anything again (a responder makes one per IKE_SA_INIT it answers).
+struct ParsedSettings {
+  std::optional<ike::Identity> local_id, remote_id;
+  std::vector<ike::crypto::IkeSuite> ike_proposals;
+  std::vector<ike::crypto::EspSuite> esp_proposals;
 
-const char* child_state_name(ike::ChildRecord::State s) {
-  switch (s) {
-    case ike::ChildRecord::State::kInstalled: return "installed";
-    case ike::ChildRecord::State::kRekeying: return "rekeying";
-    case ike::ChildRecord::State::kRekeyed: return "rekeyed";
-    case ike::ChildRecord::State::kDeleting: return "deleting";
+  static Result<ParsedSettings> parse(const TunnelIkeConfig& k) {
+    ParsedSettings p;
+    if (!k.local_id.empty()) {
+      auto id = ike::Identity::parse(k.local_id);
+      if (!id) return fail(id.error());
+      p.local_id = *id;
+    }
+    if (!k.remote_id.empty()) {
+      auto id = ike::Identity::parse(k.remote_id);
+      if (!id) return fail(id.error());
+      p.remote_id = *id;
+    }
+    auto ikep = ike::parse_ike_proposals(k.ike_proposals_or_default());
+    if (!ikep) return fail(ikep.error());
+    p.ike_proposals = std::move(*ikep);
+    auto espp = ike::parse_esp_proposals(k.esp_proposals_or_default());
+    if (!espp) return fail(espp.error());
+    p.esp_proposals = std::move(*espp);
+    return p;
   }
-  return "?";
-}
-
-// The IkeSaConfig of one IKE SA of a tunnel. The tunnel's IKE settings were validated when
-// configured, so parsing cannot fail here; should it, the error is returned.
-Result<ike::IkeSaConfig> sa_config(const TunnelConfig& t, ike::Role role, const IpAddress& remote,
-                                   uint16_t remote_port, uint16_t local_port, bool initial_contact) {
-  const TunnelIkeConfig& k = t.ike;
-  ike::IkeSaConfig c;
-  c.role = role;
-  c.local_address = *t.local;
-  c.local_port = local_port;
-  c.remote_address = remote;
-  c.remote_port = remote_port;
-  if (!k.local_id.empty()) {
-    auto id = ike::Identity::parse(k.local_id);
-    if (!id) return fail(id.error());
-    c.local_id = *id;
-  }
-  if (!k.remote_id.empty()) {
-    auto id = ike::Identity::parse(k.remote_id);
-    if (!id) return fail(id.error());
-    c.remote_id = *id;
-  }
-  c.psk = ike::crypto::SecretBytes(std::span<const uint8_t>(
-      reinterpret_cast<const uint8_t*>(k.pre_shared_key.data()), k.pre_shared_key.size()));
-  auto ikep = ike::parse_ike_proposals(k.ike_proposals_or_default());
-  if (!ikep) return fail(ikep.error());
-  c.ike_proposals = std::move(*ikep);
-  auto espp = ike::parse_esp_proposals(k.esp_proposals_or_default());
-  if (!espp) return fail(espp.error());
-  c.esp_proposals = std::move(*espp);
-  c.ike_lifetime = std::chrono::seconds(k.ike_lifetime_or_default());
-  c.child_lifetime = std::chrono::seconds(k.esp_lifetime_or_default());
-  c.dpd_interval = std::chrono::seconds(k.dpd_interval_or_default());
-  c.dpd_retries = static_cast<int>(k.dpd_retries_or_default());
-  c.initial_contact = initial_contact;
-  c.force_udp_encapsulation = t.udp_encapsulation;
-  return c;
-}
+};
 
 }  // namespace
 
@@ -143,14 +93,16 @@ struct IkeDriver::Entry {
 
   // A responder that has answered IKE_SA_INIT but not seen IKE_AUTH yet.
   bool half_open() const {
-    return !closed && !initiator && sa &&
+    return !closed && !initiator &&
            (sa->state() == ike::IkeSaState::kIdle || sa->state() == ike::IkeSaState::kInitDone);
   }
 };
 
 struct IkeDriver::Tunnel {
-  explicit Tunnel(asio::io_context& io) : restart(io) {}
+  Tunnel(asio::io_context& io, TunnelConfig c, ParsedSettings p)
+      : config(std::move(c)), settings(std::move(p)), restart(io) {}
   TunnelConfig config;
+  ParsedSettings settings;  // of config.ike
   std::vector<std::unique_ptr<Entry>> entries;
   asio::steady_timer restart;
   bool restart_armed = false;
@@ -217,7 +169,7 @@ Status IkeDriver::open_listener(const IpAddress& local) {
   auto l = std::make_unique<Listener>(io_);
   l->local = local;
   boost::system::error_code ec;
-  const auto ep = endpoint(local, kIkePort);
+  const udp::endpoint ep(to_asio(local), kIkePort);
   l->socket.open(ep.protocol(), ec);
   if (!ec) l->socket.set_option(udp::socket::reuse_address(true), ec);
   if (!ec) l->socket.bind(ep, ec);
@@ -260,7 +212,7 @@ void IkeDriver::receive(Listener& l) {
                                     !l.socket.is_open())
                                   return;
                                 if (!ec && n > 0) {
-                                  const IpAddress from = address_of(l.from);
+                                  const IpAddress from = from_asio(l.from.address());
                                   dispatch(l.local, kIkePort, from, l.from.port(),
                                            std::span<const uint8_t>(l.buffer.data(), n), false);
                                 }
@@ -282,9 +234,11 @@ Status IkeDriver::set_tunnel(const TunnelConfig& config) {
     VGW_LOG(kInfo, "ike") << "tunnel " << config.name << ": IKE settings changed, negotiating again";
     remove_tunnel(config.name);
   }
+  // Validated when configured; should the parse still fail, the tunnel shows why.
+  auto settings = ParsedSettings::parse(config.ike);
+  if (!settings) return fail(Error::invalid("IKE settings: " + settings.error().message));
   if (auto st = open_listener(*config.local); !st) return st;
-  auto t = std::make_unique<Tunnel>(io_);
-  t->config = config;
+  auto t = std::make_unique<Tunnel>(io_, config, std::move(*settings));
   Tunnel& ref = *t;
   tunnels_.emplace(config.name, std::move(t));
   by_endpoints_[{*config.local, *config.remote}] = &ref;
@@ -367,7 +321,7 @@ Status IkeDriver::initiate(const std::string& name) {
   if (!found) return fail(found.error());
   Tunnel& t = **found;
   for (const auto& e : t.entries) {
-    if (e->closed || !e->sa) continue;
+    if (e->closed) continue;
     if (e->sa->state() == ike::IkeSaState::kEstablished) {
       return fail(Error::exists("tunnel '" + name + "' already has an established IKE SA"));
     }
@@ -397,10 +351,6 @@ Status IkeDriver::rekey(const std::string& name, bool child) {
 void IkeDriver::start_initiator(Tunnel& t) {
   if (t.entries.size() >= kMaxSasPerTunnel) return;
   Entry& e = add_entry(t, ike::Role::kInitiator, *t.config.remote, kIkePort, kIkePort);
-  if (!e.sa) {
-    reap(t);  // the settings did not parse: last_error says why; try again later
-    return;
-  }
   VGW_LOG(kInfo, "ike") << "tunnel " << t.config.name << ": initiating IKE SA with "
                         << t.config.remote->to_string();
   execute(t, e, e.sa->start(Clock::TimePoint(std::chrono::steady_clock::now())));
@@ -422,16 +372,27 @@ IkeDriver::Entry& IkeDriver::add_entry(Tunnel& t, ike::Role role, const IpAddres
     e->peer_port = remote_port;
   }
   e->created = Clock::TimePoint(std::chrono::steady_clock::now());
-  auto c = sa_config(t.config, role, remote, remote_port, local_port, alone);
-  if (c) c->cookie_secret = cookie_secret_;
-  if (!c) {
-    t.last_error = "IKE settings: " + c.error().message;
-    VGW_LOG(kError, "ike") << "tunnel " << t.config.name << ": " << t.last_error;
-    e->closed = true;
-    t.entries.push_back(std::move(e));
-    return *t.entries.back();
-  }
-  e->sa = std::make_unique<ike::IkeSa>(std::move(*c));
+  const TunnelIkeConfig& k = t.config.ike;
+  ike::IkeSaConfig c;
+  c.role = role;
+  c.local_address = *t.config.local;
+  c.local_port = local_port;
+  c.remote_address = remote;
+  c.remote_port = remote_port;
+  c.local_id = t.settings.local_id;
+  c.remote_id = t.settings.remote_id;
+  c.psk = ike::crypto::SecretBytes(std::span<const uint8_t>(
+      reinterpret_cast<const uint8_t*>(k.pre_shared_key.data()), k.pre_shared_key.size()));
+  c.ike_proposals = t.settings.ike_proposals;
+  c.esp_proposals = t.settings.esp_proposals;
+  c.ike_lifetime = std::chrono::seconds(k.ike_lifetime_or_default());
+  c.child_lifetime = std::chrono::seconds(k.esp_lifetime_or_default());
+  c.dpd_interval = std::chrono::seconds(k.dpd_interval_or_default());
+  c.dpd_retries = static_cast<int>(k.dpd_retries_or_default());
+  c.initial_contact = alone;
+  c.force_udp_encapsulation = t.config.udp_encapsulation;
+  c.cookie_secret = cookie_secret_;
+  e->sa = std::make_unique<ike::IkeSa>(std::move(c));
   t.entries.push_back(std::move(e));
   return *t.entries.back();
 }
@@ -439,9 +400,11 @@ IkeDriver::Entry& IkeDriver::add_entry(Tunnel& t, ike::Role role, const IpAddres
 // ---- datagrams -------------------------------------------------------------------------------
 
 // The tunnel whose configured peer this is, or whose IKE SA's peer moved here (a NAT
-// rebinding): the index first, the scan only for strays.
-IkeDriver::Tunnel* IkeDriver::find_tunnel(const IpAddress& local, const IpAddress& remote) {
+// rebinding): the index first; the scan only for a message of an existing IKE SA (a moved
+// peer's), so that a flood of IKE_SA_INIT from strangers costs one lookup each.
+IkeDriver::Tunnel* IkeDriver::find_tunnel(const IpAddress& local, const IpAddress& remote, bool of_existing_sa) {
   if (auto it = by_endpoints_.find({local, remote}); it != by_endpoints_.end()) return it->second;
+  if (!of_existing_sa) return nullptr;
   for (auto& [name, t] : tunnels_) {
     if (*t->config.local != local) continue;
     for (const auto& e : t->entries) {
@@ -461,11 +424,11 @@ void IkeDriver::dispatch(const IpAddress& local, uint16_t local_port, const IpAd
   Batch batch(*this);
   ++counters_.received;
   auto header = ike::wire::parse_header(message);
-  Tunnel* tunnel = find_tunnel(local, remote);
+  Tunnel* tunnel = find_tunnel(local, remote, header && header->responder_spi != 0);
   Entry* owner = nullptr;
   if (tunnel) {
     for (auto& e : tunnel->entries) {
-      if (!e->closed && e->sa && e->sa->owns(message)) {
+      if (!e->closed && e->sa->owns(message)) {
         owner = e.get();
         break;
       }
@@ -496,7 +459,6 @@ void IkeDriver::dispatch(const IpAddress& local, uint16_t local_port, const IpAd
       return;
     }
     Entry& e = add_entry(*tunnel, ike::Role::kResponder, remote, remote_port, local_port);
-    if (!e.sa) return;
     const bool cookies = half_open_total >= kCookieThreshold;
     e.sa->set_cookie_required(cookies);
     execute(*tunnel, e, e.sa->on_datagram(message, now, via_nat_t));
@@ -551,7 +513,7 @@ void IkeDriver::transmit(const PendingSend& p) {
   auto l = listeners_.find(p.local);
   if (l == listeners_.end()) return;
   boost::system::error_code ec;
-  l->second->socket.send_to(asio::buffer(p.datagram), endpoint(p.peer, p.port), 0, ec);
+  l->second->socket.send_to(asio::buffer(p.datagram), udp::endpoint(to_asio(p.peer), p.port), 0, ec);
   if (ec) {
     ++counters_.send_errors;
     VGW_LOG(kWarning, "ike") << "tunnel " << p.tunnel << ": send to " << p.peer.to_string() << ":" << p.port
@@ -564,7 +526,7 @@ void IkeDriver::emit(const Tunnel& t, const Entry& e, std::string kind, ike::Chi
   IkeEventView v;
   v.tunnel = t.config.name;
   v.kind = std::move(kind);
-  if (e.sa) v.spis = e.sa->spis();
+  v.spis = e.sa->spis();
   v.child = child;
   v.reason = std::move(reason);
   v.peer = e.peer;
@@ -765,13 +727,12 @@ bool IkeDriver::on_sa_event(const esp::SaEvent& ev) {
 IkeSaView IkeDriver::view_of(const Tunnel& t, const Entry& e, Clock::TimePoint now) const {
   IkeSaView v;
   v.initiator = e.initiator;
-  v.state = e.sa ? state_token(e.sa->state()) : "closed";
+  v.state = ike::state_name(e.sa->state());
   v.local = *t.config.local;
   v.remote = e.peer;
-  const bool nat_t = e.sa && e.sa->nat_detected();
+  const bool nat_t = e.sa->nat_detected();
   v.local_port = nat_t ? esp::kNatTraversalPort : e.local_port;
   v.remote_port = nat_t ? e.peer_nat_t_port : e.peer_port;
-  if (!e.sa) return v;
   const ike::IkeSa& sa = *e.sa;
   v.reason = sa.reason();
   v.local_id = sa.config().effective_local_id().to_string();
@@ -787,7 +748,7 @@ IkeSaView IkeDriver::view_of(const Tunnel& t, const Entry& e, Clock::TimePoint n
     cv.suite = c.suite.name();
     cv.transform = to_transform(c.suite).name();
     cv.esn = c.suite.esn;
-    cv.state = child_state_name(c.state);
+    cv.state = ike::state_name(c.state);
     cv.local_ts = ike::describe(c.local_ts);
     cv.remote_ts = ike::describe(c.remote_ts);
     cv.age = now - c.established;

@@ -45,7 +45,7 @@ namespace vgw::routing {
 // What `show ike sa` shows of one IKE SA.
 struct IkeSaView {
   bool initiator = false;
-  std::string state;   // ike::state_name
+  std::string state;   // ike::state_name: "init-sent", "established", ...
   std::string reason;  // why it is in that state (empty when all is well)
   IpAddress local, remote;
   uint16_t local_port = 0, remote_port = 0;
@@ -107,7 +107,8 @@ class IkeDriver {
   IkeDriver& operator=(const IkeDriver&) = delete;
 
   // Starts, changes or keeps the tunnel (it must exist in the dataplane). A change of its IKE
-  // settings closes its IKE SAs and starts again. Fails when UDP 500 cannot be opened.
+  // settings closes its IKE SAs and starts again. Fails when UDP 500 cannot be opened (or the
+  // settings do not parse, which the Gateway's validation already rules out).
   Status set_tunnel(const TunnelConfig& tunnel);
   // Sends Delete for the tunnel's IKE SAs (best effort), removes their Child SAs from the
   // dataplane and forgets the tunnel.
@@ -150,7 +151,7 @@ class IkeDriver {
   Status open_listener(const IpAddress& local);
   void release_listener(const IpAddress& local);
   void receive(Listener& l);
-  Tunnel* find_tunnel(const IpAddress& local, const IpAddress& remote);
+  Tunnel* find_tunnel(const IpAddress& local, const IpAddress& remote, bool of_existing_sa);
   Result<Tunnel*> negotiating(const std::string& name);  // NOT_FOUND names the tunnel
   // Deletes the tunnel's SAs (Delete sent within the caller's batch); returns its local address.
   std::optional<IpAddress> forget_tunnel(const std::string& name);

@@ -11,7 +11,7 @@ import signal
 import subprocess
 import time
 
-from vgwtest import sh, wait
+from vgwtest import pid_in, sh, wait
 
 CHARON = "/usr/lib/ipsec/charon"
 PLUGINS = ("random nonce openssl aes sha1 sha2 hmac gcm chapoly curve25519 gmp pem pkcs1 x509 pubkey kdf "
@@ -81,16 +81,8 @@ class Charon:
         out.close()
         pidfile = os.path.join(self.run, "charon.pid")
 
-        def started():
-            if not os.path.exists(os.path.join(self.run, "charon.vici")):
-                return None
-            try:
-                with open(pidfile) as f:
-                    text = f.read().strip()
-            except OSError:
-                return None
-            return int(text) if text.isdigit() else None  # written after the file appears
-        self.pid = wait(started, timeout=20, what="charon to start")
+        self.pid = wait(lambda: os.path.exists(os.path.join(self.run, "charon.vici")) and pid_in(pidfile),
+                        timeout=20, what="charon to start")
         return self
 
     def load(self, swanctl_conf):

@@ -19,19 +19,7 @@ import time
 import unittest
 
 import vgwtest
-from vgwtest import sh, wait
-
-
-def read_pid(path):
-    """The pid a daemon wrote: it daemonizes first, so the file may exist empty for a moment."""
-    def pid():
-        try:
-            with open(path) as f:
-                text = f.read().strip()
-        except OSError:
-            return None
-        return int(text) if text.isdigit() else None
-    return wait(pid, timeout=10, what=f"a pid in {path}")
+from vgwtest import read_pid, sh, wait
 
 
 class BgpWithFrrAndBird(unittest.TestCase):

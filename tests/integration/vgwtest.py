@@ -49,6 +49,22 @@ def sh(*args, check=True, timeout=60, **kw):
     return p
 
 
+def pid_in(path):
+    """The pid in a daemon's pid file, or None: a daemonizing process may create the file a
+    moment before it writes the number."""
+    try:
+        with open(path) as f:
+            text = f.read().strip()
+    except OSError:
+        return None
+    return int(text) if text.isdigit() else None
+
+
+def read_pid(path, timeout=10):
+    """Waits for a daemon's pid file to hold its pid and returns it."""
+    return wait(lambda: pid_in(path), timeout=timeout, what=f"a pid in {path}")
+
+
 def add_netns(*names):
     """Creates network namespaces with their loopback up."""
     for ns in names:

@@ -7,30 +7,14 @@
 #include <boost/asio/write.hpp>
 #include <cstring>
 
+#include "vgw/base/asio_address.h"
 #include "vgw/bgp/wire/message.h"
 
 namespace vgw::bgp::transport {
 
-Tcp::endpoint to_asio(const Endpoint& e) {
-  if (e.address.is_v4()) {
-    return {asio::ip::address_v4(e.address.v4_host_order()), e.port};
-  }
-  asio::ip::address_v6::bytes_type b;
-  std::memcpy(b.data(), e.address.data(), 16);
-  return {asio::ip::address_v6(b), e.port};
-}
+Tcp::endpoint to_asio(const Endpoint& e) { return {vgw::to_asio(e.address), e.port}; }
 
-Endpoint from_asio(const Tcp::endpoint& e) {
-  asio::ip::address a = e.address();
-  if (a.is_v6() && a.to_v6().is_v4_mapped()) {
-    a = asio::ip::make_address_v4(asio::ip::v4_mapped, a.to_v6());
-  }
-  if (a.is_v4()) return {IpAddress::v4(a.to_v4().to_uint()), e.port()};
-  std::array<uint8_t, 16> b{};
-  auto v6 = a.to_v6().to_bytes();
-  std::memcpy(b.data(), v6.data(), 16);
-  return {IpAddress::v6(b), e.port()};
-}
+Endpoint from_asio(const Tcp::endpoint& e) { return {vgw::from_asio(e.address()), e.port()}; }
 
 std::shared_ptr<Connection> Connection::create(asio::io_context& io, Handler& handler,
                                                Limits limits) {

@@ -39,6 +39,7 @@ enum class IkeSaState : uint8_t {
   kDeleting,     // our Delete of the IKE SA is outstanding
   kClosed,       // gone; reason says why
 };
+// "init-sent", "init-answered", "auth-sent", "established", ... (the API's words)
 const char* state_name(IkeSaState s);
 
 struct IkeSaCounters {
@@ -109,6 +110,8 @@ struct ChildRecord {
   };
   std::optional<PeerRekey> peer_rekey;
 };
+// "installed", "rekeying", "rekeyed", "deleting"
+const char* state_name(ChildRecord::State s);
 
 struct SaContext {
   explicit SaContext(IkeSaConfig c);
