@@ -1,6 +1,8 @@
 #include "vgw/routing/config_model.h"
 
 #include <cstdio>
+#include <array>
+#include <cstring>
 #include <sstream>
 
 #include "vgw/base/name.h"
@@ -147,6 +149,7 @@ void render_tunnel(std::ostream& out, const TunnelConfig& t, bool show_secrets) 
   if (t.mtu) out << " mtu " << t.mtu << "\n";
   for (const auto& sa : t.sas) out << " " << render_tunnel_sa(sa, show_secrets) << "\n";
   for (const auto& line : render_tunnel_ike(t.ike, show_secrets)) out << " " << line << "\n";
+  if (t.health_check) out << " " << render_health_check(*t.health_check) << "\n";
   out << "exit\n";
 }
 
@@ -200,6 +203,50 @@ std::vector<std::string> render_tunnel_ike(const TunnelIkeConfig& ike, bool show
   }
   if (ike.respond_only) out.push_back("ike respond-only");
   return out;
+}
+
+std::string render_health_check(const TunnelHealthCheckConfig& check) {
+  std::string out = "health-check";
+  if (check.destination) out += " destination " + check.destination->to_string();
+  if (check.source) out += " source " + check.source->to_string();
+  if (check.interval_ms) out += " interval " + std::to_string(check.interval_ms);
+  if (check.retries) out += " retries " + std::to_string(check.retries);
+  return out;
+}
+
+Result<std::pair<IpAddress, IpAddress>> health_check_addresses(const TunnelConfig& t) {
+  if (!t.health_check) return fail(Error::invalid("health-check: not configured"));
+  const auto& c = *t.health_check;
+  std::optional<IpAddress> source = c.source;
+  if (!source && t.inside) source = t.inside->address;
+  if (!source) return fail(Error::invalid("health-check source: required while the tunnel has no inside address"));
+  std::optional<IpAddress> destination = c.destination;
+  if (!destination && t.inside) {
+    // The other address of a point-to-point inside prefix: of a /31 (/127) the other of two, of a
+    // /30 (/126) the other of the two host addresses.
+    int len = t.inside->length, bits = t.inside->address.bit_length();
+    if (len == bits - 1 || len == bits - 2) {
+      auto bytes = std::array<uint8_t, 16>{};
+      std::memcpy(bytes.data(), t.inside->address.data(), t.inside->address.size());
+      size_t last = t.inside->address.size() - 1;
+      uint8_t host = bytes[last] & (len == bits - 1 ? 1 : 3);
+      uint8_t other = len == bits - 1 ? (host ^ 1) : host == 1 ? 2 : host == 2 ? 1 : 0;
+      if (other != 0 || len == bits - 1) {
+        bytes[last] = static_cast<uint8_t>((bytes[last] & ~(len == bits - 1 ? 1 : 3)) | other);
+        destination = t.inside->address.is_v4() ? IpAddress::v4(std::array<uint8_t, 4>{bytes[0], bytes[1], bytes[2], bytes[3]})
+                                                 : IpAddress::v6(bytes);
+      }
+    }
+  }
+  if (!destination) {
+    return fail(Error::invalid("health-check destination: required unless the inside prefix is a /30 or /31 (/126, /127) "
+                          "with this side on a host address"));
+  }
+  if (source->family() != destination->family()) {
+    return fail(Error::invalid("health-check: source " + source->to_string() + " and destination " +
+                          destination->to_string() + " are of different address families"));
+  }
+  return std::make_pair(*source, *destination);
 }
 
 std::string render_config(const ConfigModel& model, bool show_secrets) {

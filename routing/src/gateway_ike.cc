@@ -2,10 +2,10 @@
 // every other field, persisted, then handed to the IkeDriver), and the IkeService.
 #include <chrono>
 #include <cstdio>
-#include <deque>
 
 #include "vgw/base/log.h"
 #include "vgw/ike/config.h"
+#include "event_stream.h"
 #include "gateway_state.h"
 #include "ike_driver.h"
 #include "vgw/routing/server_stream.h"
@@ -207,7 +207,10 @@ void Gateway::sync_tunnel_ike(const TunnelConfig& t) {
   if (!rt.dataplane) return;
   if (!rt.ike) {
     rt.ike = std::make_unique<IkeDriver>(rt.io, *rt.dataplane);
-    rt.ike->set_event_sink([this](const IkeEventView& v) { publish_ike_event(v); });
+    rt.ike->set_event_sink([this](const IkeEventView& v) {
+      refresh_tunnel_keys(v.tunnel);
+      publish_ike_event(v);
+    });
   }
   if (!t.ike.enabled()) {
     rt.ike->remove_tunnel(t.name);
@@ -322,52 +325,19 @@ Result<v1::TerminateIkeResponse> Gateway::terminate_ike(const v1::TerminateIkeRe
 
 // ---- IkeService.Watch ------------------------------------------------------------------------
 
-namespace {
-
-constexpr size_t kMaxQueuedIkeEvents = 10000;
-constexpr int kIkeEventBatch = 500;
-
-class WatchIkeStream final : public api::ServerStream {
- public:
-  WatchIkeStream(Gateway& gw, std::string tunnel) : gw_(gw), tunnel_(std::move(tunnel)) {
-    sink_ = gw_.add_ike_event_sink([this](const v1::IkeEvent& e) {
-      if (!tunnel_.empty() && e.tunnel() != tunnel_) return;
-      if (queue_.size() >= kMaxQueuedIkeEvents) {
-        queue_.pop_front();
-        ++lost_;
-      }
-      queue_.push_back(e);
-      if (wake) wake();
-    });
-  }
-  ~WatchIkeStream() override { gw_.remove_ike_event_sink(sink_); }
-
-  Next next() override {
-    if (queue_.empty()) return wait();
-    auto out = std::make_unique<v1::WatchIkeResponse>();
-    while (!queue_.empty() && out->events_size() < kIkeEventBatch) {
-      *out->add_events() = std::move(queue_.front());
-      queue_.pop_front();
-    }
-    out->set_lost(lost_);
-    return message(std::move(out));
-  }
-
- private:
-  Gateway& gw_;
-  std::string tunnel_;
-  uint64_t sink_ = 0;
-  std::deque<v1::IkeEvent> queue_;
-  uint64_t lost_ = 0;
-};
-
-}  // namespace
 
 Result<std::unique_ptr<api::ServerStream>> Gateway::watch_ike(const v1::WatchIkeRequest& req) {
   if (!req.tunnel().empty()) {
     if (auto st = ike_tunnel_exists(model_, req.tunnel()); !st) return fail(st.error());
   }
-  return std::unique_ptr<api::ServerStream>(std::make_unique<WatchIkeStream>(*this, req.tunnel()));
+  auto subscribe = [this](std::function<void(const v1::IkeEvent&)> sink) {
+    uint64_t id = add_ike_event_sink(std::move(sink));
+    return std::function<void()>([this, id] { remove_ike_event_sink(id); });
+  };
+  std::function<bool(const v1::IkeEvent&)> filter;
+  if (!req.tunnel().empty()) filter = [t = req.tunnel()](const v1::IkeEvent& e) { return e.tunnel() == t; };
+  return std::unique_ptr<api::ServerStream>(
+      std::make_unique<QueuedEventStream<v1::IkeEvent, v1::WatchIkeResponse>>(subscribe, std::move(filter)));
 }
 
 uint64_t Gateway::add_ike_event_sink(IkeEventSink sink) {

@@ -200,7 +200,7 @@ void Gateway::sync_static_routes() {
     }
     if (!nh.interface.empty() && kernel_) {
       const auto* iface = kernel_->interface(nh.interface);
-      if (!iface || !iface->oper_up) continue;  // the interface is down or absent
+      if (!iface || !kernel_->usable(*iface)) continue;  // the interface is down (or held down) or absent
       nh.ifindex = static_cast<uint32_t>(iface->ifindex);
     }
     want[{r.prefix, r.distance}].push_back(nh);

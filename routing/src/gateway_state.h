@@ -18,6 +18,7 @@
 #include "vgw/rib/rib.h"
 #include "vgw/routing/gateway.h"
 #include "ike_driver.h"
+#include "tunnel_health.h"
 
 namespace vgw::routing {
 
@@ -27,6 +28,7 @@ struct Gateway::TunnelRuntime {
   boost::asio::io_context& io;
   std::unique_ptr<esp::Dataplane> dataplane;
   std::unique_ptr<IkeDriver> ike;  // after dataplane: destroyed before it
+  std::unique_ptr<TunnelHealth> health;  // after dataplane: destroyed before it
   std::unique_ptr<boost::asio::posix::stream_descriptor> events;  // the dataplane's eventfd
   boost::asio::steady_timer retry;
   bool retry_armed = false;

@@ -20,6 +20,7 @@
 namespace vgw::routing {
 
 v1::TunnelIke ike_to_proto(const TunnelIkeConfig& k);  // gateway_ike.cc
+v1::TunnelHealthCheck health_check_to_proto(const TunnelConfig& t);  // gateway_health.cc
 
 namespace {
 
@@ -65,6 +66,7 @@ v1::TunnelConfig to_proto(const TunnelConfig& t) {
   c.set_mtu(t.mtu);
   c.set_description(t.description);
   *c.mutable_ike() = ike_to_proto(t.ike);
+  if (t.health_check) *c.mutable_health_check() = health_check_to_proto(t);
   return c;
 }
 
@@ -183,6 +185,7 @@ Result<v1::Tunnel> Gateway::create_tunnel(const v1::CreateTunnelRequest& req) {
   } else if (c.ike().enabled()) {
     return fail(Error::invalid("tunnel.ike.enabled needs ike_pre_shared_key"));
   }
+  if (c.has_health_check()) *u.mutable_health_check() = c.health_check();
   TunnelConfig t;
   t.name = c.name();
   return apply_tunnel(std::move(t), u, "created");
@@ -227,7 +230,9 @@ Result<v1::Tunnel> Gateway::apply_tunnel(TunnelConfig t, const v1::UpdateTunnelR
     t.description = req.description();
   }
   if (auto s = apply_tunnel_ike(t, req); !s) return fail(s.error());
+  if (auto s = apply_tunnel_health(t, req); !s) return fail(s.error());
   if (auto s = validate_tunnel(t); !s) return fail(s.error());
+  if (auto s = validate_tunnel_health(t); !s) return fail(s.error());
   auto it = model_.tunnels.find(t.name);
   if (it != model_.tunnels.end() && it->second == t) return describe_tunnel(t);
   ConfigModel next = model_;
@@ -458,6 +463,7 @@ v1::Tunnel Gateway::describe_tunnel(const TunnelConfig& t) const {
   for (uint32_t spi : info->outbound_spis) s->add_outbound_spis(spi);
   for (uint32_t spi : info->inbound_spis) s->add_inbound_spis(spi);
   if (auto c = tunnels_->dataplane->counters(t.name)) fill(*s->mutable_counters(), *c);
+  describe_health(t.name, *s);
   if (!info->active_outbound_spi && t.ike.enabled()) {
     s->set_status("down");
     std::string why = "IKE: not negotiated yet";
@@ -473,6 +479,9 @@ v1::Tunnel Gateway::describe_tunnel(const TunnelConfig& t) const {
   } else if (info->inbound_spis.empty()) {
     s->set_status("down");
     s->set_reason("no inbound SA");
+  } else if (s->has_health() && !s->health().up()) {
+    s->set_status("down");
+    s->set_reason(s->health().reason());
   } else {
     s->set_status("up");
   }
@@ -565,6 +574,7 @@ void Gateway::sync_tunnels() {
       continue;
     }
     if (rt.ike) rt.ike->remove_tunnel(it->first);
+    if (auto ifname = tunnel_interface(it->first)) forget_tunnel_health(it->first, *ifname);
     if (auto st = rt.dataplane->remove_tunnel(it->first); !st) {
       VGW_LOG(kError, "tunnel") << "tunnel " << it->first << ": removal failed: " << st.error().message;
     }
@@ -586,6 +596,7 @@ void Gateway::sync_tunnels() {
     } else {
       rt.failed.erase(name);
       sync_tunnel_ike(t);
+      sync_tunnel_health(t);
     }
   }
   if ((!rt.failed.empty() || (!rt.dataplane && !rt.problem.empty())) && !rt.retry_armed) {

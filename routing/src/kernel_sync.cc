@@ -198,7 +198,7 @@ void KernelSync::resync_interface(int ifindex) {
   Iface& iface = ifaces_[ifindex];
   std::set<Prefix> want;
   bool gone = iface.info.ifindex == 0;
-  if (!gone && iface.info.oper_up) {
+  if (!gone && usable(iface.info)) {
     for (const auto& [addr, len] : iface.addresses) want.insert(Prefix(addr, len));
   }
   auto instance = static_cast<uint16_t>(ifindex & 0xffff);
@@ -224,6 +224,17 @@ void KernelSync::resync_interface(int ifindex) {
   }
   iface.connected = std::move(want);
   if (gone && iface.connected.empty()) ifaces_.erase(ifindex);
+}
+
+void KernelSync::set_held_down(const std::string& name, bool down) {
+  bool changed = down ? held_down_.insert(name).second : held_down_.erase(name) != 0;
+  if (!changed) return;
+  for (auto& [ifindex, iface] : ifaces_) {
+    if (iface.info.name != name || iface.info.ifindex == 0) continue;
+    resync_interface(ifindex);
+    break;
+  }
+  if (interfaces_changed_) interfaces_changed_();
 }
 
 void KernelSync::read_interface_events() {

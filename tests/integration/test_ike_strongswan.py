@@ -20,7 +20,8 @@ side, under a continuous packet stream with zero loss; vgwd restarting and comin
 (retries + 1); a customer gateway behind a real NAT (its IKE and ESP ports translated)
 initiating to a respond-only vgwd; a half-open flood (IKE_SA_INIT from many source ports) that
 turns cookies on while charon still establishes and vgwd's memory stays bounded; the fuzz
-corpus and random garbage sent to UDP 500 and 4500 without harm.
+corpus and random garbage sent to UDP 500 and 4500 without harm; a health check to the host
+behind charon taking the tunnel (and its route) down while IKE stays up, and back.
 """
 
 import json
@@ -403,6 +404,38 @@ class IkeAgainstStrongswan(unittest.TestCase):
         os.kill(self.charon.pid, signal.SIGCONT)
         self.wait_established(timeout=30)
         self.assert_traffic()
+
+    def test_health_check_through_charon_withdraws_and_restores_the_route(self):
+        # The cloud's health check: probes to a host behind the customer gateway. IKE stays up
+        # while the host stops answering; the tunnel goes down all the same and its route leaves
+        # the kernel, then comes back at the first answer.
+        self.configure("aes256gcm16-prfsha256-curve25519", "aes128gcm16",
+                       extra=(f"health-check destination {HOST} interval 100 retries 3",))
+        self.established_both_ways("aes256gcm16-prfsha256-curve25519", "aes128gcm16")
+
+        def tunnel():
+            return json.loads(self.vgwsh(f"show tunnel {self.tunnel} json").stdout)["tunnels"][0]
+
+        def kernel_route():
+            return sh("ip", "-n", self.ns["v"], "-o", "route", "show", "10.91.2.0/24").stdout
+        wait(lambda: tunnel()["state"]["status"] == "up", timeout=10, what="tunnel up by its health check")
+        wait(lambda: f"dev {self.tunnel}" in kernel_route(), what="route into the tunnel")
+        table = f"vgwhc{os.getpid()}"
+        sh("ip", "netns", "exec", self.ns["h"], "nft", "-f", "-", input=(
+            f"table inet {table} {{\n  chain in {{ type filter hook input priority 0; icmp type echo-request drop; }}\n}}\n"))
+        undo = lambda: sh("ip", "netns", "exec", self.ns["h"], "nft", "delete", "table", "inet", table, check=False)
+        self.addCleanup(undo)
+        down = wait(lambda: (lambda t: t if t["state"]["status"] == "down" else None)(tunnel()), timeout=5,
+                    what="tunnel down by its health check")
+        self.assertIn(f"health check: no answer from {HOST}", down["state"]["reason"])
+        self.assertEqual(self.ike_state()["status"], "established")  # IKE itself is fine
+        wait(lambda: kernel_route() == "", what="route withdrawn from the kernel")
+        undo()
+        wait(lambda: tunnel()["state"]["status"] == "up", timeout=5, what="tunnel up again")
+        wait(lambda: f"dev {self.tunnel}" in kernel_route(), what="route back")
+        self.assert_traffic()
+        h = tunnel()["state"]["health"]
+        self.assertGreaterEqual(int(h["probesAnswered"]), 3, h)
 
     def test_customer_gateway_behind_nat_initiates(self):
         # charon2, behind the NAT, initiates (a NAT lets no one in) and vgwd answers.

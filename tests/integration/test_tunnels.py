@@ -492,10 +492,12 @@ class TunnelsBetweenTwoVgwd(unittest.TestCase):
 
     def test_a_tunnel_with_a_long_name_can_be_routed_into(self):
         # Names longer than Linux's 15 characters map to a short interface name; a route names the
-        # tunnel, and goes into whatever interface it has.
+        # tunnel, and goes into whatever interface it has (once it is keyed: a tunnel without SAs
+        # is down and routes nothing).
         name = "to-hq-primary-tunnel"
         self.vgwsh("a", "configure", f"tunnel {name}", f"local {A_WAN}", "remote 192.0.2.77",
-                   "inside 169.254.222.1/30")
+                   "inside 169.254.222.1/30", f"sa outbound spi 0x2221 aes128gcm16 key 0x{'22' * 20}",
+                   f"sa inbound spi 0x2222 aes128gcm16 key 0x{'23' * 20}")
         try:
             ifname = self.json("a", f"show tunnel {name} json")["tunnels"][0]["state"]["interfaceName"]
             self.assertLessEqual(len(ifname), 15)

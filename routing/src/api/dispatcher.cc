@@ -135,6 +135,8 @@ Dispatcher::Dispatcher() {
   add<v1::DeleteSaRequest, v1::DeleteSaResponse>(
       kDeleteSa, [](Gateway& gw, const auto& r) { return gw.delete_sa(r); });
   add<v1::ListSasRequest, v1::ListSasResponse>(kListSas, [](Gateway& gw, const auto& r) { return gw.list_sas(r); });
+  add_stream<v1::WatchTunnelsRequest, v1::WatchTunnelsResponse>(
+      kWatchTunnels, [](Gateway& gw, const auto& r) { return gw.watch_tunnels(r); });
 
   add<v1::ListIkeSasRequest, v1::ListIkeSasResponse>(
       kListIkeSas, [](Gateway& gw, const auto& r) { return gw.list_ike_sas(r); });

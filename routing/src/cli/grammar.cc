@@ -201,6 +201,8 @@ const PlaceholderInfo* placeholder_info(const std::string& name) {
                        [](std::string_view v) { return check_number(v, 0, 3600); }}},
       {"RETRIES", {"Unanswered checks before the peer is dead (1-100)",
                    [](std::string_view v) { return check_number(v, 1, 100); }}},
+      {"INTERVALMS", {"Milliseconds between health-check probes (100-60000)",
+                      [](std::string_view v) { return check_number(v, 100, 60000); }}},
       {"TUNNEL", {"Tunnel name", [](std::string_view v) -> std::string {
          auto st = check_name("tunnel name", v);
          return st ? "" : st.error().message;

@@ -25,6 +25,11 @@ Handler clear_tunnel_field(void (v1::UpdateTunnelRequest::*setter)(const std::st
 // An SPI as show output prints it: "0x00001001".
 std::string spi_text(uint32_t spi);
 
+// An age as FRR's uptimes print: hh:mm:ss below a day, then 1d02h03m, then 05w2d03h.
+std::string format_age(uint64_t seconds);
+// A wall-clock time in milliseconds since the epoch as "2026-12-06 23:45:01.123 UTC".
+std::string format_unix_ms(uint64_t unix_ms);
+
 // The API's JSON mapping of a message (lowerCamelCase, all fields).
 Status print_json(Session& s, const google::protobuf::Message& m);
 std::string to_json(const google::protobuf::Message& m, bool pretty);

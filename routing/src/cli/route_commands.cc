@@ -10,6 +10,19 @@
 
 namespace vgw::routing::cli {
 
+// FRR's uptime format (output.h): hh:mm:ss below a day, then 1d02h03m, then 05w2d03h.
+std::string format_age(uint64_t s) {
+  char buf[32];
+  if (s < 86400) {
+    std::snprintf(buf, sizeof buf, "%02u:%02u:%02u", unsigned(s / 3600), unsigned(s / 60 % 60), unsigned(s % 60));
+  } else if (s < 7 * 86400) {
+    std::snprintf(buf, sizeof buf, "%ud%02uh%02um", unsigned(s / 86400), unsigned(s / 3600 % 24), unsigned(s / 60 % 60));
+  } else {
+    std::snprintf(buf, sizeof buf, "%02uw%ud%02uh", unsigned(s / 604800), unsigned(s / 86400 % 7), unsigned(s / 3600 % 24));
+  }
+  return buf;
+}
+
 namespace {
 
 namespace api = vgw::routing::api;
@@ -58,18 +71,6 @@ constexpr const char* kCodes =
     "Codes: K - kernel, C - connected, S - static, V - VPN, B - BGP,\n"
     "       > - selected route, * - in the kernel FIB, r - refused by the kernel\n\n";
 
-// FRR's uptime format: hh:mm:ss below a day, then 1d02h03m, then 05w2d03h.
-std::string format_age(uint64_t s) {
-  char buf[32];
-  if (s < 86400) {
-    std::snprintf(buf, sizeof buf, "%02u:%02u:%02u", unsigned(s / 3600), unsigned(s / 60 % 60), unsigned(s % 60));
-  } else if (s < 7 * 86400) {
-    std::snprintf(buf, sizeof buf, "%ud%02uh%02um", unsigned(s / 86400), unsigned(s / 3600 % 24), unsigned(s / 60 % 60));
-  } else {
-    std::snprintf(buf, sizeof buf, "%02uw%ud%02uh", unsigned(s / 604800), unsigned(s / 86400 % 7), unsigned(s / 3600 % 24));
-  }
-  return buf;
-}
 
 void print_route(std::ostream& out, const v1::Route& r) {
   std::string head;

@@ -1,6 +1,8 @@
 // Tunnel commands: the `tunnel NAME` block (outer endpoints, inside address, encapsulation,
 // manually keyed SAs) and `show tunnel`, `show ipsec sa`.
+#include <chrono>
 #include <cstdio>
+#include <ctime>
 
 #include "output.h"
 #include "vgw/routing/api/methods.h"
@@ -37,8 +39,55 @@ Handler clear_tunnel_field(void (v1::UpdateTunnelRequest::*setter)(const std::st
   };
 }
 
+std::string format_unix_ms(uint64_t unix_ms) {
+  std::time_t t = static_cast<std::time_t>(unix_ms / 1000);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d %02d:%02d:%02d.%03u UTC", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<unsigned>(unix_ms % 1000));
+  return buf;
+}
+
 namespace {
 
+uint64_t now_unix_ms() {
+  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                   std::chrono::system_clock::now().time_since_epoch())
+                                   .count());
+}
+
+// "for 00:00:05 (since 2026-12-06 23:45:01.123 UTC)"
+std::string since_text(uint64_t unix_ms) {
+  uint64_t now = now_unix_ms();
+  return "for " + format_age(now > unix_ms ? (now - unix_ms) / 1000 : 0) + " (since " + format_unix_ms(unix_ms) + ")";
+}
+
+void print_health(Session& s, const v1::Tunnel& t) {
+  const auto& h = t.state().health();
+  auto& o = s.out();
+  o << "  Health: " << (h.up() ? "up " : "down ") << since_text(h.since_unix_ms()) << ", " << h.transitions()
+    << " transition(s)\n";
+  for (const auto& in : h.inputs()) {
+    o << "    " << in.name() << ": " << (in.ok() ? "ok" : "failing") << " " << since_text(in.since_unix_ms());
+    if (!in.detail().empty()) o << ": " << in.detail();
+    o << "\n";
+  }
+  if (t.config().has_health_check()) {
+    const auto& c = t.config().health_check();
+    o << "    Probes: ICMP echo " << c.source() << " -> " << c.destination() << " every " << c.interval_ms() << " ms, down after "
+      << c.retries() << " unanswered (" << c.interval_ms() * c.retries() << " ms); " << h.probes_sent() << " sent, "
+      << h.probes_answered() << " answered";
+    if (h.last_rtt_us() >= 0) {
+      char rtt[32];
+      std::snprintf(rtt, sizeof rtt, "%.3f", static_cast<double>(h.last_rtt_us()) / 1000.0);
+      o << ", last round trip " << rtt << " ms";
+    }
+    o << "\n";
+  } else {
+    o << "    No health check: the SAs alone decide (health-check in the tunnel block adds probes)\n";
+  }
+}
 
 Status tunnel(Session& s, const Args& a) {
   v1::ListTunnelsRequest list;
@@ -113,6 +162,7 @@ void print_tunnel(Session& s, const v1::Tunnel& t) {
   } else {
     o << "  Keyed by hand (sa ... lines)\n";
   }
+  if (st.has_health()) print_health(s, t);
   if (!st.interface_name().empty()) {
     o << "  SAs: outbound";
     if (st.outbound_spis().empty()) o << " (none)";
@@ -281,6 +331,21 @@ void add_tunnel_commands(std::vector<CommandSpec>& c, std::map<std::string, std:
                "sa (inbound|outbound) spi SPI ALGORITHM key KEY [integrity-key HMACKEY] [esn] [replay-window WINDOW]",
                "Install a manually keyed SA (an outbound SA becomes the active one)", sa});
   c.push_back({M::kTunnel, "no sa (inbound|outbound) spi SPI", "Remove an SA", no_sa});
+  c.push_back({M::kTunnel, "health-check [destination ADDRESS] [source SOURCE] [interval INTERVALMS] [retries RETRIES]",
+               "Probe the tunnel with ICMP echo; down (routes withdrawn) after interval x retries unanswered",
+               [](Session& s, const Args& a) {
+                 return update_tunnel(s, [&](v1::UpdateTunnelRequest& r) {
+                   auto* h = r.mutable_health_check();
+                   h->set_destination(a.get("ADDRESS"));
+                   h->set_source(a.get("SOURCE"));
+                   if (a.has_value("INTERVALMS")) h->set_interval_ms(static_cast<uint32_t>(std::stoul(a.get("INTERVALMS"))));
+                   if (a.has_value("RETRIES")) h->set_retries(static_cast<uint32_t>(std::stoul(a.get("RETRIES"))));
+                 });
+               }});
+  c.push_back({M::kTunnel, "no health-check", "Remove the health check (the SAs alone decide the tunnel's health)",
+               [](Session& s, const Args&) {
+                 return update_tunnel(s, [](v1::UpdateTunnelRequest& r) { r.set_remove_health_check(true); });
+               }});
   c.push_back({M::kTunnel, "exit", "Leave the tunnel block", [](Session& s, const Args&) {
                  s.leave();
                  return Status{};
@@ -306,6 +371,9 @@ void add_tunnel_commands(std::vector<CommandSpec>& c, std::map<std::string, std:
                {"esn", "64-bit extended sequence numbers (RFC 4303 2.2.1)"},
                {"replay-window", "Anti-replay window size"},
                {"ipsec", "IPsec"},
+               {"health-check", "Probe the tunnel (ICMP echo); its routes follow the result"},
+               {"destination", "The address that answers (default: the peer's inside address)"},
+               {"source", "The address probes come from (default: the tunnel's inside address)"},
                {"detail", "In detail"}});
 }
 

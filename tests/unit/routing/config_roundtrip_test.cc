@@ -245,6 +245,58 @@ TEST(ConfigRoundTrip, IkeSettingsRoundTripAndMaskThePreSharedKey) {
   EXPECT_EQ(a.config().tunnels.at("t1").ike, TunnelIkeConfig{});
 }
 
+TEST(ConfigRoundTrip, HealthChecksRoundTripWithTheirDefaults) {
+  Gateway a({""});
+  auto st = load(a, "tunnel t1\n inside 169.254.10.1/30\n health-check\nexit\n"
+                    "tunnel t2\n inside 169.254.20.2/31\n health-check interval 100 retries 5\nexit\n"
+                    "tunnel t3\n inside 2001:db8:30::1/64\n"
+                    " health-check destination 2001:db8:30::99 source 2001:db8:30::1 interval 250 retries 2\nexit\n");
+  ASSERT_TRUE(st.ok()) << st.error().message;
+  std::string file = a.get_running_config({})->config();
+  EXPECT_NE(file.find("tunnel t1\n inside 169.254.10.1/30\n encapsulation udp\n health-check\nexit\n"), std::string::npos)
+      << file;
+  EXPECT_NE(file.find(" health-check interval 100 retries 5\n"), std::string::npos) << file;
+  EXPECT_NE(file.find(" health-check destination 2001:db8:30::99 source 2001:db8:30::1 interval 250 retries 2\n"),
+            std::string::npos)
+      << file;
+  Gateway b({""});
+  st = load(b, file);
+  ASSERT_TRUE(st.ok()) << st.error().message << "\n" << file;
+  EXPECT_EQ(a.config(), b.config());
+
+  // The API shows the values in effect: the other end of a /30 or /31, 1000 ms, 3 retries.
+  auto listed = a.list_tunnels({});
+  ASSERT_TRUE(listed.ok());
+  const auto& h1 = listed->tunnels(0).config().health_check();
+  EXPECT_EQ(h1.source(), "169.254.10.1");
+  EXPECT_EQ(h1.destination(), "169.254.10.2");
+  EXPECT_EQ(h1.interval_ms(), 1000u);
+  EXPECT_EQ(h1.retries(), 3u);
+  EXPECT_EQ(listed->tunnels(1).config().health_check().destination(), "169.254.20.3");
+  EXPECT_FALSE(listed->tunnels(0).config().ike().enabled());
+
+  // What cannot work is refused, naming the rule; nothing changes.
+  for (const auto& [text, why] : std::vector<std::pair<std::string, std::string>>{
+           {"tunnel t1\n health-check interval 99\n", "100-60000"},
+           {"tunnel t1\n health-check retries 101\n", "1-100"},
+           {"tunnel t1\n health-check destination 169.254.10.1\n", "same address"},
+           {"tunnel t1\n health-check destination 255.255.255.255\n", "not a unicast address"},
+           {"tunnel t1\n health-check source 2001:db8::1\n", "different address families"},
+           {"tunnel t1\n inside 169.254.10.1/24\n", "destination: required"},
+       }) {
+    Gateway g({""});
+    ASSERT_TRUE(load(g, file).ok());
+    auto before = g.config();
+    auto bad = load(g, text);
+    ASSERT_FALSE(bad.ok()) << text;
+    EXPECT_NE(bad.error().message.find(why), std::string::npos) << text << ": " << bad.error().message;
+    EXPECT_EQ(g.config(), before) << text;
+  }
+  st = load(a, "tunnel t1\n no health-check\nexit\n");
+  ASSERT_TRUE(st.ok()) << st.error().message;
+  EXPECT_FALSE(a.config().tunnels.at("t1").health_check.has_value());
+}
+
 TEST(ConfigRoundTrip, IkeRefusesWhatCannotWork) {
   Gateway a({""});
   ASSERT_TRUE(load(a, "tunnel t1\n local 192.0.2.1\n remote 192.0.2.2\n inside 169.254.1.1/30\n"

@@ -145,6 +145,24 @@ struct TunnelIkeConfig {
   friend bool operator==(const TunnelIkeConfig&, const TunnelIkeConfig&) = default;
 };
 
+// `health-check [destination ADDRESS] [source ADDRESS] [interval MS] [retries N]` in a tunnel
+// block: ICMP echo probes through the tunnel; it is down once nothing answered for interval x
+// retries. Unset addresses and zeros mean the defaults (health_check_addresses).
+struct TunnelHealthCheckConfig {
+  static constexpr uint32_t kDefaultIntervalMs = 1000;
+  static constexpr uint32_t kMinIntervalMs = 100;
+  static constexpr uint32_t kMaxIntervalMs = 60000;
+  static constexpr uint32_t kDefaultRetries = 3;
+  static constexpr uint32_t kMaxRetries = 100;
+  std::optional<IpAddress> destination;  // default: the peer's address of a /30 or /31 inside prefix
+  std::optional<IpAddress> source;       // default: the tunnel's inside address
+  uint32_t interval_ms = 0;
+  uint32_t retries = 0;
+  uint32_t interval_ms_or_default() const { return interval_ms ? interval_ms : kDefaultIntervalMs; }
+  uint32_t retries_or_default() const { return retries ? retries : kDefaultRetries; }
+  friend bool operator==(const TunnelHealthCheckConfig&, const TunnelHealthCheckConfig&) = default;
+};
+
 // `tunnel NAME` and its block: a route-based IPsec tunnel interface.
 struct TunnelConfig {
   std::string name;
@@ -157,6 +175,7 @@ struct TunnelConfig {
   // In the order configured: the last outbound SA is the active one, as in the dataplane.
   std::vector<TunnelSaConfig> sas;
   TunnelIkeConfig ike;
+  std::optional<TunnelHealthCheckConfig> health_check;
   bool complete() const { return local && remote && inside; }
   // The part that defines the interface and outer sockets (changing it recreates the tunnel).
   auto endpoint_key() const { return std::tie(local, remote, inside, udp_encapsulation, mtu); }
@@ -188,6 +207,12 @@ std::string render_tunnel_sa(const TunnelSaConfig& sa, bool show_secrets);
 
 // The `ike ...` / `esp ...` lines of a tunnel block, without the leading space.
 std::vector<std::string> render_tunnel_ike(const TunnelIkeConfig& ike, bool show_secrets);
+
+// The (source, destination) a tunnel's health check uses: the configured ones, else the inside
+// address and the other address of its /30 or /31 (/126, /127). The error names the field.
+Result<std::pair<IpAddress, IpAddress>> health_check_addresses(const TunnelConfig& tunnel);
+// The `health-check ...` line of a tunnel block, without the leading space.
+std::string render_health_check(const TunnelHealthCheckConfig& check);
 
 // The configuration in vgwsh's command language, loadable by `vgwd -f`.
 std::string render_config(const ConfigModel& model, bool show_secrets);

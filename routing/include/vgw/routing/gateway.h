@@ -44,6 +44,7 @@ class ServerStream;
 }
 class IkeDriver;
 struct IkeEventView;
+struct HealthChange;
 
 class Gateway {
  public:
@@ -116,6 +117,7 @@ class Gateway {
   Result<v1::SecurityAssociation> add_sa(const v1::AddSaRequest&);
   Result<v1::DeleteSaResponse> delete_sa(const v1::DeleteSaRequest&);
   Result<v1::ListSasResponse> list_sas(const v1::ListSasRequest&) const;
+  Result<std::unique_ptr<api::ServerStream>> watch_tunnels(const v1::WatchTunnelsRequest&);
 
   // IkeService (gateway_ike.cc)
   Result<v1::ListIkeSasResponse> list_ike_sas(const v1::ListIkeSasRequest&) const;
@@ -167,6 +169,14 @@ class Gateway {
   Status validate_tunnel(const TunnelConfig& tunnel) const;
   Result<v1::Tunnel> apply_tunnel(TunnelConfig tunnel, const v1::UpdateTunnelRequest& change, const char* verb);
   Status apply_tunnel_ike(TunnelConfig& tunnel, const v1::UpdateTunnelRequest& change) const;
+  // Tunnel health (gateway_health.cc).
+  Status apply_tunnel_health(TunnelConfig& tunnel, const v1::UpdateTunnelRequest& change) const;
+  Status validate_tunnel_health(const TunnelConfig& tunnel) const;
+  void sync_tunnel_health(const TunnelConfig& tunnel);
+  void forget_tunnel_health(const std::string& tunnel, const std::string& interface_name);
+  void refresh_tunnel_keys(const std::string& tunnel);
+  void on_tunnel_health(const HealthChange& change);
+  void describe_health(const std::string& tunnel, v1::TunnelState& state) const;
   void sync_tunnel_ike(const TunnelConfig& tunnel);
   Result<IkeDriver*> running_ike(const std::string& tunnel) const;
   void publish_ike_event(const IkeEventView& event);
@@ -194,6 +204,7 @@ class Gateway {
   std::unique_ptr<Redistribution> redistribution_;
   std::map<uint64_t, PeerEventSink> peer_event_sinks_;
   std::map<uint64_t, IkeEventSink> ike_event_sinks_;
+  std::map<uint64_t, std::function<void(const v1::TunnelEvent&)>> tunnel_event_sinks_;
   uint64_t next_sink_id_ = 1;
   uint64_t policy_version_ = 0;
 };

@@ -59,6 +59,14 @@ class KernelSync {
   // Called after interfaces change (e.g. to re-evaluate static routes via an interface).
   void on_interfaces_changed(std::function<void()> fn) { interfaces_changed_ = std::move(fn); }
 
+  // Tunnel health: while held down, an interface counts as down for the RIB whatever the
+  // kernel says (its connected prefixes leave the RIB, and with them everything resolved
+  // through them); static routes are re-evaluated (on_interfaces_changed).
+  void set_held_down(const std::string& name, bool down);
+  bool held_down(const std::string& name) const { return held_down_.count(name) != 0; }
+  // Up in the kernel and not held down: routes may use it.
+  bool usable(const rib::fib::InterfaceInfo& iface) const { return iface.oper_up && !held_down(iface.name); }
+
   const rib::fib::InterfaceInfo* interface(int ifindex) const;
   const rib::fib::InterfaceInfo* interface(const std::string& name) const;
   bool program_fib() const { return options_.program_fib; }
@@ -107,6 +115,7 @@ class KernelSync {
   std::unique_ptr<Watcher> watch_;
   std::unique_ptr<rib::fib::RouteSocket> routes_;
   std::map<int, Iface> ifaces_;
+  std::set<std::string> held_down_;  // interface names
   std::function<void()> interfaces_changed_;
   std::optional<rib::SubscriberId> fib_sub_;
   bool drain_scheduled_ = false;

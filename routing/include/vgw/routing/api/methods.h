@@ -46,6 +46,7 @@ inline constexpr const char* kListTunnels = "/vgw.v1.TunnelService/ListTunnels";
 inline constexpr const char* kAddSa = "/vgw.v1.TunnelService/AddSa";
 inline constexpr const char* kDeleteSa = "/vgw.v1.TunnelService/DeleteSa";
 inline constexpr const char* kListSas = "/vgw.v1.TunnelService/ListSas";
+inline constexpr const char* kWatchTunnels = "/vgw.v1.TunnelService/WatchTunnels";
 
 inline constexpr const char* kListIkeSas = "/vgw.v1.IkeService/ListIkeSas";
 inline constexpr const char* kInitiateIke = "/vgw.v1.IkeService/Initiate";
