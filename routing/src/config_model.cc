@@ -205,6 +205,10 @@ std::vector<std::string> render_tunnel_ike(const TunnelIkeConfig& ike, bool show
   return out;
 }
 
+const char* gateway_kind_name(GatewayKind kind) {
+  return kind == GatewayKind::kTransitRouter ? "transit-router" : "vpn-gateway";
+}
+
 std::string render_health_check(const TunnelHealthCheckConfig& check) {
   std::string out = "health-check";
   if (check.destination) out += " destination " + check.destination->to_string();
@@ -267,6 +271,26 @@ std::string render_config(const ConfigModel& model, bool show_secrets) {
   for (const auto& [name, t] : model.tunnels) {
     render_tunnel(out, t, show_secrets);
     out << "!\n";
+  }
+  if (model.vpn_gateway != VpnGatewayConfig{}) {
+    out << "vpn-gateway\n";
+    if (model.vpn_gateway.kind != GatewayKind::kVpnGateway) {
+      out << " kind " << gateway_kind_name(model.vpn_gateway.kind) << "\n";
+    }
+    if (model.vpn_gateway.failback_delay) out << " failback-delay " << *model.vpn_gateway.failback_delay << "\n";
+    out << "exit\n!\n";
+  }
+  for (const auto& [name, c] : model.vpn_connections) {
+    out << "vpn-connection " << name << "\n";
+    if (!c.description.empty()) out << " description " << c.description << "\n";
+    if (!c.customer_gateway.empty()) out << " customer-gateway " << c.customer_gateway << "\n";
+    for (const auto& t : c.tunnels) {
+      out << " tunnel " << t.tunnel << (t.role == TunnelRole::kActive ? " active" : " standby") << "\n";
+    }
+    for (const auto& [prefix, weight] : c.routes) {
+      out << " route " << prefix.to_string() << (weight == 100 ? "" : " weight " + std::to_string(weight)) << "\n";
+    }
+    out << "exit\n!\n";
   }
   if (model.bgp) {
     render_bgp(out, *model.bgp, show_secrets);

@@ -1,4 +1,5 @@
 #include "gateway_state.h"
+#include "vpn_connections.h"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -33,11 +34,15 @@ Result<uint32_t> parse_asn_field(const std::string& text) {
 }  // namespace
 
 Gateway::Gateway(Options options)
-    : options_(std::move(options)), started_(std::chrono::steady_clock::now()) {}
+    : options_(std::move(options)), started_(std::chrono::steady_clock::now()) {
+  vpn_ = std::make_unique<VpnConnections>(
+      rib_, [this](const std::string& tunnel) { return tunnel_link(tunnel); }, [this] { sync_vpn(); });
+}
 
 Gateway::~Gateway() { stop_tunnels(); }
 
 void Gateway::stop_kernel(bool retain) {
+  vpn_->stop();
   stop_speaker();
   stop_tunnels();
   if (!kernel_ || !kernel_->program_fib()) return;
@@ -57,6 +62,7 @@ Status Gateway::start_kernel(boost::asio::io_context& io, KernelSync::Options op
   kernel_ = std::make_unique<KernelSync>(io, rib_, options);
   kernel_->on_interfaces_changed([this] {
     sync_static_routes();
+    sync_vpn();
     if (speaker_) speaker_->nexthops_changed();
   });
   if (auto st = kernel_->start(); !st) {
@@ -65,6 +71,7 @@ Status Gateway::start_kernel(boost::asio::io_context& io, KernelSync::Options op
   }
   sync_static_routes();
   io_ = &io;
+  vpn_->set_io(&io);
   start_tunnels(io);  // before BGP: sessions may run over the tunnels' inside addresses
   sync_bgp(std::nullopt);
   return {};
@@ -88,9 +95,12 @@ Status Gateway::commit(ConfigModel next) {
   bool bgp_changed = next.bgp != model_.bgp;
   bool tunnels_changed = next.tunnels != model_.tunnels;
   bool policies_changed = next.policies != model_.policies;
+  bool vpn_changed = tunnels_changed || next.vpn_connections != model_.vpn_connections ||
+                     next.vpn_gateway != model_.vpn_gateway;
   model_ = std::move(next);
   if (tunnels_changed) sync_tunnels();
   if (statics_changed) sync_static_routes();
+  if (vpn_changed) sync_vpn();
   if (bgp_changed) sync_bgp(bgp_before);
   if (policies_changed) {
     ++policy_version_;
@@ -149,6 +159,9 @@ Status Gateway::check_customer_gateway_unused(const CustomerGatewayConfig& cgw) 
   std::vector<std::string> users;
   for (const auto& [name, t] : model_.tunnels) {
     if (t.remote && *t.remote == cgw.ip_address) users.push_back("tunnel " + name);
+  }
+  for (const auto& [name, c] : model_.vpn_connections) {
+    if (c.customer_gateway == cgw.name) users.push_back("VPN connection " + name);
   }
   if (model_.bgp && model_.bgp->neighbors.count(cgw.ip_address)) {
     users.push_back("BGP neighbor " + cgw.ip_address.to_string());

@@ -171,6 +171,7 @@ void Gateway::on_tunnel_health(const HealthChange& c) {
                                 << c.interface_name << " withdrawn";
   }
   if (kernel_) kernel_->set_held_down(c.interface_name, !c.up);
+  sync_vpn();
   if (tunnel_event_sinks_.empty()) return;
   v1::TunnelEvent e;
   e.set_tunnel(c.tunnel);

@@ -245,6 +245,14 @@ Result<v1::Tunnel> Gateway::apply_tunnel(TunnelConfig t, const v1::UpdateTunnelR
 Result<v1::DeleteTunnelResponse> Gateway::delete_tunnel(const v1::DeleteTunnelRequest& req) {
   if (req.name().empty()) return fail(Error::invalid("name is required"));
   if (!model_.tunnels.count(req.name())) return fail(Error::not_found("tunnel '" + req.name() + "' does not exist"));
+  for (const auto& [name, c] : model_.vpn_connections) {
+    for (const auto& t : c.tunnels) {
+      if (t.tunnel == req.name()) {
+        return fail(Error::precondition("tunnel '" + req.name() + "' belongs to VPN connection " + name +
+                                        "; remove it from the connection first"));
+      }
+    }
+  }
   ConfigModel next = model_;
   next.tunnels.erase(req.name());
   if (auto s = commit(std::move(next)); !s) return fail(s.error());

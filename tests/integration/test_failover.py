@@ -263,6 +263,116 @@ class FailoverBetweenTwoVgwd(unittest.TestCase):
         uncut()
         wait(lambda: "dev t1" in a_route(), timeout=10, what="A: BGP route back via t1")
 
+    def connection(self, kind="vpn-gateway", failback=2):
+        """A vpn-connection on each side over t1 (active) and t2 (standby) to the other's LAN."""
+        for side, peer_wan, asn, lan in (("a", B_WAN1, 65002, "10.2.0.0/24"), ("b", A_WAN1, 65001, "10.1.0.0/24")):
+            self.vgwsh(side, "configure", f"customer-gateway peer ip {peer_wan} asn {asn}", "vpn-gateway",
+                       f"kind {kind}", f"failback-delay {failback}", "exit", "vpn-connection c1",
+                       "customer-gateway peer", "tunnel t1 active", "tunnel t2 standby", f"route {lan}")
+            # (the customer gateway stays: tunnel t1 goes to its address)
+            self.addCleanup(self.vgwsh, side, "configure", "no vpn-connection c1", "vpn-gateway", "no kind",
+                            "no failback-delay")
+
+    def vpn(self, side):
+        return json.loads(self.vgwsh(side, "show vpn-connection c1 json").stdout)["vpnConnections"][0]
+
+    def test_vpn_connection_active_standby_with_failback_delay(self):
+        self.both_up()
+        self.connection(failback=2)
+        wait(lambda: "dev t1" in self.kernel_route("a", "10.2.0.0/24"), what="A: connection route via t1")
+        wait(lambda: "dev t1" in self.kernel_route("b", "10.1.0.0/24"), what="B: connection route via t1")
+        c = self.vpn("a")
+        self.assertEqual(c["status"], "up", c)
+        self.assertEqual([(t["tunnel"], t["role"], t["carrying"]) for t in c["tunnels"]],
+                         [("t1", "active", True), ("t2", "standby", False)])
+        self.assertEqual(c["routes"][0]["via"], ["t1"])
+        self.assertTrue(c["routes"][0]["selected"])
+
+        stream = self.stream()
+        wait(lambda: self.rx("b", "t1") > 200, what="stream over t1")
+        uncut = self.cut()
+        self.addCleanup(uncut)
+        wait(lambda: "dev t2" in self.kernel_route("a", "10.2.0.0/24"), timeout=10, what="A: route via t2")
+        at = self.rx("b", "t2")
+        wait(lambda: self.rx("b", "t2") > at + 300, what="stream over t2")
+        lost = stream.stop()
+        print(f"\n  vpn-connection failover: {lost}")
+        self.assertLess(lost["lost"], 600, lost)
+        c = self.vpn("a")
+        self.assertEqual(c["status"], "degraded", c)
+        self.assertIn("t1: health check: no answer", c["reason"])
+        self.assertEqual([t["carrying"] for t in c["tunnels"]], [False, True])
+        text = self.vgwsh("a", "show vpn-connection c1").stdout
+        self.assertIn("Tunnel t2 (standby): up, carrying traffic", text)
+        self.assertIn("10.2.0.0/24 weight 100 (active) via t2, selected", text)
+
+        # t1 recovers: traffic stays on t2 for the fail-back delay, then moves back, losing nothing.
+        stream = self.stream()
+        wait(lambda: self.rx("b", "t2") > at + 600, what="stream over t2")
+        uncut()
+        wait(lambda: self.vpn("a")["tunnels"][0]["up"], timeout=10, what="A: t1 healthy again")
+        c = self.vpn("a")
+        self.assertEqual([t["carrying"] for t in c["tunnels"]], [False, True], c)
+        self.assertGreater(c.get("failbackIn", 0), 0, c)
+        self.assertIn("dev t2", self.kernel_route("a", "10.2.0.0/24"))
+        wait(lambda: "dev t1" in self.kernel_route("a", "10.2.0.0/24"), timeout=10, what="A: fail-back to t1")
+        at1 = self.rx("b", "t1")
+        wait(lambda: self.rx("b", "t1") > at1 + 200, what="stream back on t1")
+        back = stream.stop()
+        print(f"  vpn-connection fail-back: {back}")
+        self.assertEqual(back["lost"], 0, back)
+        self.assertEqual(self.vpn("a")["status"], "up")
+
+    def test_transit_router_uses_both_tunnels(self):
+        self.both_up()
+        self.connection(kind="transit-router")
+        wait(lambda: "nexthop" in self.kernel_route("a", "10.2.0.0/24"), what="A: ECMP over both tunnels")
+        c = self.vpn("a")
+        self.assertEqual([(t["role"], t["carrying"]) for t in c["tunnels"]], [("ecmp", True), ("ecmp", True)])
+        self.assertEqual(sorted(c["routes"][0]["via"]), ["t1", "t2"])
+        uncut = self.cut()
+        self.addCleanup(uncut)
+        wait(lambda: "nexthop" not in self.kernel_route("a", "10.2.0.0/24") and
+             "dev t2" in self.kernel_route("a", "10.2.0.0/24"), timeout=10, what="A: t2 alone")
+        self.assertEqual(self.vpn("a")["routes"][0]["via"], ["t2"])
+        uncut()
+        wait(lambda: "nexthop" in self.kernel_route("a", "10.2.0.0/24"), timeout=10, what="A: ECMP again")
+        gw = json.loads(self.vgwsh("a", "show vpn-gateway json").stdout)
+        self.assertEqual((gw["kind"], gw["connections"]), ("transit-router", 1))
+
+    def test_vpn_connection_errors_and_round_trip(self):
+        def refused(*cmds, why):
+            r = self.daemons["a"].vgwsh("configure", *cmds)
+            self.assertNotEqual(r.returncode, 0, cmds)
+            self.assertIn(why, r.stdout + r.stderr, cmds)
+        self.vgwsh("a", "configure", "customer-gateway cg1 ip 192.0.2.50 asn 65050",
+                   "tunnel spare", f"local {A_WAN1}", "remote 192.0.2.50", "inside 169.254.50.1/30", "exit",
+                   "vpn-connection e1", "customer-gateway cg1", "tunnel t1 active", "route 10.50.0.0/16",
+                   "route 10.51.0.0/16 weight 0")
+        self.addCleanup(self.vgwsh, "a", "configure", "no vpn-connection e2", "no vpn-connection e1",
+                        "no tunnel spare", "no customer-gateway cg1")
+        c = self.vpn_named("e1")
+        self.assertEqual((c["status"], c["reason"]), ("degraded", "a single tunnel (configure a second one)"))
+        refused("vpn-connection e1", "customer-gateway nosuch", why="customer gateway 'nosuch' does not exist")
+        refused("vpn-connection e1", "tunnel nosuch standby", why="tunnel 'nosuch' does not exist")
+        refused("vpn-connection e1", "tunnel spare active", why="both tunnels are active")
+        self.vgwsh("a", "configure", "vpn-connection e1", "tunnel spare standby")
+        refused("vpn-connection e1", "tunnel t2 standby", why="at most two tunnels")
+        refused("vpn-connection e2", "customer-gateway cg1", "tunnel spare active",
+                why="tunnel 'spare' already belongs to connection e1")
+        refused("vpn-connection e1", "route 10.52.0.0/16 weight 50", why="not 100 (active) or 0 (standby)")
+        refused("no tunnel spare", why="belongs to VPN connection e1")
+        refused("no customer-gateway cg1", why="VPN connection e1")
+        refused("vpn-connection e1", "no route 10.99.0.0/16", why="has no route 10.99.0.0/16")
+        config = self.vgwsh("a", "show running-config").stdout
+        self.assertIn("vpn-connection e1\n customer-gateway cg1\n tunnel t1 active\n tunnel spare standby\n"
+                      " route 10.50.0.0/16\n route 10.51.0.0/16 weight 0\nexit\n", config)
+        self.vgwsh("a", "configure", "vpn-connection e1", "no tunnel spare")
+        self.assertEqual([t["tunnel"] for t in self.vpn_named("e1")["tunnels"]], ["t1"])
+
+    def vpn_named(self, name):
+        return json.loads(self.vgwsh("a", f"show vpn-connection {name} json").stdout)["vpnConnections"][0]
+
     def test_health_check_settings_and_bad_input(self):
         self.vgwsh("a", "configure", "tunnel hc", f"local {A_WAN1}", "remote 192.0.2.99", "inside 169.254.99.1/30",
                    "health-check")

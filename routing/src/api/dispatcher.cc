@@ -79,6 +79,18 @@ Dispatcher::Dispatcher() {
   add<v1::DeleteCustomerGatewayRequest, v1::DeleteCustomerGatewayResponse>(
       kDeleteCustomerGateway,
       [](Gateway& gw, const auto& r) { return gw.delete_customer_gateway(r); });
+  add<v1::GetVpnGatewayRequest, v1::VpnGateway>(kGetVpnGateway,
+                                                 [](Gateway& gw, const auto& r) { return gw.get_vpn_gateway(r); });
+  add<v1::SetVpnGatewayRequest, v1::VpnGateway>(kSetVpnGateway,
+                                                 [](Gateway& gw, const auto& r) { return gw.set_vpn_gateway(r); });
+  add<v1::CreateVpnConnectionRequest, v1::VpnConnection>(
+      kCreateVpnConnection, [](Gateway& gw, const auto& r) { return gw.create_vpn_connection(r); });
+  add<v1::DescribeVpnConnectionsRequest, v1::DescribeVpnConnectionsResponse>(
+      kDescribeVpnConnections, [](Gateway& gw, const auto& r) { return gw.describe_vpn_connections(r); });
+  add<v1::ModifyVpnConnectionRequest, v1::VpnConnection>(
+      kModifyVpnConnection, [](Gateway& gw, const auto& r) { return gw.modify_vpn_connection(r); });
+  add<v1::DeleteVpnConnectionRequest, v1::DeleteVpnConnectionResponse>(
+      kDeleteVpnConnection, [](Gateway& gw, const auto& r) { return gw.delete_vpn_connection(r); });
 
   add_stream<v1::ListRoutesRequest, v1::ListRoutesResponse>(
       kListRoutes, [](Gateway& gw, const auto& r) { return gw.list_routes(r); });

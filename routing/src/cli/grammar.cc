@@ -17,6 +17,8 @@ const char* mode_name(Mode mode) {
     case Mode::kBgpAddressFamily: return "bgp-address-family";
     case Mode::kTunnel: return "tunnel";
     case Mode::kRouteMap: return "route-map";
+    case Mode::kVpnGateway: return "vpn-gateway";
+    case Mode::kVpnConnection: return "vpn-connection";
   }
   return "?";
 }
@@ -29,6 +31,8 @@ const char* mode_prompt(Mode mode) {
     case Mode::kBgpAddressFamily: return "config-router-af";
     case Mode::kTunnel: return "config-tunnel";
     case Mode::kRouteMap: return "config-route-map";
+    case Mode::kVpnGateway: return "config-vpn-gw";
+    case Mode::kVpnConnection: return "config-vpn-conn";
   }
   return "?";
 }
@@ -201,6 +205,10 @@ const PlaceholderInfo* placeholder_info(const std::string& name) {
                        [](std::string_view v) { return check_number(v, 0, 3600); }}},
       {"RETRIES", {"Unanswered checks before the peer is dead (1-100)",
                    [](std::string_view v) { return check_number(v, 1, 100); }}},
+      {"VPNWEIGHT", {"Route weight: 100 (active) or 0 (standby)", [](std::string_view v) -> std::string {
+         return v == "0" || v == "100" ? "" : "weight " + std::string(v) + " is not 100 (active) or 0 (standby)";
+       }}},
+      {"FAILBACK", {"Seconds (0-3600)", [](std::string_view v) { return check_number(v, 0, 3600); }}},
       {"INTERVALMS", {"Milliseconds between health-check probes (100-60000)",
                       [](std::string_view v) { return check_number(v, 100, 60000); }}},
       {"TUNNEL", {"Tunnel name", [](std::string_view v) -> std::string {

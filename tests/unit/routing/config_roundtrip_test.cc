@@ -297,6 +297,76 @@ TEST(ConfigRoundTrip, HealthChecksRoundTripWithTheirDefaults) {
   EXPECT_FALSE(a.config().tunnels.at("t1").health_check.has_value());
 }
 
+TEST(ConfigRoundTrip, VpnGatewayAndConnectionsRoundTrip) {
+  Gateway a({""});
+  auto st = load(a, "customer-gateway hq ip 203.0.113.10 asn 65010\n"
+                    "tunnel hq-1\n inside 169.254.10.1/30\nexit\n"
+                    "tunnel hq-2\n inside 169.254.11.1/30\nexit\n"
+                    "vpn-gateway\n kind transit-router\n failback-delay 30\nexit\n"
+                    "vpn-connection hq\n description head office\n customer-gateway hq\n tunnel hq-2 standby\n"
+                    " tunnel hq-1 active\n route 10.20.0.0/16\n route 10.30.0.0/16 weight 0\nexit\n"
+                    "vpn-connection empty\nexit\n");
+  ASSERT_TRUE(st.ok()) << st.error().message;
+  const auto& c = a.config().vpn_connections.at("hq");
+  ASSERT_EQ(c.tunnels.size(), 2u);
+  EXPECT_EQ(c.tunnels[0].tunnel, "hq-2");
+  EXPECT_EQ(c.tunnels[0].role, TunnelRole::kStandby);
+  EXPECT_EQ(c.routes.at(*Prefix::parse("10.30.0.0/16")), 0);
+  EXPECT_EQ(a.config().vpn_gateway.kind, GatewayKind::kTransitRouter);
+  std::string file = a.get_running_config({})->config();
+  EXPECT_NE(file.find("vpn-gateway\n kind transit-router\n failback-delay 30\nexit\n"), std::string::npos) << file;
+  EXPECT_NE(file.find("vpn-connection hq\n description head office\n customer-gateway hq\n tunnel hq-2 standby\n"
+                      " tunnel hq-1 active\n route 10.20.0.0/16\n route 10.30.0.0/16 weight 0\nexit\n"),
+            std::string::npos)
+      << file;
+  Gateway b({""});
+  st = load(b, file);
+  ASSERT_TRUE(st.ok()) << st.error().message << "\n" << file;
+  EXPECT_EQ(a.config(), b.config());
+
+  // Without a dataplane no tunnel can carry: down, with the tunnels' reasons; nothing installed.
+  auto d = a.describe_vpn_connections({});
+  ASSERT_TRUE(d.ok());
+  ASSERT_EQ(d->vpn_connections_size(), 2);
+  EXPECT_EQ(d->vpn_connections(0).status(), "incomplete");
+  EXPECT_EQ(d->vpn_connections(0).reason(), "no customer gateway");
+  const auto& hq = d->vpn_connections(1);
+  EXPECT_EQ(hq.status(), "down");
+  EXPECT_EQ(hq.tunnels(0).role(), "ecmp");
+  EXPECT_FALSE(hq.routes(0).installed());
+  EXPECT_EQ(a.rib().routes(*Prefix::parse("10.20.0.0/16")).size(), 0u);
+  auto g = a.get_vpn_gateway({});
+  ASSERT_TRUE(g.ok());
+  EXPECT_EQ(g->connections(), 2u);
+  EXPECT_EQ(g->failback_delay(), 30u);
+
+  // What cannot work is refused, naming the rule; nothing changes.
+  for (const auto& [text, why] : std::vector<std::pair<std::string, std::string>>{
+           {"vpn-connection hq\n customer-gateway nope\n", "customer gateway 'nope' does not exist"},
+           {"vpn-connection hq\n tunnel hq-1 standby\n", "both tunnels are standby"},
+           {"vpn-connection empty\n tunnel hq-1 active\n", "already belongs to connection hq"},
+           {"vpn-connection hq\n route 10.40.0.0/16 weight 50\n", "not 100 (active) or 0 (standby)"},
+           {"vpn-connection hq\n no route 10.40.0.0/16\n", "has no route 10.40.0.0/16"},
+           {"vpn-connection hq\n no tunnel nope\n", "is not part of connection hq"},
+           {"vpn-gateway\n failback-delay 3601\n", "0-3600"},
+           {"no tunnel hq-1\n", "belongs to VPN connection hq"},
+           {"no customer-gateway hq\n", "VPN connection hq"},
+       }) {
+    Gateway x({""});
+    ASSERT_TRUE(load(x, file).ok());
+    auto before = x.config();
+    auto bad = load(x, text);
+    ASSERT_FALSE(bad.ok()) << text;
+    EXPECT_NE(bad.error().message.find(why), std::string::npos) << text << ": " << bad.error().message;
+    EXPECT_EQ(x.config(), before) << text;
+  }
+  // A third tunnel.
+  ASSERT_TRUE(load(a, "tunnel hq-3\n inside 169.254.12.1/30\nexit\n").ok());
+  auto third = load(a, "vpn-connection hq\n tunnel hq-3 active\n");
+  ASSERT_FALSE(third.ok());
+  EXPECT_NE(third.error().message.find("at most two tunnels"), std::string::npos) << third.error().message;
+}
+
 TEST(ConfigRoundTrip, IkeRefusesWhatCannotWork) {
   Gateway a({""});
   ASSERT_TRUE(load(a, "tunnel t1\n local 192.0.2.1\n remote 192.0.2.2\n inside 169.254.1.1/30\n"

@@ -182,12 +182,44 @@ struct TunnelConfig {
   friend bool operator==(const TunnelConfig&, const TunnelConfig&) = default;
 };
 
+// `vpn-gateway` block: what kind of cloud gateway this is.
+enum class GatewayKind : uint8_t { kVpnGateway, kTransitRouter };
+struct VpnGatewayConfig {
+  static constexpr uint32_t kDefaultFailbackDelay = 10;  // seconds
+  static constexpr uint32_t kMaxFailbackDelay = 3600;
+  GatewayKind kind = GatewayKind::kVpnGateway;
+  std::optional<uint32_t> failback_delay;
+  uint32_t failback_delay_or_default() const { return failback_delay.value_or(kDefaultFailbackDelay); }
+  friend bool operator==(const VpnGatewayConfig&, const VpnGatewayConfig&) = default;
+};
+const char* gateway_kind_name(GatewayKind kind);  // "vpn-gateway", "transit-router"
+
+// `vpn-connection NAME` and its block: a customer gateway, up to two tunnels with their roles,
+// destination routes (weight 100 active, 0 standby).
+enum class TunnelRole : uint8_t { kActive, kStandby };
+struct VpnConnectionTunnelConfig {
+  std::string tunnel;
+  TunnelRole role = TunnelRole::kActive;
+  friend bool operator==(const VpnConnectionTunnelConfig&, const VpnConnectionTunnelConfig&) = default;
+};
+struct VpnConnectionConfig {
+  static constexpr size_t kMaxTunnels = 2;
+  std::string name;
+  std::string customer_gateway;
+  std::string description;
+  std::vector<VpnConnectionTunnelConfig> tunnels;  // in the order configured
+  std::map<Prefix, uint8_t> routes;                // destination routes: prefix -> weight (100 or 0)
+  friend bool operator==(const VpnConnectionConfig&, const VpnConnectionConfig&) = default;
+};
+
 struct ConfigModel {
   std::map<std::string, CustomerGatewayConfig> customer_gateways;  // by name, ordered
   std::set<StaticRouteConfig> static_routes;
   std::optional<BgpConfig> bgp;
   std::map<std::string, TunnelConfig> tunnels;  // by name
   bgp::policy::PolicySet policies;              // prefix-lists, as-path/community lists, route-maps
+  VpnGatewayConfig vpn_gateway;
+  std::map<std::string, VpnConnectionConfig> vpn_connections;  // by name
 
   friend bool operator==(const ConfigModel&, const ConfigModel&) = default;
 };

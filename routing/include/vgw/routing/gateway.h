@@ -45,6 +45,8 @@ class ServerStream;
 class IkeDriver;
 struct IkeEventView;
 struct HealthChange;
+class VpnConnections;
+struct VpnTunnelLink;
 
 class Gateway {
  public:
@@ -76,6 +78,14 @@ class Gateway {
   Result<v1::CustomerGateway> modify_customer_gateway(const v1::ModifyCustomerGatewayRequest&);
   Result<v1::DeleteCustomerGatewayResponse> delete_customer_gateway(
       const v1::DeleteCustomerGatewayRequest&);
+
+  // VpnService: the gateway and its connections (gateway_vpn.cc)
+  Result<v1::VpnGateway> get_vpn_gateway(const v1::GetVpnGatewayRequest&) const;
+  Result<v1::VpnGateway> set_vpn_gateway(const v1::SetVpnGatewayRequest&);
+  Result<v1::VpnConnection> create_vpn_connection(const v1::CreateVpnConnectionRequest&);
+  Result<v1::DescribeVpnConnectionsResponse> describe_vpn_connections(const v1::DescribeVpnConnectionsRequest&) const;
+  Result<v1::VpnConnection> modify_vpn_connection(const v1::ModifyVpnConnectionRequest&);
+  Result<v1::DeleteVpnConnectionResponse> delete_vpn_connection(const v1::DeleteVpnConnectionRequest&);
 
   // RibService
   Result<v1::StaticRoute> create_static_route(const v1::CreateStaticRouteRequest&);
@@ -177,6 +187,11 @@ class Gateway {
   void refresh_tunnel_keys(const std::string& tunnel);
   void on_tunnel_health(const HealthChange& change);
   void describe_health(const std::string& tunnel, v1::TunnelState& state) const;
+  // Connections (gateway_vpn.cc).
+  void sync_vpn();
+  VpnTunnelLink tunnel_link(const std::string& tunnel) const;
+  Status validate_vpn_connection(const VpnConnectionConfig& connection) const;
+  v1::VpnConnection describe_vpn_connection(const VpnConnectionConfig& connection) const;
   void sync_tunnel_ike(const TunnelConfig& tunnel);
   Result<IkeDriver*> running_ike(const std::string& tunnel) const;
   void publish_ike_event(const IkeEventView& event);
@@ -202,6 +217,7 @@ class Gateway {
   std::string bgp_problem_;
   std::unique_ptr<TunnelRuntime> tunnels_;  // the dataplane, once start_kernel ran
   std::unique_ptr<Redistribution> redistribution_;
+  std::unique_ptr<VpnConnections> vpn_;  // after rib_: destroyed before it
   std::map<uint64_t, PeerEventSink> peer_event_sinks_;
   std::map<uint64_t, IkeEventSink> ike_event_sinks_;
   std::map<uint64_t, std::function<void(const v1::TunnelEvent&)>> tunnel_event_sinks_;

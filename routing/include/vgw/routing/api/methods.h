@@ -14,6 +14,12 @@ inline constexpr const char* kDescribeCustomerGateways =
     "/vgw.v1.VpnService/DescribeCustomerGateways";
 inline constexpr const char* kModifyCustomerGateway = "/vgw.v1.VpnService/ModifyCustomerGateway";
 inline constexpr const char* kDeleteCustomerGateway = "/vgw.v1.VpnService/DeleteCustomerGateway";
+inline constexpr const char* kGetVpnGateway = "/vgw.v1.VpnService/GetVpnGateway";
+inline constexpr const char* kSetVpnGateway = "/vgw.v1.VpnService/SetVpnGateway";
+inline constexpr const char* kCreateVpnConnection = "/vgw.v1.VpnService/CreateVpnConnection";
+inline constexpr const char* kDescribeVpnConnections = "/vgw.v1.VpnService/DescribeVpnConnections";
+inline constexpr const char* kModifyVpnConnection = "/vgw.v1.VpnService/ModifyVpnConnection";
+inline constexpr const char* kDeleteVpnConnection = "/vgw.v1.VpnService/DeleteVpnConnection";
 
 inline constexpr const char* kListRoutes = "/vgw.v1.RibService/ListRoutes";
 inline constexpr const char* kLookupRoute = "/vgw.v1.RibService/LookupRoute";
