@@ -463,7 +463,7 @@ RibMemory Rib::memory() const {
       v4_.nexthops.memory_bytes() + v6_.nexthops.memory_bytes() + tracked_.memory_bytes();
   for (const Subscriber& s : subscribers_) {
     m.subscribers += (s.bits[0].capacity() + s.bits[1].capacity()) * sizeof(uint64_t) +
-                     s.log->memory_bytes() + s.held.capacity() * 4;
+                     s.log->memory_bytes() + s.urgent.capacity() * sizeof(Pending) + s.held.capacity() * 4;
   }
   return m;
 }

@@ -1,7 +1,8 @@
 // Change notification: per-subscriber coalescing pending sets.
 //
 // Each subscriber has, per family, one bit per table handle ("marked") and a FIFO of marked
-// prefixes with the state the subscriber last saw. Marking an already marked prefix does
+// prefixes with the state the subscriber last saw (two: prefixes whose selected route was not
+// BGP's are drained first, see Subscriber::urgent). Marking an already marked prefix does
 // nothing, so a prefix that flaps a thousand times before the subscriber drains costs one
 // entry, and drain() reports only the newest state (or nothing if it is back to what the
 // subscriber saw). A prefix that lost all its routes stays in the table, empty, until every
@@ -21,7 +22,12 @@ void Rib::mark_one(Subscriber& s, uint32_t dest, const Selected& before) {
   if (bits[word] & bit) return;
   bits[word] |= bit;
   bool was_empty = s.size() == 0;
-  s.log->push_back(Pending{dest, before.metric, before.group, before.source, before.distance});
+  const Pending p{dest, before.metric, before.group, before.source, before.distance};
+  if (before.active() && !is_bgp(before.source)) {
+    s.urgent.push_back(p);
+  } else {
+    s.log->push_back(p);
+  }
   if (before.group != kNoGroup) groups_.ref(before.group);
   if (was_empty && s.on_pending) s.on_pending();
 }
@@ -67,8 +73,9 @@ void Rib::unsubscribe(SubscriberId id) {
   Subscriber gone = std::move(subscribers_[id]);
   subscribers_[id] = Subscriber{};  // not live: is_pending_anywhere() no longer sees its marks
   for (NexthopGroupId g : gone.held) groups_.release(g);
-  for (uint32_t i = gone.head; i < gone.log->capacity_used(); ++i) {
-    const Pending& p = (*gone.log)[i];
+  std::vector<Pending> left(gone.urgent.begin() + static_cast<std::ptrdiff_t>(gone.urgent_head), gone.urgent.end());
+  for (uint32_t i = gone.head; i < gone.log->capacity_used(); ++i) left.push_back((*gone.log)[i]);
+  for (const Pending& p : left) {
     if (p.group != kNoGroup) groups_.release(p.group);
     if (p.dest & kV6Tag) {
       maybe_forget<Ipv6Key>(p.dest & ~kV6Tag);
@@ -89,7 +96,7 @@ size_t Rib::drain(SubscriberId id, size_t max, std::vector<RouteChange>& out) {
   while (n < max) {
     Subscriber& s = subscribers_[id];
     if (s.size() == 0) break;
-    const Pending p = (*s.log)[s.head++];
+    const Pending p = s.urgent_head < s.urgent.size() ? s.urgent[s.urgent_head++] : (*s.log)[s.head++];
     const Selected before{p.source, p.distance, p.metric, p.group};
     const uint32_t h = p.dest & ~kV6Tag;
     s.bits[(p.dest & kV6Tag) ? 1 : 0][h >> 6] &= ~(uint64_t{1} << (h & 63));
@@ -123,6 +130,10 @@ size_t Rib::drain(SubscriberId id, size_t max, std::vector<RouteChange>& out) {
     }
   }
   Subscriber& s = subscribers_[id];
+  if (s.urgent_head == s.urgent.size()) {
+    s.urgent.clear();
+    s.urgent_head = 0;
+  }
   if (s.size() == 0) {
     s.log->clear();
     s.head = 0;

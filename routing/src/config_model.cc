@@ -205,6 +205,16 @@ std::vector<std::string> render_tunnel_ike(const TunnelIkeConfig& ike, bool show
   return out;
 }
 
+Result<std::optional<IpAddress>> parse_optional_unicast(const std::string& field, const std::string& text) {
+  if (text.empty()) return std::optional<IpAddress>{};
+  auto a = IpAddress::parse(text);
+  if (!a) return fail(Error::invalid(field + ": " + a.error().message));
+  if (a->is_unspecified() || a->is_multicast() || a->is_v4_broadcast()) {
+    return fail(Error::invalid(field + " " + text + " is not a unicast address"));
+  }
+  return std::optional<IpAddress>(*a);
+}
+
 const char* gateway_kind_name(GatewayKind kind) {
   return kind == GatewayKind::kTransitRouter ? "transit-router" : "vpn-gateway";
 }

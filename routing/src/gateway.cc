@@ -101,7 +101,10 @@ Status Gateway::commit(ConfigModel next) {
   if (tunnels_changed) sync_tunnels();
   if (statics_changed) sync_static_routes();
   if (vpn_changed) sync_vpn();
-  if (bgp_changed) sync_bgp(bgp_before);
+  if (bgp_changed) {
+    sync_bgp(bgp_before);
+    refresh_tunnels_bgp();
+  }
   if (policies_changed) {
     ++policy_version_;
     sync_bgp_policies();

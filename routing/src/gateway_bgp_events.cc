@@ -5,6 +5,9 @@
 #include <chrono>
 #include <deque>
 
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+
 #include "vgw/bgp/speaker.h"
 #include "vgw/routing/gateway.h"
 #include "vgw/routing/server_stream.h"
@@ -114,6 +117,9 @@ uint64_t Gateway::add_peer_event_sink(PeerEventSink sink) {
 void Gateway::remove_peer_event_sink(uint64_t id) { peer_event_sinks_.erase(id); }
 
 void Gateway::publish_peer_event(const bgp::PeerEvent& e) {
+  // The tunnel the session runs over re-evaluates its health, after the speaker's callback
+  // returns (a health change re-validates the speaker's next-hops).
+  if (e.from != e.to && io_) boost::asio::post(*io_, [this, a = e.address] { on_peer_state_for_health(a); });
   if (peer_event_sinks_.empty()) return;
   v1::PeerEvent out;
   out.set_address(e.address.to_string());

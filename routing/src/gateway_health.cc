@@ -11,25 +11,12 @@
 #include <chrono>
 
 #include "vgw/base/log.h"
+#include "vgw/bgp/speaker.h"
 #include "event_stream.h"
 #include "gateway_state.h"
 #include "tunnel_health.h"
 
 namespace vgw::routing {
-
-namespace {
-
-Result<std::optional<IpAddress>> parse_optional_address(const std::string& field, const std::string& text) {
-  if (text.empty()) return std::optional<IpAddress>{};
-  auto a = IpAddress::parse(text);
-  if (!a) return fail(Error::invalid(field + ": " + a.error().message));
-  if (a->is_unspecified() || a->is_multicast() || a->is_v4_broadcast()) {
-    return fail(Error::invalid(field + " " + text + " is not a unicast address"));
-  }
-  return std::optional<IpAddress>(*a);
-}
-
-}  // namespace
 
 Status Gateway::apply_tunnel_health(TunnelConfig& t, const v1::UpdateTunnelRequest& req) const {
   if (req.remove_health_check()) {
@@ -41,9 +28,9 @@ Status Gateway::apply_tunnel_health(TunnelConfig& t, const v1::UpdateTunnelReque
   const auto& h = req.health_check();
   using H = TunnelHealthCheckConfig;
   H c;
-  auto destination = parse_optional_address("health_check.destination", h.destination());
+  auto destination = parse_optional_unicast("health_check.destination", h.destination());
   if (!destination) return fail(destination.error());
-  auto source = parse_optional_address("health_check.source", h.source());
+  auto source = parse_optional_unicast("health_check.source", h.source());
   if (!source) return fail(source.error());
   c.destination = *destination;
   c.source = *source;
@@ -128,6 +115,42 @@ void Gateway::sync_tunnel_health(const TunnelConfig& t) {
   }
   rt.health->set_tunnel(t.name, info->interface_name, info->ifindex, spec);
   refresh_tunnel_keys(t.name);
+  refresh_tunnel_bgp(t);
+}
+
+// The BGP sessions over a tunnel: to the configured neighbors in its inside prefix (other than
+// its own address), administratively shut down ones aside.
+void Gateway::refresh_tunnel_bgp(const TunnelConfig& t) {
+  if (!tunnels_ || !tunnels_->health || !tunnels_->health->known(t.name)) return;
+  std::optional<std::pair<bool, std::string>> state;
+  if (model_.bgp && t.inside) {
+    for (const auto& [address, n] : model_.bgp->neighbors) {
+      if (n.shutdown || address == t.inside->address || !t.inside->network().contains(address)) continue;
+      if (!state) state.emplace(true, "");
+      auto peer = speaker_ ? speaker_->peer(address) : std::nullopt;
+      if (peer && peer->state == bgp::session::State::kEstablished) continue;
+      state->first = false;
+      std::string why = "neighbor " + address.to_string() + " is " +
+                        (peer ? bgp::session::state_name(peer->state) : std::string("not running"));
+      if (peer) {
+        auto last = peer->last_error.to_string();
+        if (!last.empty()) why += " (last: " + last + ")";
+      }
+      state->second += (state->second.empty() ? "" : "; ") + why;
+    }
+  }
+  tunnels_->health->set_bgp(t.name, state);
+}
+
+void Gateway::refresh_tunnels_bgp() {
+  for (const auto& [name, t] : model_.tunnels) refresh_tunnel_bgp(t);
+}
+
+// A BGP session changed state: the tunnel it runs over (if any) re-evaluates.
+void Gateway::on_peer_state_for_health(const IpAddress& peer) {
+  for (const auto& [name, t] : model_.tunnels) {
+    if (t.inside && t.inside->network().contains(peer)) refresh_tunnel_bgp(t);
+  }
 }
 
 void Gateway::forget_tunnel_health(const std::string& tunnel, const std::string& interface_name) {

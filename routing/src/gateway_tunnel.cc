@@ -117,16 +117,6 @@ void fill(v1::SecurityAssociation& out, const esp::SaState& s) {
   out.mutable_lifetime()->set_cause(esp::lifetime_cause_name(s.lifetime_status.cause));
 }
 
-Result<std::optional<IpAddress>> parse_endpoint(const std::string& field, const std::string& text) {
-  if (text.empty()) return std::optional<IpAddress>{};
-  auto a = IpAddress::parse(text);
-  if (!a) return fail(Error::invalid(field + ": " + a.error().message));
-  if (a->is_unspecified() || a->is_multicast() || a->is_v4_broadcast()) {
-    return fail(Error::invalid(field + " " + text + " is not a unicast address"));
-  }
-  return std::optional<IpAddress>(*a);
-}
-
 }  // namespace
 
 Status Gateway::validate_tunnel(const TunnelConfig& t) const {
@@ -200,12 +190,12 @@ Result<v1::Tunnel> Gateway::update_tunnel(const v1::UpdateTunnelRequest& req) {
 
 Result<v1::Tunnel> Gateway::apply_tunnel(TunnelConfig t, const v1::UpdateTunnelRequest& req, const char* verb) {
   if (req.has_local()) {
-    auto a = parse_endpoint("local", req.local());
+    auto a = parse_optional_unicast("local", req.local());
     if (!a) return fail(a.error());
     t.local = *a;
   }
   if (req.has_remote()) {
-    auto a = parse_endpoint("remote", req.remote());
+    auto a = parse_optional_unicast("remote", req.remote());
     if (!a) return fail(a.error());
     t.remote = *a;
   }

@@ -143,6 +143,19 @@ void TunnelHealth::set_keys(const std::string& name, bool ok, const std::string&
   evaluate(e);
 }
 
+void TunnelHealth::set_bgp(const std::string& name, std::optional<std::pair<bool, std::string>> state) {
+  auto it = tunnels_.find(name);
+  if (it == tunnels_.end()) return;
+  Entry& e = *it->second;
+  if (!state) {
+    e.bgp.reset();
+  } else {
+    if (!e.bgp) e.bgp.emplace();
+    set_input(*e.bgp, state->first, state->first ? "" : state->second);
+  }
+  evaluate(e);
+}
+
 // Keys came or went: the health check starts over (a reply must follow the new SAs).
 void TunnelHealth::on_keys_changed(Entry& e) {
   if (!e.probe) return;
@@ -159,12 +172,14 @@ void TunnelHealth::on_keys_changed(Entry& e) {
 }
 
 void TunnelHealth::evaluate(Entry& e) {
-  bool up = e.keys.ok && (!e.probe || e.probe->input.ok);
+  bool up = e.keys.ok && (!e.probe || e.probe->input.ok) && (!e.bgp || e.bgp->ok);
   std::string reason;
   if (!e.keys.ok) {
     reason = "keys: " + e.keys.detail;
   } else if (e.probe && !e.probe->input.ok) {
     reason = "health check: " + e.probe->input.detail;
+  } else if (e.bgp && !e.bgp->ok) {
+    reason = "bgp: " + e.bgp->detail;
   }
   if (e.reported && up == e.up) {
     if (!up) e.reason = reason;  // still down, perhaps for another reason now
@@ -384,6 +399,7 @@ std::optional<HealthView> TunnelHealth::view(const std::string& name) const {
     v.last_rtt_us = p.last_rtt_us;
     v.check_description = p.describe();
   }
+  if (e.bgp) v.inputs.push_back({"bgp", e.bgp->ok, e.bgp->detail, e.bgp->since_unix_ms});
   return v;
 }
 

@@ -8,6 +8,8 @@
 //                 probe takes the tunnel whatever the routing table says); failed once nothing
 //                 has answered for interval x retries (the detection time, as BFD counts it),
 //                 ok again at the first answer
+//   bgp           where BGP runs over the tunnel (a configured neighbor in its inside prefix),
+//                 the session is Established
 //
 // The Gateway is told of every transition (and of a tunnel's first state) and holds the
 // tunnel's interface down in the RIB while it is down: its connected prefix, the static and VPN
@@ -42,7 +44,7 @@ struct HealthCheckSpec {
 };
 
 struct HealthInputView {
-  std::string name;    // "keys", "health-check"
+  std::string name;    // "keys", "health-check", "bgp"
   bool ok = false;
   std::string detail;  // why it is not ok (or what it last saw)
   int64_t since_unix_ms = 0;
@@ -84,6 +86,9 @@ class TunnelHealth {
                   std::optional<HealthCheckSpec> check);
   // Whether it has the SAs to carry traffic, and if not, why.
   void set_keys(const std::string& name, bool ok, const std::string& detail);
+  // The BGP sessions over the tunnel (to neighbors in its inside prefix): all Established, or
+  // which is not. nullopt: no BGP over it (the input goes away).
+  void set_bgp(const std::string& name, std::optional<std::pair<bool, std::string>> state);
   void remove_tunnel(const std::string& name);
 
   bool known(const std::string& name) const { return tunnels_.count(name) != 0; }
@@ -101,6 +106,7 @@ class TunnelHealth {
     std::string interface_name;
     int ifindex = 0;
     Input keys;
+    std::optional<Input> bgp;
     std::unique_ptr<Probe> probe;
     bool up = false;
     bool reported = false;

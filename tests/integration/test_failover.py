@@ -13,7 +13,10 @@ nftables (its ESP-in-UDP dropped on wan1, both ways, in A's namespace). What the
 counted: the failover must lose under 600 ms of traffic (the check detects in 300 ms; twice
 that leaves room for a loaded machine), the planned return must lose nothing, `show tunnel`
 must say which input took t1 down, the kernel route must move to t2 and back, and
-TunnelService.WatchTunnels must report both transitions.
+TunnelService.WatchTunnels must report both transitions. BGP over the tunnels: the routes
+learned over t1 leave while its session is still Established; a session that is not
+Established holds its tunnel down. vpn-connection: active/standby with a fail-back delay (the
+return loses nothing), transit-router ECMP, and the connection's errors.
 """
 
 import json
@@ -262,6 +265,31 @@ class FailoverBetweenTwoVgwd(unittest.TestCase):
         self.assertEqual(t1_peer["state"]["state"], "Established", t1_peer)
         uncut()
         wait(lambda: "dev t1" in a_route(), timeout=10, what="A: BGP route back via t1")
+
+    def test_a_bgp_session_over_a_tunnel_is_part_of_its_health(self):
+        # Where BGP runs over a tunnel, the tunnel is up only while the session is Established.
+        self.both_up()
+        self.vgwsh("a", "configure", "router bgp 65001", "no bgp ebgp-requires-policy",
+                   "neighbor 169.254.11.2 remote-as 65002", "neighbor 169.254.11.2 timers connect 1")
+        self.addCleanup(self.vgwsh, "a", "configure", "no router bgp 65001")
+        t1 = wait(lambda: (lambda t: t if t["state"]["status"] == "down" else None)(self.tunnel("a", "t1")),
+                  timeout=10, what="A: t1 down while its BGP session is not Established")
+        self.assertRegex(t1["state"]["reason"], r"^bgp: neighbor 169\.254\.11\.2 is (Idle|Connect|Active|OpenSent)")
+        inputs = {i["name"]: i for i in t1["state"]["health"]["inputs"]}
+        self.assertFalse(inputs["bgp"].get("ok", False), inputs)
+        self.assertTrue(inputs["health-check"]["ok"], inputs)
+        self.assertEqual(self.tunnel("a", "t2")["state"]["status"], "up")  # no BGP over t2
+        self.vgwsh("b", "configure", "router bgp 65002", "no bgp ebgp-requires-policy",
+                   "neighbor 169.254.11.1 remote-as 65001")
+        self.addCleanup(self.vgwsh, "b", "configure", "no router bgp 65002")
+        wait(lambda: self.tunnel("a", "t1")["state"]["status"] == "up", timeout=30,
+             what="A: t1 up once the session is Established")
+        inputs = {i["name"]: i for i in self.tunnel("a", "t1")["state"]["health"]["inputs"]}
+        self.assertTrue(inputs["bgp"]["ok"], inputs)
+        # Without BGP over it, the input goes away.
+        self.vgwsh("a", "configure", "router bgp 65001", "no neighbor 169.254.11.2")
+        wait(lambda: "bgp" not in [i["name"] for i in self.tunnel("a", "t1")["state"]["health"]["inputs"]],
+             what="the bgp input gone")
 
     def connection(self, kind="vpn-gateway", failback=2):
         """A vpn-connection on each side over t1 (active) and t2 (standby) to the other's LAN."""

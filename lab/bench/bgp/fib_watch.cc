@@ -20,7 +20,12 @@
 //   {"event":"count","t":T,"routes":N}         every EVERY_MS ms while it changes
 //   {"event":"done","t":T,"routes":N}          N >= target, t = when that batch was read
 //   {"event":"overflow","t":T,"routes":N}      notifications were lost
-// Runs until killed.    Usage: fib_watch TARGET [EVERY_MS=500]
+// Runs until killed.    Usage: fib_watch [--oif IFINDEX] TARGET [EVERY_MS=500]
+//
+// With --oif (lab/bench/failover: routes moving from one tunnel to another), the count is instead
+// the routes of table main whose output interface is IFINDEX (RTA_OIF, or the first hop of
+// RTA_MULTIPATH), replacements included: each RTM_NEWROUTE sets its prefix's interface,
+// RTM_DELROUTE forgets it.
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <poll.h>
@@ -28,11 +33,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <unordered_map>
 #include <vector>
 
 namespace {
@@ -48,6 +55,33 @@ void emit(const char* event, long long routes) {
   std::fflush(stdout);
 }
 
+// --oif mode: prefix (address << 8 | length) -> output interface.
+int g_oif = 0;
+std::unordered_map<uint64_t, int> g_oif_of;
+
+// The route's prefix key and output interface, from its attributes.
+void route_oif(const uint8_t* msg, size_t len, const rtmsg& rt, uint64_t& key, int& oif) {
+  uint32_t dst = 0;
+  oif = 0;
+  size_t off = NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(rtmsg));
+  while (off + sizeof(rtattr) <= len) {
+    rtattr a;
+    std::memcpy(&a, msg + off, sizeof a);
+    if (a.rta_len < sizeof(rtattr) || off + a.rta_len > len) break;
+    const uint8_t* v = msg + off + RTA_LENGTH(0);
+    size_t vlen = a.rta_len - RTA_LENGTH(0);
+    if (a.rta_type == RTA_DST && vlen >= 4) std::memcpy(&dst, v, 4);
+    if (a.rta_type == RTA_OIF && vlen >= 4) std::memcpy(&oif, v, 4);
+    if (a.rta_type == RTA_MULTIPATH && vlen >= sizeof(rtnexthop)) {
+      rtnexthop nh;
+      std::memcpy(&nh, v, sizeof nh);
+      oif = nh.rtnh_ifindex;
+    }
+    off += RTA_ALIGN(a.rta_len);
+  }
+  key = static_cast<uint64_t>(dst) << 8 | rt.rtm_dst_len;
+}
+
 // Applies the notifications in one datagram to count (bounds-checked: the kernel's lengths are
 // trusted only as far as the bytes received).
 void apply(const uint8_t* p, size_t n, long long& count) {
@@ -59,7 +93,20 @@ void apply(const uint8_t* p, size_t n, long long& count) {
     if (h.nlmsg_type == RTM_NEWROUTE || h.nlmsg_type == RTM_DELROUTE) {
       rtmsg rt;
       std::memcpy(&rt, p + off + NLMSG_HDRLEN, sizeof rt);
-      if (rt.rtm_family == AF_INET && rt.rtm_table == RT_TABLE_MAIN) {
+      if (g_oif && rt.rtm_family == AF_INET && rt.rtm_table == RT_TABLE_MAIN) {
+        uint64_t key;
+        int oif;
+        route_oif(p + off, std::min<size_t>(h.nlmsg_len, n - off), rt, key, oif);
+        auto it = g_oif_of.find(key);
+        int before = it == g_oif_of.end() ? 0 : it->second;
+        int after = h.nlmsg_type == RTM_DELROUTE ? 0 : oif;
+        if (after) {
+          g_oif_of[key] = after;
+        } else if (it != g_oif_of.end()) {
+          g_oif_of.erase(it);
+        }
+        count += (after == g_oif) - (before == g_oif);
+      } else if (rt.rtm_family == AF_INET && rt.rtm_table == RT_TABLE_MAIN) {
         if (h.nlmsg_type == RTM_DELROUTE) {
           --count;
         } else if ((h.nlmsg_flags & NLM_F_REPLACE) == 0) {
@@ -76,8 +123,13 @@ void apply(const uint8_t* p, size_t n, long long& count) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 2 || argc > 3) {
-    std::fprintf(stderr, "usage: fib_watch TARGET [EVERY_MS=500]\n");
+  if (argc >= 3 && std::strcmp(argv[1], "--oif") == 0) {
+    g_oif = std::atoi(argv[2]);
+    argv += 2;
+    argc -= 2;
+  }
+  if (argc < 2 || argc > 3 || g_oif < 0) {
+    std::fprintf(stderr, "usage: fib_watch [--oif IFINDEX] TARGET [EVERY_MS=500]\n");
     return 2;
   }
   const long long target = std::atoll(argv[1]);

@@ -17,6 +17,9 @@ notices that t1 failed and moves the route to t2:
                     sessions: FRR's fastest
   frr-bgp-1/3       the same without BFD, BGP timers 1/3 (FRR's smallest hold time)
   frr-bgp-10/30     BGP timers 10/30 (the VPN gateways' usual BGP timers)
+  vgw-bgp-100k      as vgw-hc-100x3, and A also learns 100,000 prefixes over BGP from a feeder
+                    in B's namespace over each tunnel (t1's preferred by weight): measured too,
+                    the time from t1 declared down until A's kernel has all of them via t2
 
 The failure: ESP-in-UDP on wan1 dropped both ways by nftables in A's namespace while the stream
 runs. Measured: the datagrams that never arrive (the stream is paced against the clock, so lost
@@ -34,6 +37,7 @@ FRR's either way.)
 import argparse
 import json
 import os
+import select
 import statistics
 import subprocess
 import sys
@@ -76,12 +80,21 @@ def wait(pred, timeout, what):
     raise RuntimeError(f"timed out waiting for {what}")
 
 
+def next_line(p, timeout, what):
+    """The next line a helper process prints, within timeout seconds."""
+    ready, _, _ = select.select([p.stdout], [], [], timeout)
+    if not ready:
+        raise RuntimeError(f"timed out waiting for {what}")
+    return p.stdout.readline()
+
+
 class Run:
     """One scenario in fresh namespaces: set up, stream, cut t1, count."""
 
     def __init__(self, args, name, spec):
         import vgwtest  # after VGW_BUILD_DIR is set
         self.vgwtest = vgwtest
+        self.args = args
         self.name, self.spec = name, spec
         self.lab = Lab("vgwfobench", ["a", "b"])
         self.daemons = {}
@@ -127,11 +140,42 @@ class Run:
         if self.spec["kind"] == "vgw":
             for side, prefix in (("a", "10.2.0.0/24"), ("b", "10.1.0.0/24")):
                 self.vgwsh(side, "configure", f"ip route {prefix} t1", f"ip route {prefix} t2 distance 10")
+            if self.spec.get("bgp_routes"):
+                self.feed_bgp(self.spec["bgp_routes"])
         else:
             for side in ("a", "b"):
                 self.start_frr(side)
         wait(lambda: "dev t1" in self.kernel_route("a", B_LAN), 60, "A's route via t1")
         wait(lambda: "dev t1" in self.kernel_route("b", A_LAN), 60, "B's route via t1")
+
+    def ifindex(self, side, dev):
+        return int(self.lab.exec(side, "cat", f"/sys/class/net/{dev}/ifindex").stdout)
+
+    def watch_routes(self, dev, target):
+        """fib_watch --oif in A's namespace: says (CLOCK_MONOTONIC) when the kernel has target
+        routes via dev."""
+        p = self.lab.spawn("a", self.args.fib_watch, "--oif", str(self.ifindex("a", dev)), str(target), "100000",
+                           stdout=subprocess.PIPE, text=True)
+        if json.loads(next_line(p, 20, "fib_watch"))["event"] != "ready":
+            raise RuntimeError("fib_watch did not start")
+        return p
+
+    def feed_bgp(self, n):
+        """A's vgwd peers over both tunnels with a bgp_feeder in B's namespace announcing the same
+        n prefixes (t1's preferred by weight); returns once A's kernel has all n via t1."""
+        self.vgwsh("a", "configure", "router bgp 65001", "no bgp ebgp-requires-policy",
+                   "neighbor 169.254.11.2 remote-as 65002", "neighbor 169.254.12.2 remote-as 65002",
+                   "address-family ipv4 unicast", "neighbor 169.254.11.2 weight 100", "exit-address-family")
+        on_t1 = self.watch_routes("t1", n)
+        for t in ("t1", "t2"):
+            me, peer = INSIDE[t][1], INSIDE[t][0]
+            self.lab.spawn("b", self.args.feeder, "--prefixes", str(n), "--local", me, "--peer", peer,
+                           "--local-as", "65002", "--peer-as", "65001", stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL)
+        line = next_line(on_t1, 300, f"{n} routes via t1 in A's kernel")
+        if json.loads(line)["event"] != "done":
+            raise RuntimeError(line)
+        on_t1.kill()
 
     def start_frr(self, side):
         me, peer = (0, 1) if side == "a" else (1, 0)
@@ -175,6 +219,8 @@ class Run:
             "}\n"))
 
     def measure(self):
+        n = self.spec.get("bgp_routes")
+        on_t2 = self.watch_routes("t2", n) if n else None
         stream = self.vgwtest.UdpStream(self.lab.ns["a"], A_LAN, self.lab.ns["b"], B_LAN).start()
         try:
             start = self.rx("b", "t1")
@@ -182,6 +228,7 @@ class Run:
             t2 = self.rx("b", "t2")
             self.cut()
             cut_at = time.monotonic()
+            cut_wall = time.time()
             limit = 30 + 2 * max(self.spec.get("timers", (0, 0))[1], 3)
             wait(lambda: self.rx("b", "t2") > t2 + 300, limit, "the stream over t2")
             moved_after = time.monotonic() - cut_at
@@ -189,6 +236,16 @@ class Run:
         finally:
             stream.close()
         result["moved_within_s"] = round(moved_after, 3)
+        if on_t2:
+            # From t1 being declared down (its health's since) to all n routes via t2 in the kernel.
+            line = next_line(on_t2, 60, f"{n} routes via t2 in A's kernel")
+            if json.loads(line)["event"] != "done":
+                raise RuntimeError(line)
+            done = json.loads(line)["t"]  # CLOCK_MONOTONIC, as time.monotonic()
+            health = json.loads(self.vgwsh("a", "show tunnel t1 json"))["tunnels"][0]["state"]["health"]
+            down = int(health["sinceUnixMs"]) / 1000 - (cut_wall - cut_at)  # wall clock -> monotonic
+            result["bgp_routes_moved_ms"] = round((done - down) * 1000)
+            result["bgp_routes_moved_after_cut_ms"] = round((done - cut_at) * 1000)
         return result
 
     def close(self):
@@ -201,9 +258,17 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--build", default=os.path.join(ROOT, "build"))
     ap.add_argument("--rounds", type=int, default=2)
-    ap.add_argument("--scenarios", default=",".join(SCENARIOS))
+    ap.add_argument("--scenarios", help="comma-separated (default: all)")
     ap.add_argument("--json", help="write the raw results here")
+    ap.add_argument("--bgp-routes", type=int, default=100000,
+                    help="BGP routes of the vgw-bgp scenario (0: leave that scenario out)")
     args = ap.parse_args()
+    args.feeder = os.path.join(os.path.abspath(args.build), "tests", "bench", "bgp_feeder")
+    args.fib_watch = os.path.join(os.path.abspath(args.build), "tests", "bench", "fib_watch")
+    if args.bgp_routes:
+        SCENARIOS[f"vgw-bgp-{args.bgp_routes // 1000}k"] = {"kind": "vgw", "interval": 100, "retries": 3,
+                                                            "bgp_routes": args.bgp_routes}
+    args.scenarios = args.scenarios or ",".join(SCENARIOS)
     if os.geteuid() != 0:
         sys.exit("run as root (network namespaces)")
     os.environ["VGW_BUILD_DIR"] = os.path.abspath(args.build)
@@ -232,6 +297,13 @@ def main():
         ratio = f"{lost / ref:.1f}" if ref else "-"
         each = "/".join(str(x["lost"]) for x in results[n])
         print(f"{n:<20} {lost:>20.0f} {each:>18} {ratio:>18}")
+    for n in names:
+        moved = [x["bgp_routes_moved_ms"] for x in results[n] if "bgp_routes_moved_ms" in x]
+        if moved:
+            after_cut = [x["bgp_routes_moved_after_cut_ms"] for x in results[n]]
+            print(f"\n{n}: {SCENARIOS[n]['bgp_routes']:,} BGP routes via t2 in the kernel "
+                  f"{statistics.median(moved):.0f} ms after t1 was declared down (rounds "
+                  f"{'/'.join(map(str, moved))}), {statistics.median(after_cut):.0f} ms after the cut")
     if args.json:
         with open(args.json, "w") as f:
             json.dump({"commit": commit, "results": results}, f, indent=1)

@@ -52,6 +52,35 @@ TEST_F(Notify, ManyChangesToOnePrefixCoalesceIntoOne) {
   EXPECT_EQ(changes[0].after.group, t2);
 }
 
+TEST_F(Notify, ChangesOfNonBgpRoutesAreDrainedBeforeBgpOnes) {
+  // A tunnel failing changes thousands of BGP routes and one static route in the same turn;
+  // the static route must not wait behind the BGP ones on its way to the kernel.
+  auto t1 = g_({"dev t1"});
+  auto t2 = g_({"dev t2"});
+  for (int i = 0; i < 50; ++i) {
+    auto p = Prefix(IpAddress::v4(0x0a000000u + (static_cast<uint32_t>(i) << 8)), 24);
+    ASSERT_TRUE(rib_.add(p, spec(RouteSource::kEbgp, t1)).ok());
+  }
+  ASSERT_TRUE(rib_.add(P("192.0.2.0/24"), spec(RouteSource::kStatic, t1)).ok());
+  SubscriberId id = rib_.subscribe(nullptr);
+  ASSERT_EQ(drain(id).size(), 51u);  // the replay
+  for (int i = 0; i < 50; ++i) {
+    auto p = Prefix(IpAddress::v4(0x0a000000u + (static_cast<uint32_t>(i) << 8)), 24);
+    ASSERT_TRUE(rib_.add(p, spec(RouteSource::kEbgp, t2)).ok());
+  }
+  ASSERT_TRUE(rib_.add(P("192.0.2.0/24"), spec(RouteSource::kStatic, t2)).ok());
+  EXPECT_EQ(rib_.pending(id), 51u);
+  auto first = drain(id, 1);
+  ASSERT_EQ(first.size(), 1u);
+  EXPECT_EQ(first[0].prefix, P("192.0.2.0/24"));
+  EXPECT_EQ(first[0].after.group, t2);
+  EXPECT_EQ(rib_.pending(id), 50u);
+  auto rest = drain(id);
+  ASSERT_EQ(rest.size(), 50u);
+  EXPECT_EQ(rest[0].prefix, P("10.0.0.0/24"));
+  EXPECT_EQ(rib_.pending(id), 0u);
+}
+
 TEST_F(Notify, AFlapThatEndsWhereItStartedIsNotReported) {
   auto t1 = g_({"dev t1"});
   auto t2 = g_({"dev t2"});

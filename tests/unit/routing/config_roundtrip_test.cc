@@ -31,6 +31,20 @@ Status load(Gateway& gw, const std::string& text) {
   return s.finish();
 }
 
+// Each (lines, why) loaded on top of `base` is refused with a message containing why, and
+// changes nothing.
+void expect_refused(const std::string& base, const std::vector<std::pair<std::string, std::string>>& cases) {
+  for (const auto& [text, why] : cases) {
+    Gateway g({""});
+    ASSERT_TRUE(load(g, base).ok());
+    auto before = g.config();
+    auto bad = load(g, text);
+    ASSERT_FALSE(bad.ok()) << text;
+    EXPECT_NE(bad.error().message.find(why), std::string::npos) << text << ": " << bad.error().message;
+    EXPECT_EQ(g.config(), before) << text;
+  }
+}
+
 TEST(ConfigRoundTrip, RunningConfigLoadsBackToTheSameState) {
   Gateway a({""});
   ASSERT_TRUE(load(a, 
@@ -276,22 +290,13 @@ TEST(ConfigRoundTrip, HealthChecksRoundTripWithTheirDefaults) {
   EXPECT_FALSE(listed->tunnels(0).config().ike().enabled());
 
   // What cannot work is refused, naming the rule; nothing changes.
-  for (const auto& [text, why] : std::vector<std::pair<std::string, std::string>>{
-           {"tunnel t1\n health-check interval 99\n", "100-60000"},
+  expect_refused(file,
+                 {{"tunnel t1\n health-check interval 99\n", "100-60000"},
            {"tunnel t1\n health-check retries 101\n", "1-100"},
            {"tunnel t1\n health-check destination 169.254.10.1\n", "same address"},
            {"tunnel t1\n health-check destination 255.255.255.255\n", "not a unicast address"},
            {"tunnel t1\n health-check source 2001:db8::1\n", "different address families"},
-           {"tunnel t1\n inside 169.254.10.1/24\n", "destination: required"},
-       }) {
-    Gateway g({""});
-    ASSERT_TRUE(load(g, file).ok());
-    auto before = g.config();
-    auto bad = load(g, text);
-    ASSERT_FALSE(bad.ok()) << text;
-    EXPECT_NE(bad.error().message.find(why), std::string::npos) << text << ": " << bad.error().message;
-    EXPECT_EQ(g.config(), before) << text;
-  }
+           {"tunnel t1\n inside 169.254.10.1/24\n", "destination: required"}});
   st = load(a, "tunnel t1\n no health-check\nexit\n");
   ASSERT_TRUE(st.ok()) << st.error().message;
   EXPECT_FALSE(a.config().tunnels.at("t1").health_check.has_value());
@@ -341,8 +346,8 @@ TEST(ConfigRoundTrip, VpnGatewayAndConnectionsRoundTrip) {
   EXPECT_EQ(g->failback_delay(), 30u);
 
   // What cannot work is refused, naming the rule; nothing changes.
-  for (const auto& [text, why] : std::vector<std::pair<std::string, std::string>>{
-           {"vpn-connection hq\n customer-gateway nope\n", "customer gateway 'nope' does not exist"},
+  expect_refused(file,
+                 {{"vpn-connection hq\n customer-gateway nope\n", "customer gateway 'nope' does not exist"},
            {"vpn-connection hq\n tunnel hq-1 standby\n", "both tunnels are standby"},
            {"vpn-connection empty\n tunnel hq-1 active\n", "already belongs to connection hq"},
            {"vpn-connection hq\n route 10.40.0.0/16 weight 50\n", "not 100 (active) or 0 (standby)"},
@@ -350,16 +355,7 @@ TEST(ConfigRoundTrip, VpnGatewayAndConnectionsRoundTrip) {
            {"vpn-connection hq\n no tunnel nope\n", "is not part of connection hq"},
            {"vpn-gateway\n failback-delay 3601\n", "0-3600"},
            {"no tunnel hq-1\n", "belongs to VPN connection hq"},
-           {"no customer-gateway hq\n", "VPN connection hq"},
-       }) {
-    Gateway x({""});
-    ASSERT_TRUE(load(x, file).ok());
-    auto before = x.config();
-    auto bad = load(x, text);
-    ASSERT_FALSE(bad.ok()) << text;
-    EXPECT_NE(bad.error().message.find(why), std::string::npos) << text << ": " << bad.error().message;
-    EXPECT_EQ(x.config(), before) << text;
-  }
+           {"no customer-gateway hq\n", "VPN connection hq"}});
   // A third tunnel.
   ASSERT_TRUE(load(a, "tunnel hq-3\n inside 169.254.12.1/30\nexit\n").ok());
   auto third = load(a, "vpn-connection hq\n tunnel hq-3 active\n");

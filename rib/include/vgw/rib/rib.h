@@ -210,7 +210,12 @@ class Rib {
     // (chunked, so a bulk change neither copies nor faults in 4 KiB pages one by one).
     std::unique_ptr<ChunkedPool<Pending>> log = std::make_unique<ChunkedPool<Pending>>();
     uint32_t head = 0;
-    size_t size() const { return log->capacity_used() - head; }
+    // Prefixes whose selected route came from a non-BGP source (connected, static, vpn): drained
+    // before the log, so a tunnel's static or VPN routes reach the kernel ahead of a table of BGP
+    // changes made in the same turn.
+    std::vector<Pending> urgent;
+    size_t urgent_head = 0;
+    size_t size() const { return log->capacity_used() - head + urgent.size() - urgent_head; }
     std::vector<NexthopGroupId> held;  // groups named by the last drained batch
   };
   template <typename Key>

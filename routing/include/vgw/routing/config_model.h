@@ -228,6 +228,8 @@ struct ConfigModel {
 Status validate_resource_name(std::string_view field, std::string_view name);
 Status validate_description(std::string_view field, std::string_view text);
 Result<IpAddress> parse_customer_gateway_ip(std::string_view text);
+// An optional unicast address field ("" = unset): tunnel endpoints, health-check addresses.
+Result<std::optional<IpAddress>> parse_optional_unicast(const std::string& field, const std::string& text);
 // Linux interface names: 1-15 characters, no '/', ':' or white space, not "." or "..".
 Status validate_interface_name(std::string_view field, std::string_view name);
 

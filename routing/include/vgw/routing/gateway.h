@@ -185,6 +185,9 @@ class Gateway {
   void sync_tunnel_health(const TunnelConfig& tunnel);
   void forget_tunnel_health(const std::string& tunnel, const std::string& interface_name);
   void refresh_tunnel_keys(const std::string& tunnel);
+  void refresh_tunnel_bgp(const TunnelConfig& tunnel);
+  void refresh_tunnels_bgp();
+  void on_peer_state_for_health(const IpAddress& peer);
   void on_tunnel_health(const HealthChange& change);
   void describe_health(const std::string& tunnel, v1::TunnelState& state) const;
   // Connections (gateway_vpn.cc).
