@@ -150,6 +150,7 @@ void render_tunnel(std::ostream& out, const TunnelConfig& t, bool show_secrets) 
   for (const auto& sa : t.sas) out << " " << render_tunnel_sa(sa, show_secrets) << "\n";
   for (const auto& line : render_tunnel_ike(t.ike, show_secrets)) out << " " << line << "\n";
   if (t.health_check) out << " " << render_health_check(*t.health_check) << "\n";
+  if (t.shutdown) out << " shutdown\n";
   out << "exit\n";
 }
 

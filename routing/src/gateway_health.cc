@@ -114,6 +114,7 @@ void Gateway::sync_tunnel_health(const TunnelConfig& t) {
     }
   }
   rt.health->set_tunnel(t.name, info->interface_name, info->ifindex, spec);
+  rt.health->set_admin_down(t.name, t.shutdown);
   refresh_tunnel_keys(t.name);
   refresh_tunnel_bgp(t);
 }

@@ -67,6 +67,7 @@ v1::TunnelConfig to_proto(const TunnelConfig& t) {
   c.set_description(t.description);
   *c.mutable_ike() = ike_to_proto(t.ike);
   if (t.health_check) *c.mutable_health_check() = health_check_to_proto(t);
+  c.set_shutdown(t.shutdown);
   return c;
 }
 
@@ -176,6 +177,7 @@ Result<v1::Tunnel> Gateway::create_tunnel(const v1::CreateTunnelRequest& req) {
     return fail(Error::invalid("tunnel.ike.enabled needs ike_pre_shared_key"));
   }
   if (c.has_health_check()) *u.mutable_health_check() = c.health_check();
+  if (c.shutdown()) u.set_shutdown(true);
   TunnelConfig t;
   t.name = c.name();
   return apply_tunnel(std::move(t), u, "created");
@@ -215,6 +217,7 @@ Result<v1::Tunnel> Gateway::apply_tunnel(TunnelConfig t, const v1::UpdateTunnelR
     t.udp_encapsulation = req.encapsulation() == "udp";
   }
   if (req.has_mtu()) t.mtu = req.mtu();
+  if (req.has_shutdown()) t.shutdown = req.shutdown();
   if (req.has_description()) {
     if (auto s = validate_description("description", req.description()); !s) return fail(s.error());
     t.description = req.description();

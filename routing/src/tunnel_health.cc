@@ -143,6 +143,20 @@ void TunnelHealth::set_keys(const std::string& name, bool ok, const std::string&
   evaluate(e);
 }
 
+void TunnelHealth::set_admin_down(const std::string& name, bool down) {
+  auto it = tunnels_.find(name);
+  if (it == tunnels_.end()) return;
+  Entry& e = *it->second;
+  if (down == e.admin.has_value()) return;
+  if (down) {
+    e.admin.emplace();
+    set_input(*e.admin, false, "shut down by the operator");
+  } else {
+    e.admin.reset();
+  }
+  evaluate(e);
+}
+
 void TunnelHealth::set_bgp(const std::string& name, std::optional<std::pair<bool, std::string>> state) {
   auto it = tunnels_.find(name);
   if (it == tunnels_.end()) return;
@@ -172,9 +186,11 @@ void TunnelHealth::on_keys_changed(Entry& e) {
 }
 
 void TunnelHealth::evaluate(Entry& e) {
-  bool up = e.keys.ok && (!e.probe || e.probe->input.ok) && (!e.bgp || e.bgp->ok);
+  bool up = !e.admin && e.keys.ok && (!e.probe || e.probe->input.ok) && (!e.bgp || e.bgp->ok);
   std::string reason;
-  if (!e.keys.ok) {
+  if (e.admin) {
+    reason = "admin: " + e.admin->detail;
+  } else if (!e.keys.ok) {
     reason = "keys: " + e.keys.detail;
   } else if (e.probe && !e.probe->input.ok) {
     reason = "health check: " + e.probe->input.detail;
@@ -389,6 +405,7 @@ std::optional<HealthView> TunnelHealth::view(const std::string& name) const {
   v.reason = e.reason;
   v.since_unix_ms = e.since_unix_ms;
   v.transitions = e.transitions;
+  if (e.admin) v.inputs.push_back({"admin", false, e.admin->detail, e.admin->since_unix_ms});
   v.inputs.push_back({"keys", e.keys.ok, e.keys.detail, e.keys.since_unix_ms});
   if (e.probe) {
     const Probe& p = *e.probe;

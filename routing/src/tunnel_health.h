@@ -1,6 +1,7 @@
 // TunnelHealth: whether each tunnel may carry traffic, decided from its health inputs, on the
 // control-plane thread. A tunnel is up only while every input it has is ok:
 //
+//   admin         it is not shut down (`shutdown` drains a tunnel: down, SAs kept)
 //   keys          it has an active outbound SA and an inbound SA (negotiated by IKE, whose SAs
 //                 go when the IKE SA or DPD fails, or keyed by hand)
 //   health-check  ICMP echo requests from a source to a destination address, sent every
@@ -86,6 +87,8 @@ class TunnelHealth {
                   std::optional<HealthCheckSpec> check);
   // Whether it has the SAs to carry traffic, and if not, why.
   void set_keys(const std::string& name, bool ok, const std::string& detail);
+  // Administratively down (`shutdown`): down whatever the other inputs say.
+  void set_admin_down(const std::string& name, bool down);
   // The BGP sessions over the tunnel (to neighbors in its inside prefix): all Established, or
   // which is not. nullopt: no BGP over it (the input goes away).
   void set_bgp(const std::string& name, std::optional<std::pair<bool, std::string>> state);
@@ -106,6 +109,7 @@ class TunnelHealth {
     std::string interface_name;
     int ifindex = 0;
     Input keys;
+    std::optional<Input> admin;  // present while shut down
     std::optional<Input> bgp;
     std::unique_ptr<Probe> probe;
     bool up = false;

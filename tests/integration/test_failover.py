@@ -24,6 +24,7 @@ import os
 import shutil
 import tempfile
 import threading
+import time
 import unittest
 
 import vgwtest
@@ -400,6 +401,28 @@ class FailoverBetweenTwoVgwd(unittest.TestCase):
 
     def vpn_named(self, name):
         return json.loads(self.vgwsh("a", f"show vpn-connection {name} json").stdout)["vpnConnections"][0]
+
+    def test_shutdown_drains_an_ecmp_member_without_loss(self):
+        self.both_up()
+        self.routes("ecmp")
+        wait(lambda: "nexthop" in self.kernel_route("a", "10.2.0.0/24"), what="A: multipath route")
+        stream = self.stream()
+        wait(lambda: self.rx("b", "t1") + self.rx("b", "t2") > 300, what="stream over the ECMP group")
+        self.vgwsh("a", "configure", "tunnel t1", "shutdown")
+        self.addCleanup(self.vgwsh, "a", "configure", "tunnel t1", "no shutdown")
+        wait(lambda: "nexthop" not in self.kernel_route("a", "10.2.0.0/24"), what="A: t2 alone")
+        t1 = self.tunnel("a", "t1")
+        self.assertEqual((t1["state"]["status"], t1["state"]["reason"]), ("down", "admin: shut down by the operator"))
+        self.assertTrue(t1["config"]["shutdown"])
+        self.assertIn(" shutdown\n", self.vgwsh("a", "show running-config").stdout)
+        at = self.rx("b", "t2")
+        wait(lambda: self.rx("b", "t2") > at + 300, what="stream over t2")
+        self.vgwsh("a", "configure", "tunnel t1", "no shutdown")
+        wait(lambda: "nexthop" in self.kernel_route("a", "10.2.0.0/24"), what="A: multipath again")
+        time.sleep(0.3)
+        drained = stream.stop()
+        print(f"\n  shutdown drain and return: {drained}")
+        self.assertEqual(drained["lost"], 0, drained)
 
     def test_health_check_settings_and_bad_input(self):
         self.vgwsh("a", "configure", "tunnel hc", f"local {A_WAN1}", "remote 192.0.2.99", "inside 169.254.99.1/30",

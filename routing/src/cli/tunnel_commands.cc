@@ -346,6 +346,13 @@ void add_tunnel_commands(std::vector<CommandSpec>& c, std::map<std::string, std:
                [](Session& s, const Args&) {
                  return update_tunnel(s, [](v1::UpdateTunnelRequest& r) { r.set_remove_health_check(true); });
                }});
+  c.push_back({M::kTunnel, "shutdown", "Drain the tunnel: its routes leave, its SAs stay (nothing in flight is lost)",
+               [](Session& s, const Args&) {
+                 return update_tunnel(s, [](v1::UpdateTunnelRequest& r) { r.set_shutdown(true); });
+               }});
+  c.push_back({M::kTunnel, "no shutdown", "Bring the tunnel back into service", [](Session& s, const Args&) {
+                 return update_tunnel(s, [](v1::UpdateTunnelRequest& r) { r.set_shutdown(false); });
+               }});
   c.push_back({M::kTunnel, "exit", "Leave the tunnel block", [](Session& s, const Args&) {
                  s.leave();
                  return Status{};

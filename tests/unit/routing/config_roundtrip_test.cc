@@ -262,14 +262,15 @@ TEST(ConfigRoundTrip, IkeSettingsRoundTripAndMaskThePreSharedKey) {
 TEST(ConfigRoundTrip, HealthChecksRoundTripWithTheirDefaults) {
   Gateway a({""});
   auto st = load(a, "tunnel t1\n inside 169.254.10.1/30\n health-check\nexit\n"
-                    "tunnel t2\n inside 169.254.20.2/31\n health-check interval 100 retries 5\nexit\n"
+                    "tunnel t2\n inside 169.254.20.2/31\n health-check interval 100 retries 5\n shutdown\nexit\n"
                     "tunnel t3\n inside 2001:db8:30::1/64\n"
                     " health-check destination 2001:db8:30::99 source 2001:db8:30::1 interval 250 retries 2\nexit\n");
   ASSERT_TRUE(st.ok()) << st.error().message;
   std::string file = a.get_running_config({})->config();
   EXPECT_NE(file.find("tunnel t1\n inside 169.254.10.1/30\n encapsulation udp\n health-check\nexit\n"), std::string::npos)
       << file;
-  EXPECT_NE(file.find(" health-check interval 100 retries 5\n"), std::string::npos) << file;
+  EXPECT_NE(file.find(" health-check interval 100 retries 5\n shutdown\n"), std::string::npos) << file;
+  EXPECT_TRUE(a.config().tunnels.at("t2").shutdown);
   EXPECT_NE(file.find(" health-check destination 2001:db8:30::99 source 2001:db8:30::1 interval 250 retries 2\n"),
             std::string::npos)
       << file;

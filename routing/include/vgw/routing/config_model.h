@@ -176,6 +176,9 @@ struct TunnelConfig {
   std::vector<TunnelSaConfig> sas;
   TunnelIkeConfig ike;
   std::optional<TunnelHealthCheckConfig> health_check;
+  // `shutdown`: administratively down: its routes leave (a drain: the SAs and the interface stay,
+  // so what is in flight still arrives), IKE and the health check keep running.
+  bool shutdown = false;
   bool complete() const { return local && remote && inside; }
   // The part that defines the interface and outer sockets (changing it recreates the tunnel).
   auto endpoint_key() const { return std::tie(local, remote, inside, udp_encapsulation, mtu); }
