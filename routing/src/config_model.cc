@@ -216,6 +216,8 @@ Result<std::optional<IpAddress>> parse_optional_unicast(const std::string& field
   return std::optional<IpAddress>(*a);
 }
 
+const char* tunnel_role_name(TunnelRole role) { return role == TunnelRole::kActive ? "active" : "standby"; }
+
 const char* gateway_kind_name(GatewayKind kind) {
   return kind == GatewayKind::kTransitRouter ? "transit-router" : "vpn-gateway";
 }
@@ -296,7 +298,7 @@ std::string render_config(const ConfigModel& model, bool show_secrets) {
     if (!c.description.empty()) out << " description " << c.description << "\n";
     if (!c.customer_gateway.empty()) out << " customer-gateway " << c.customer_gateway << "\n";
     for (const auto& t : c.tunnels) {
-      out << " tunnel " << t.tunnel << (t.role == TunnelRole::kActive ? " active" : " standby") << "\n";
+      out << " tunnel " << t.tunnel << " " << tunnel_role_name(t.role) << "\n";
     }
     for (const auto& [prefix, weight] : c.routes) {
       out << " route " << prefix.to_string() << (weight == 100 ? "" : " weight " + std::to_string(weight)) << "\n";

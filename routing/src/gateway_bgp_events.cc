@@ -8,6 +8,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 
+#include "vgw/base/clock.h"
 #include "vgw/bgp/speaker.h"
 #include "vgw/routing/gateway.h"
 #include "vgw/routing/server_stream.h"
@@ -19,11 +20,7 @@ namespace {
 constexpr size_t kMaxQueued = 10000;
 constexpr size_t kBatch = 500;
 
-uint64_t unix_ms() {
-  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                   std::chrono::system_clock::now().time_since_epoch())
-                                   .count());
-}
+uint64_t unix_ms() { return static_cast<uint64_t>(unix_ms_now()); }
 
 class WatchEventStream final : public api::ServerStream {
  public:

@@ -10,6 +10,7 @@
 //        (standby, or the remaining ECMP member) replacing them in place.
 #include <chrono>
 
+#include "vgw/base/clock.h"
 #include "vgw/base/log.h"
 #include "vgw/bgp/speaker.h"
 #include "event_stream.h"
@@ -194,17 +195,20 @@ void Gateway::on_tunnel_health(const HealthChange& c) {
     VGW_LOG(kWarning, "health") << "tunnel " << c.tunnel << " is down (" << c.reason << "): routes through "
                                 << c.interface_name << " withdrawn";
   }
-  if (kernel_) kernel_->set_held_down(c.interface_name, !c.up);
-  sync_vpn();
+  // Holding the interface re-runs static routes, connections and BGP next-hops
+  // (on_interfaces_changed); without a kernel link only the connections need it.
+  if (kernel_) {
+    kernel_->set_held_down(c.interface_name, !c.up);
+  } else {
+    sync_vpn();
+  }
   if (tunnel_event_sinks_.empty()) return;
   v1::TunnelEvent e;
   e.set_tunnel(c.tunnel);
   e.set_interface_name(c.interface_name);
   e.set_up(c.up);
   e.set_reason(c.reason);
-  e.set_unix_time_ms(static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                               std::chrono::system_clock::now().time_since_epoch())
-                                               .count()));
+  e.set_unix_time_ms(static_cast<uint64_t>(unix_ms_now()));
   for (auto& [id, sink] : tunnel_event_sinks_) sink(e);
 }
 

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdio>
 
+#include "vgw/base/clock.h"
 #include "vgw/base/log.h"
 #include "vgw/ike/config.h"
 #include "event_stream.h"
@@ -359,9 +360,7 @@ void Gateway::publish_ike_event(const IkeEventView& v) {
   e.set_outbound_spi(v.child.outbound);
   e.set_reason(v.reason);
   e.set_peer(v.peer.to_string());
-  e.set_unix_time_ms(static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                               std::chrono::system_clock::now().time_since_epoch())
-                                               .count()));
+  e.set_unix_time_ms(static_cast<uint64_t>(unix_ms_now()));
   for (auto& [id, sink] : ike_event_sinks_) sink(e);
 }
 

@@ -25,8 +25,6 @@ Result<TunnelRole> parse_role(const std::string& field, const std::string& text)
   return fail(Error::invalid(field + " '" + text + "' is not active or standby"));
 }
 
-const char* role_name(TunnelRole r) { return r == TunnelRole::kActive ? "active" : "standby"; }
-
 Result<std::pair<Prefix, uint8_t>> parse_route(const v1::VpnRoute& r) {
   auto p = Prefix::parse(r.prefix());
   if (!p) return fail(Error::invalid("route prefix: " + p.error().message));
@@ -125,7 +123,7 @@ Status Gateway::validate_vpn_connection(const VpnConnectionConfig& c) const {
                                c.tunnels[1].tunnel + " already); remove one first"));
   }
   if (c.tunnels.size() == 2 && c.tunnels[0].role == c.tunnels[1].role) {
-    return fail(Error::invalid(std::string("both tunnels are ") + role_name(c.tunnels[0].role) +
+    return fail(Error::invalid(std::string("both tunnels are ") + tunnel_role_name(c.tunnels[0].role) +
                                ": a connection has one active and one standby tunnel"));
   }
   for (const auto& t : c.tunnels) {
@@ -262,7 +260,7 @@ v1::VpnConnection Gateway::describe_vpn_connection(const VpnConnectionConfig& c)
   for (const auto& t : v.tunnels) {
     auto* o = out.add_tunnels();
     o->set_tunnel(t.tunnel);
-    o->set_role(model_.vpn_gateway.kind == GatewayKind::kTransitRouter ? "ecmp" : role_name(t.role));
+    o->set_role(model_.vpn_gateway.kind == GatewayKind::kTransitRouter ? "ecmp" : tunnel_role_name(t.role));
     o->set_up(t.link.up);
     o->set_reason(t.link.reason);
     o->set_carrying(t.carrying);

@@ -17,6 +17,7 @@
 #include <cstring>
 #include <random>
 
+#include "vgw/base/clock.h"
 #include "vgw/base/log.h"
 
 namespace vgw::routing {
@@ -24,11 +25,6 @@ namespace vgw::routing {
 namespace {
 
 using SteadyTime = std::chrono::steady_clock::time_point;
-
-int64_t unix_ms_now() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // The probe's payload after the 8-octet ICMP header: a marker and the send time.
 constexpr std::array<uint8_t, 8> kMarker = {'v', 'g', 'w', '-', 'h', 'c', 0, 1};
@@ -82,10 +78,6 @@ struct TunnelHealth::Probe {
   std::shared_ptr<bool> alive = std::make_shared<bool>(true);
 
   std::chrono::milliseconds detection() const { return spec.interval * spec.retries; }
-  std::string describe() const {
-    return "ICMP echo " + spec.source.to_string() + " -> " + spec.destination.to_string() + " every " +
-           std::to_string(spec.interval.count()) + " ms, " + std::to_string(spec.retries) + " retries";
-  }
 };
 
 TunnelHealth::TunnelHealth(boost::asio::io_context& io, ChangeFn on_change)
@@ -414,7 +406,6 @@ std::optional<HealthView> TunnelHealth::view(const std::string& name) const {
     v.probes_sent = p.sent;
     v.probes_answered = p.answered;
     v.last_rtt_us = p.last_rtt_us;
-    v.check_description = p.describe();
   }
   if (e.bgp) v.inputs.push_back({"bgp", e.bgp->ok, e.bgp->detail, e.bgp->since_unix_ms});
   return v;

@@ -62,7 +62,6 @@ struct HealthView {
   uint64_t probes_sent = 0;
   uint64_t probes_answered = 0;
   int64_t last_rtt_us = -1;  // -1: none answered yet
-  std::string check_description;  // "ICMP echo 169.254.10.1 -> 169.254.10.2 every 100 ms, 3 retries"
 };
 
 struct HealthChange {

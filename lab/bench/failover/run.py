@@ -70,16 +70,6 @@ def log(*a):
     print("[bench]", *a, file=sys.stderr, flush=True)
 
 
-def wait(pred, timeout, what):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        v = pred()
-        if v:
-            return v
-        time.sleep(0.05)
-    raise RuntimeError(f"timed out waiting for {what}")
-
-
 def next_line(p, timeout, what):
     """The next line a helper process prints, within timeout seconds."""
     ready, _, _ = select.select([p.stdout], [], [], timeout)
@@ -145,8 +135,8 @@ class Run:
         else:
             for side in ("a", "b"):
                 self.start_frr(side)
-        wait(lambda: "dev t1" in self.kernel_route("a", B_LAN), 60, "A's route via t1")
-        wait(lambda: "dev t1" in self.kernel_route("b", A_LAN), 60, "B's route via t1")
+        self.vgwtest.wait(lambda: "dev t1" in self.kernel_route("a", B_LAN), timeout=60, what="A's route via t1")
+        self.vgwtest.wait(lambda: "dev t1" in self.kernel_route("b", A_LAN), timeout=60, what="B's route via t1")
 
     def ifindex(self, side, dev):
         return int(self.lab.exec(side, "cat", f"/sys/class/net/{dev}/ifindex").stdout)
@@ -209,7 +199,7 @@ class Run:
             with open(os.path.join(d, f"{daemon}.conf"), "w") as f:
                 f.write(conf[daemon])
             self.lab.exec(side, f"{FRR}/{daemon}", *common, "-f", f"{d}/{daemon}.conf", "-i", f"{d}/{daemon}.pid")
-            wait(lambda: os.path.exists(f"{d}/{daemon}.vty"), 20, f"{daemon} in {side}")
+            self.vgwtest.wait(lambda: os.path.exists(f"{d}/{daemon}.vty"), timeout=20, what=f"{daemon} in {side}")
 
     def cut(self):
         run(["ip", "netns", "exec", self.lab.ns["a"], "nft", "-f", "-"], input=(
@@ -224,13 +214,13 @@ class Run:
         stream = self.vgwtest.UdpStream(self.lab.ns["a"], A_LAN, self.lab.ns["b"], B_LAN).start()
         try:
             start = self.rx("b", "t1")
-            wait(lambda: self.rx("b", "t1") > start + 500, 30, "the stream over t1")
+            self.vgwtest.wait(lambda: self.rx("b", "t1") > start + 500, timeout=30, what="the stream over t1")
             t2 = self.rx("b", "t2")
             self.cut()
             cut_at = time.monotonic()
             cut_wall = time.time()
             limit = 30 + 2 * max(self.spec.get("timers", (0, 0))[1], 3)
-            wait(lambda: self.rx("b", "t2") > t2 + 300, limit, "the stream over t2")
+            self.vgwtest.wait(lambda: self.rx("b", "t2") > t2 + 300, timeout=limit, what="the stream over t2")
             moved_after = time.monotonic() - cut_at
             result = stream.stop()
         finally:

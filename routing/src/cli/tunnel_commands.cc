@@ -5,6 +5,7 @@
 #include <ctime>
 
 #include "output.h"
+#include "vgw/base/clock.h"
 #include "vgw/routing/api/methods.h"
 #include "vgw/routing/cli/table.h"
 #include "vgw/v1/tunnel.pb.h"
@@ -51,15 +52,9 @@ std::string format_unix_ms(uint64_t unix_ms) {
 
 namespace {
 
-uint64_t now_unix_ms() {
-  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                   std::chrono::system_clock::now().time_since_epoch())
-                                   .count());
-}
-
 // "for 00:00:05 (since 2026-12-06 23:45:01.123 UTC)"
 std::string since_text(uint64_t unix_ms) {
-  uint64_t now = now_unix_ms();
+  auto now = static_cast<uint64_t>(unix_ms_now());
   return "for " + format_age(now > unix_ms ? (now - unix_ms) / 1000 : 0) + " (since " + format_unix_ms(unix_ms) + ")";
 }
 

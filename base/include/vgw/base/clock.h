@@ -2,8 +2,15 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 
 namespace vgw {
+
+// Wall-clock time in milliseconds since the Unix epoch (event and state timestamps for users).
+inline int64_t unix_ms_now() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
 
 class Clock {
  public:

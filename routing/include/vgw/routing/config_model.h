@@ -200,6 +200,7 @@ const char* gateway_kind_name(GatewayKind kind);  // "vpn-gateway", "transit-rou
 // `vpn-connection NAME` and its block: a customer gateway, up to two tunnels with their roles,
 // destination routes (weight 100 active, 0 standby).
 enum class TunnelRole : uint8_t { kActive, kStandby };
+const char* tunnel_role_name(TunnelRole role);  // "active", "standby"
 struct VpnConnectionTunnelConfig {
   std::string tunnel;
   TunnelRole role = TunnelRole::kActive;
