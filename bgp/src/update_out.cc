@@ -80,7 +80,8 @@ AttrId Engine::export_attr(Peer& to, typename PathTable<Key>::Handle h) {
     PolicyRoute route{a, 0, {}};
     if constexpr (Traits::kIndex == 1) route.next_hop_v6 = hop;
     const Prefix prefix = Traits::prefix(t.key(h), t.length(h));
-    PolicyContext ctx{prefix, to.config().address, to.config().remote_as, to_external, self};
+    PolicyContext ctx{prefix, to.config().address, to.config().remote_as, to_external, self, {}};
+    if (from != nullptr) ctx.source_peer = from->config().address;
     ok = to.config().export_policy(ctx, route) == PolicyResult::kAccept;
     if (ok) {
       a = std::move(route.attributes);

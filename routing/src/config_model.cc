@@ -231,6 +231,20 @@ std::string render_health_check(const TunnelHealthCheckConfig& check) {
   return out;
 }
 
+std::optional<IpAddress> point_to_point_peer(const InterfaceAddress& inside) {
+  int len = inside.length, bits = inside.address.bit_length();
+  if (len != bits - 1 && len != bits - 2) return std::nullopt;
+  auto bytes = std::array<uint8_t, 16>{};
+  std::memcpy(bytes.data(), inside.address.data(), inside.address.size());
+  size_t last = inside.address.size() - 1;
+  uint8_t host = bytes[last] & (len == bits - 1 ? 1 : 3);
+  uint8_t other = len == bits - 1 ? (host ^ 1) : host == 1 ? 2 : host == 2 ? 1 : 0;
+  if (other == 0 && len != bits - 1) return std::nullopt;
+  bytes[last] = static_cast<uint8_t>((bytes[last] & ~(len == bits - 1 ? 1 : 3)) | other);
+  return inside.address.is_v4() ? IpAddress::v4(std::array<uint8_t, 4>{bytes[0], bytes[1], bytes[2], bytes[3]})
+                                : IpAddress::v6(bytes);
+}
+
 Result<std::pair<IpAddress, IpAddress>> health_check_addresses(const TunnelConfig& t) {
   if (!t.health_check) return fail(Error::invalid("health-check: not configured"));
   const auto& c = *t.health_check;
@@ -238,23 +252,7 @@ Result<std::pair<IpAddress, IpAddress>> health_check_addresses(const TunnelConfi
   if (!source && t.inside) source = t.inside->address;
   if (!source) return fail(Error::invalid("health-check source: required while the tunnel has no inside address"));
   std::optional<IpAddress> destination = c.destination;
-  if (!destination && t.inside) {
-    // The other address of a point-to-point inside prefix: of a /31 (/127) the other of two, of a
-    // /30 (/126) the other of the two host addresses.
-    int len = t.inside->length, bits = t.inside->address.bit_length();
-    if (len == bits - 1 || len == bits - 2) {
-      auto bytes = std::array<uint8_t, 16>{};
-      std::memcpy(bytes.data(), t.inside->address.data(), t.inside->address.size());
-      size_t last = t.inside->address.size() - 1;
-      uint8_t host = bytes[last] & (len == bits - 1 ? 1 : 3);
-      uint8_t other = len == bits - 1 ? (host ^ 1) : host == 1 ? 2 : host == 2 ? 1 : 0;
-      if (other != 0 || len == bits - 1) {
-        bytes[last] = static_cast<uint8_t>((bytes[last] & ~(len == bits - 1 ? 1 : 3)) | other);
-        destination = t.inside->address.is_v4() ? IpAddress::v4(std::array<uint8_t, 4>{bytes[0], bytes[1], bytes[2], bytes[3]})
-                                                 : IpAddress::v6(bytes);
-      }
-    }
-  }
+  if (!destination && t.inside) destination = point_to_point_peer(*t.inside);
   if (!destination) {
     return fail(Error::invalid("health-check destination: required unless the inside prefix is a /30 or /31 (/126, /127) "
                           "with this side on a host address"));
@@ -291,6 +289,9 @@ std::string render_config(const ConfigModel& model, bool show_secrets) {
       out << " kind " << gateway_kind_name(model.vpn_gateway.kind) << "\n";
     }
     if (model.vpn_gateway.failback_delay) out << " failback-delay " << *model.vpn_gateway.failback_delay << "\n";
+    if (model.vpn_gateway.local_asn) out << " local-asn " << *model.vpn_gateway.local_asn << "\n";
+    if (model.vpn_gateway.router_id) out << " router-id " << model.vpn_gateway.router_id->to_string() << "\n";
+    for (const auto& p : model.vpn_gateway.vpc_networks) out << " vpc-network " << p.to_string() << "\n";
     out << "exit\n!\n";
   }
   for (const auto& [name, c] : model.vpn_connections) {
@@ -303,6 +304,12 @@ std::string render_config(const ConfigModel& model, bool show_secrets) {
     for (const auto& [prefix, weight] : c.routes) {
       out << " route " << prefix.to_string() << (weight == 100 ? "" : " weight " + std::to_string(weight)) << "\n";
     }
+    if (c.bgp) {
+      out << " bgp";
+      if (*c.bgp != VpnConnectionBgpConfig{}) out << " timers " << c.bgp->keepalive << " " << c.bgp->hold;
+      out << "\n";
+    }
+    if (!c.route_propagation) out << " no route-propagation\n";
     out << "exit\n!\n";
   }
   if (model.bgp) {

@@ -1,3 +1,4 @@
+#include "bgp_plan.h"
 #include "gateway_state.h"
 #include "vpn_connections.h"
 
@@ -73,11 +74,13 @@ Status Gateway::start_kernel(boost::asio::io_context& io, KernelSync::Options op
   io_ = &io;
   vpn_->set_io(&io);
   start_tunnels(io);  // before BGP: sessions may run over the tunnels' inside addresses
-  sync_bgp(std::nullopt);
+  if (auto plan = plan_bgp(model_)) bgp_plan_ = std::make_unique<BgpPlan>(std::move(*plan));
+  sync_bgp(nullptr);
   return {};
 }
 
 Status Gateway::commit(ConfigModel next) {
+  if (auto st = validate_connections_bgp(next); !st) return st;
   if (persist_ && !options_.config_path.empty()) {
     auto written = write_file_atomic(options_.config_path, render_config(next, true), 0600);
     if (!written) {
@@ -91,8 +94,9 @@ Status Gateway::commit(ConfigModel next) {
     ++changes_;
   }
   bool statics_changed = next.static_routes != model_.static_routes;
-  std::optional<BgpConfig> bgp_before = model_.bgp;
-  bool bgp_changed = next.bgp != model_.bgp;
+  // BGP follows the plan derived from the whole model (router bgp and the connections' sessions).
+  auto plan = plan_bgp(next);
+  bool bgp_changed = static_cast<bool>(plan) != static_cast<bool>(bgp_plan_) || (plan && !(*plan == *bgp_plan_));
   bool tunnels_changed = next.tunnels != model_.tunnels;
   bool policies_changed = next.policies != model_.policies;
   bool vpn_changed = tunnels_changed || next.vpn_connections != model_.vpn_connections ||
@@ -102,7 +106,9 @@ Status Gateway::commit(ConfigModel next) {
   if (statics_changed) sync_static_routes();
   if (vpn_changed) sync_vpn();
   if (bgp_changed) {
-    sync_bgp(bgp_before);
+    std::unique_ptr<BgpPlan> before = std::move(bgp_plan_);
+    if (plan) bgp_plan_ = std::make_unique<BgpPlan>(std::move(*plan));
+    sync_bgp(before.get());
     refresh_tunnels_bgp();
   }
   if (policies_changed) {
@@ -166,7 +172,7 @@ Status Gateway::check_customer_gateway_unused(const CustomerGatewayConfig& cgw) 
   for (const auto& [name, c] : model_.vpn_connections) {
     if (c.customer_gateway == cgw.name) users.push_back("VPN connection " + name);
   }
-  if (model_.bgp && model_.bgp->neighbors.count(cgw.ip_address)) {
+  if (bgp_plan_ && bgp_plan_->peer_addresses().count(cgw.ip_address)) {
     users.push_back("BGP neighbor " + cgw.ip_address.to_string());
   }
   if (users.empty()) return {};

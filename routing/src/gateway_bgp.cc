@@ -9,6 +9,7 @@
 #include "vgw/bgp/speaker.h"
 #include "vgw/routing/gateway.h"
 #include "vgw/routing/server_stream.h"
+#include "bgp_plan.h"
 
 namespace vgw::routing {
 
@@ -357,24 +358,36 @@ class ListPathStream final : public api::ServerStream {
 // ---- applying the configuration -------------------------------------------------------------
 
 Result<IpAddress> Gateway::configured_peer(const std::string& field, const std::string& text) const {
-  if (!model_.bgp) return fail(Error::precondition("BGP is not configured (router bgp ASN)"));
+  if (!bgp_plan_) return fail(Error::precondition("BGP is not configured (router bgp ASN)"));
   auto addr = IpAddress::parse(text);
   if (!addr) return fail(Error::invalid(field + ": " + addr.error().message));
-  if (!model_.bgp->neighbors.count(*addr)) {
+  if (!bgp_plan_->neighbors.count(*addr) && !bgp_plan_->connection_peers.count(*addr)) {
     return fail(Error::not_found("peer " + addr->to_string() + " does not exist"));
   }
   return addr;
 }
 
+// A session a connection runs is configured in its vpn-connection block, not as a neighbor.
+Status Gateway::check_not_connection_peer(const IpAddress& address) const {
+  if (const auto* c = connection_peer(address)) {
+    return fail(Error::precondition("peer " + address.to_string() + " is the BGP session of vpn-connection " +
+                                    c->connection + " over tunnel " + c->tunnel +
+                                    "; change it in that connection (bgp, customer-gateway)"));
+  }
+  return {};
+}
+
 std::optional<IpAddress> Gateway::bgp_router_id() const {
-  if (!model_.bgp) return std::nullopt;
-  if (model_.bgp->router_id) return model_.bgp->router_id;
+  if (!bgp_plan_) return std::nullopt;
+  if (bgp_plan_->router_id) return bgp_plan_->router_id;
   return kernel_ ? kernel_->highest_ipv4() : std::nullopt;
 }
 
-void Gateway::sync_bgp(const std::optional<BgpConfig>& before) {
+bool Gateway::bgp_network(const Prefix& prefix) const { return bgp_plan_ && bgp_plan_->networks.count(prefix); }
+
+void Gateway::sync_bgp(const BgpPlan* before) {
   if (!io_) return;  // applied when the gateway starts
-  if (!model_.bgp) {
+  if (!bgp_plan_) {
     if (speaker_) {
       stop_speaker();
       VGW_LOG(kInfo, "bgp") << "BGP stopped";
@@ -382,11 +395,14 @@ void Gateway::sync_bgp(const std::optional<BgpConfig>& before) {
     bgp_problem_.clear();
     return;
   }
-  const BgpConfig& b = *model_.bgp;
-  auto globals = [](const BgpConfig& c) {
-    return std::tie(c.asn, c.router_id, c.ebgp_requires_policy, c.multipath_relax, c.maximum_paths);
+  const BgpPlan& b = *bgp_plan_;
+  auto add = [this](const IpAddress& a, bgp::PeerConfig p, bool update) {
+    auto st = update ? speaker_->update_peer(std::move(p)) : speaker_->add_peer(std::move(p));
+    if (!st) {
+      VGW_LOG(kError, "bgp") << "neighbor " << a.to_string() << ": " << st.error().message;
+    }
   };
-  if (!speaker_ || !before || globals(*before) != globals(b)) {
+  if (!speaker_ || !before || before->globals() != b.globals()) {
     stop_speaker();
     auto rid = bgp_router_id();
     if (!rid) {
@@ -410,30 +426,32 @@ void Gateway::sync_bgp(const std::optional<BgpConfig>& before) {
     }
     speaker_ = std::move(sp);
     bgp_problem_.clear();
+    refresh_connection_export();
     VGW_LOG(kInfo, "bgp") << "BGP AS " << b.asn << " running, router-id " << rid->to_string();
-    for (const auto& [a, n] : b.neighbors) {
-      if (auto st = speaker_->add_peer(speaker_peer(n, model_.policies, policy_version_)); !st) {
-        VGW_LOG(kError, "bgp") << "neighbor " << a.to_string() << ": " << st.error().message;
-      }
-    }
+    for (const auto& [a, n] : b.neighbors) add(a, speaker_peer(n, model_.policies, policy_version_), false);
+    for (const auto& [a, p] : b.connection_peers) add(a, connection_speaker_peer(p), false);
     for (const auto& p : b.networks) (void)speaker_->add_network(p);
     sync_redistribution();
     return;
   }
-  for (const auto& [a, n] : before->neighbors) {
-    if (!b.neighbors.count(a)) (void)speaker_->remove_peer(a);
+  for (const auto& a : before->peer_addresses()) {
+    if (!b.neighbors.count(a) && !b.connection_peers.count(a)) (void)speaker_->remove_peer(a);
   }
+  // A session that moves between router bgp and a connection is removed and added again.
   for (const auto& [a, n] : b.neighbors) {
     auto old = before->neighbors.find(a);
-    Status st;
-    if (old == before->neighbors.end()) {
-      st = speaker_->add_peer(speaker_peer(n, model_.policies, policy_version_));
-    } else if (!(old->second == n)) {
-      st = speaker_->update_peer(speaker_peer(n, model_.policies, policy_version_));
-    }
-    if (!st) {
-      VGW_LOG(kError, "bgp") << "neighbor " << a.to_string() << ": " << st.error().message;
-    }
+    if (old != before->neighbors.end() && old->second == n) continue;
+    if (before->connection_peers.count(a)) (void)speaker_->remove_peer(a);
+    add(a, speaker_peer(n, model_.policies, policy_version_), old != before->neighbors.end());
+  }
+  // The connections' export policies read which session belongs to which connection: when that
+  // changed, every connection session gets the new policy (a soft reset out).
+  bool exports_changed = refresh_connection_export() || before->kind != b.kind;  // kind: the weights
+  for (const auto& [a, p] : b.connection_peers) {
+    auto old = before->connection_peers.find(a);
+    if (old != before->connection_peers.end() && old->second == p && !exports_changed) continue;
+    if (before->neighbors.count(a)) (void)speaker_->remove_peer(a);
+    add(a, connection_speaker_peer(p), old != before->connection_peers.end());
   }
   for (const auto& p : before->networks)
     if (!b.networks.count(p)) withdraw_network(p);
@@ -455,19 +473,27 @@ void Gateway::sync_bgp_policies() {
 // ---- BgpService -----------------------------------------------------------------------------
 
 Result<v1::Bgp> Gateway::get_bgp(const v1::GetBgpRequest&) const {
-  if (!model_.bgp) return fail(Error::not_found("BGP is not configured (router bgp ASN)"));
-  const BgpConfig& b = *model_.bgp;
+  if (!bgp_plan_) return fail(Error::not_found("BGP is not configured (router bgp ASN)"));
+  const BgpPlan& plan = *bgp_plan_;
   v1::Bgp out;
-  out.set_asn(b.asn);
-  if (b.router_id) out.set_router_id(b.router_id->to_string());
-  out.set_ebgp_requires_policy(b.ebgp_requires_policy);
-  out.set_multipath_relax(b.multipath_relax);
-  out.set_maximum_paths(b.maximum_paths);
-  for (const auto& p : b.networks) out.add_networks(p.to_string());
-  for (const auto& [family, protocol] : b.redistribute) {
-    auto* r = out.add_redistribute();
-    r->set_family(family == Family::kIpv4 ? "ipv4" : "ipv6");
-    r->set_protocol(protocol);
+  out.set_asn(plan.asn);
+  out.set_router_bgp(model_.bgp.has_value());
+  out.set_maximum_paths_in_use(plan.maximum_paths);
+  if (model_.bgp) {
+    const BgpConfig& b = *model_.bgp;
+    if (b.router_id) out.set_router_id(b.router_id->to_string());
+    out.set_ebgp_requires_policy(b.ebgp_requires_policy);
+    out.set_multipath_relax(b.multipath_relax);
+    out.set_maximum_paths(b.maximum_paths);
+    for (const auto& p : b.networks) out.add_networks(p.to_string());
+    for (const auto& [family, protocol] : b.redistribute) {
+      auto* r = out.add_redistribute();
+      r->set_family(family == Family::kIpv4 ? "ipv4" : "ipv6");
+      r->set_protocol(protocol);
+    }
+  } else {
+    out.set_ebgp_requires_policy(plan.ebgp_requires_policy);
+    out.set_maximum_paths(plan.maximum_paths);
   }
   out.set_running(speaker_ != nullptr);
   if (auto rid = bgp_router_id(); rid && speaker_) out.set_router_id_in_use(rid->to_string());
@@ -546,8 +572,13 @@ Result<v1::DeleteBgpResponse> Gateway::delete_bgp(const v1::DeleteBgpRequest&) {
 
 Result<v1::Peer> Gateway::describe_peer(const IpAddress& address) const {
   v1::Peer out;
-  const auto& n = model_.bgp->neighbors.at(address);
-  *out.mutable_config() = to_proto(n);
+  if (const auto* c = connection_peer(address)) {
+    *out.mutable_config() = to_proto(c->neighbor);
+    out.mutable_config()->set_vpn_connection(c->connection);
+    out.mutable_config()->set_tunnel(c->tunnel);
+  } else {
+    *out.mutable_config() = to_proto(bgp_plan_->neighbors.at(address));
+  }
   if (speaker_) {
     if (auto st = speaker_->peer(address)) fill_state(*out.mutable_state(), *st);
   } else {
@@ -564,6 +595,7 @@ Result<v1::Peer> Gateway::add_peer(const v1::AddPeerRequest& req) {
   if (model_.bgp->neighbors.count(n->address)) {
     return fail(Error::exists("peer " + n->address.to_string() + " already exists"));
   }
+  if (auto st = check_not_connection_peer(n->address); !st) return fail(st.error());
   ConfigModel next = model_;
   next.bgp->neighbors[n->address] = *n;
   if (auto st = commit(std::move(next)); !st) return fail(st.error());
@@ -573,6 +605,7 @@ Result<v1::Peer> Gateway::add_peer(const v1::AddPeerRequest& req) {
 Result<v1::Peer> Gateway::update_peer(const v1::UpdatePeerRequest& req) {
   auto addr = configured_peer("peer.address", req.peer().address());
   if (!addr) return fail(addr.error());
+  if (auto st = check_not_connection_peer(*addr); !st) return fail(st.error());
   auto it = model_.bgp->neighbors.find(*addr);
   auto n = parse_peer(req.peer(), &it->second);
   if (!n) return fail(n.error());
@@ -587,6 +620,7 @@ Result<v1::Peer> Gateway::update_peer(const v1::UpdatePeerRequest& req) {
 Result<v1::DeletePeerResponse> Gateway::delete_peer(const v1::DeletePeerRequest& req) {
   auto addr = configured_peer("address", req.address());
   if (!addr) return fail(addr.error());
+  if (auto st = check_not_connection_peer(*addr); !st) return fail(st.error());
   ConfigModel next = model_;
   next.bgp->neighbors.erase(*addr);
   if (auto st = commit(std::move(next)); !st) return fail(st.error());
@@ -594,14 +628,14 @@ Result<v1::DeletePeerResponse> Gateway::delete_peer(const v1::DeletePeerRequest&
 }
 
 Result<std::unique_ptr<api::ServerStream>> Gateway::list_peer(const v1::ListPeerRequest& req) {
-  if (!model_.bgp) return fail(Error::not_found("BGP is not configured (router bgp ASN)"));
+  if (!bgp_plan_) return fail(Error::not_found("BGP is not configured (router bgp ASN)"));
   std::vector<v1::Peer> peers;
   if (!req.address().empty()) {
     auto addr = configured_peer("address", req.address());
     if (!addr) return fail(addr.error());
     peers.push_back(*describe_peer(*addr));
   } else {
-    for (const auto& [a, n] : model_.bgp->neighbors) peers.push_back(*describe_peer(a));
+    for (const auto& a : bgp_plan_->peer_addresses()) peers.push_back(*describe_peer(a));
   }
   return std::unique_ptr<api::ServerStream>(std::make_unique<ListPeerStream>(std::move(peers)));
 }
@@ -647,7 +681,7 @@ Result<v1::DeletePathResponse> Gateway::delete_path(const v1::DeletePathRequest&
 }
 
 Result<std::unique_ptr<api::ServerStream>> Gateway::list_path(const v1::ListPathRequest& req) {
-  if (!model_.bgp) return fail(Error::not_found("BGP is not configured (router bgp ASN)"));
+  if (!bgp_plan_) return fail(Error::not_found("BGP is not configured (router bgp ASN)"));
   Family family = req.family() == v1::IPV6 ? Family::kIpv6 : Family::kIpv4;
   std::optional<IpAddress> peer;
   if (req.table() != v1::ListPathRequest::LOC_RIB) {

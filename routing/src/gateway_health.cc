@@ -13,6 +13,7 @@
 #include "vgw/base/clock.h"
 #include "vgw/base/log.h"
 #include "vgw/bgp/speaker.h"
+#include "bgp_plan.h"
 #include "event_stream.h"
 #include "gateway_state.h"
 #include "tunnel_health.h"
@@ -125,9 +126,11 @@ void Gateway::sync_tunnel_health(const TunnelConfig& t) {
 void Gateway::refresh_tunnel_bgp(const TunnelConfig& t) {
   if (!tunnels_ || !tunnels_->health || !tunnels_->health->known(t.name)) return;
   std::optional<std::pair<bool, std::string>> state;
-  if (model_.bgp && t.inside) {
-    for (const auto& [address, n] : model_.bgp->neighbors) {
-      if (n.shutdown || address == t.inside->address || !t.inside->network().contains(address)) continue;
+  if (bgp_plan_ && t.inside) {
+    for (const auto& address : bgp_plan_->peer_addresses()) {
+      auto n = bgp_plan_->neighbors.find(address);
+      if (n != bgp_plan_->neighbors.end() && n->second.shutdown) continue;
+      if (address == t.inside->address || !t.inside->network().contains(address)) continue;
       if (!state) state.emplace(true, "");
       auto peer = speaker_ ? speaker_->peer(address) : std::nullopt;
       if (peer && peer->state == bgp::session::State::kEstablished) continue;
@@ -195,13 +198,9 @@ void Gateway::on_tunnel_health(const HealthChange& c) {
     VGW_LOG(kWarning, "health") << "tunnel " << c.tunnel << " is down (" << c.reason << "): routes through "
                                 << c.interface_name << " withdrawn";
   }
-  // Holding the interface re-runs static routes, connections and BGP next-hops
-  // (on_interfaces_changed); without a kernel link only the connections need it.
-  if (kernel_) {
-    kernel_->set_held_down(c.interface_name, !c.up);
-  } else {
-    sync_vpn();
-  }
+  // The connections choose their carriers, then a down tunnel (or one waiting out the fail-back
+  // delay) is held: that re-runs static routes and BGP next-hops (on_interfaces_changed).
+  sync_vpn();
   if (tunnel_event_sinks_.empty()) return;
   v1::TunnelEvent e;
   e.set_tunnel(c.tunnel);

@@ -70,7 +70,7 @@ void Gateway::withdraw_network(const Prefix& prefix) {
 
 void Gateway::sync_redistribution() {
   std::set<std::pair<Family, rib::RouteSource>> wanted;
-  if (speaker_ && model_.bgp) {
+  if (speaker_ && model_.bgp) {  // only router bgp redistributes
     for (const auto& [family, protocol] : model_.bgp->redistribute) {
       if (auto src = redistributed_source(protocol)) wanted.insert({family, *src});
     }
@@ -79,7 +79,7 @@ void Gateway::sync_redistribution() {
   if (redistribution_) {  // start over: withdraw what no longer applies after a full replay
     if (redistribution_->subscription) rib_.unsubscribe(*redistribution_->subscription);
     for (const auto& [prefix, metric] : redistribution_->originated) {
-      if (!model_.bgp || !model_.bgp->networks.count(prefix)) (void)speaker_->remove_network(prefix);
+      if (!bgp_network(prefix)) (void)speaker_->remove_network(prefix);
     }
     redistribution_.reset();
   }
@@ -106,7 +106,7 @@ void Gateway::drain_redistribution() {
   for (const auto& c : r.changes) {
     bool wanted = c.after.active() && r.wanted.count({c.prefix.family(), c.after.source}) && !local_only(c.prefix);
     auto it = r.originated.find(c.prefix);
-    bool network = model_.bgp && model_.bgp->networks.count(c.prefix);
+    bool network = bgp_network(c.prefix);
     if (wanted) {
       if (it != r.originated.end() && it->second == c.after.metric) continue;
       r.originated[c.prefix] = c.after.metric;

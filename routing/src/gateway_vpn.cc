@@ -5,7 +5,10 @@
 // health transition.
 #include <algorithm>
 
+#include "vgw/base/asn.h"
 #include "vgw/base/log.h"
+#include "vgw/bgp/speaker.h"
+#include "bgp_plan.h"
 #include "gateway_state.h"
 #include "vpn_connections.h"
 
@@ -35,10 +38,23 @@ Result<std::pair<Prefix, uint8_t>> parse_route(const v1::VpnRoute& r) {
   return std::make_pair(*p, static_cast<uint8_t>(r.weight()));
 }
 
+Status parse_bgp_timers(uint32_t keepalive, uint32_t hold, VpnConnectionBgpConfig& out) {
+  VpnConnectionBgpConfig defaults;
+  uint32_t k = keepalive ? keepalive : defaults.keepalive;
+  uint32_t h = hold ? hold : defaults.hold;
+  if (k > 65535 || h > 65535) return fail(Error::invalid("bgp timers must be 0..65535 seconds"));
+  if (h < 3) return fail(Error::invalid("bgp_hold " + std::to_string(h) + " must be 0 (default) or at least 3 (RFC 4271)"));
+  if (k > h) return fail(Error::invalid("bgp_keepalive " + std::to_string(k) + " must not exceed bgp_hold " + std::to_string(h)));
+  out.keepalive = static_cast<uint16_t>(k);
+  out.hold = static_cast<uint16_t>(h);
+  return {};
+}
+
 }  // namespace
 
 void Gateway::sync_vpn() {
   if (vpn_) vpn_->sync(model_);
+  sync_failback_holds();
 }
 
 VpnTunnelLink Gateway::tunnel_link(const std::string& tunnel) const {
@@ -73,6 +89,9 @@ Result<v1::VpnGateway> Gateway::get_vpn_gateway(const v1::GetVpnGatewayRequest&)
   v1::VpnGateway out;
   out.set_kind(gateway_kind_name(model_.vpn_gateway.kind));
   out.set_failback_delay(model_.vpn_gateway.failback_delay_or_default());
+  out.set_local_asn(model_.vpn_gateway.local_asn_or_default());
+  if (model_.vpn_gateway.router_id) out.set_router_id(model_.vpn_gateway.router_id->to_string());
+  for (const auto& p : model_.vpn_gateway.vpc_networks) out.add_vpc_networks(p.to_string());
   out.set_connections(static_cast<uint32_t>(model_.vpn_connections.size()));
   for (const auto& [name, c] : model_.vpn_connections) {
     auto v = vpn_->view(c);
@@ -101,6 +120,41 @@ Result<v1::VpnGateway> Gateway::set_vpn_gateway(const v1::SetVpnGatewayRequest& 
     }
     g.failback_delay = req.failback_delay();
     if (g.failback_delay == VpnGatewayConfig::kDefaultFailbackDelay) g.failback_delay.reset();
+  }
+  if (req.has_local_asn()) {
+    if (req.local_asn().empty()) {
+      g.local_asn.reset();
+    } else {
+      auto asn = parse_asn(req.local_asn());
+      if (!asn) return fail(Error::invalid("local_asn: " + asn.error().message));
+      g.local_asn = *asn;
+      if (*asn == VpnGatewayConfig::kDefaultLocalAsn) g.local_asn.reset();
+    }
+  }
+  if (req.has_router_id()) {
+    if (req.router_id().empty()) {
+      g.router_id.reset();
+    } else {
+      auto r = IpAddress::parse(req.router_id());
+      if (!r || !r->is_v4()) return fail(Error::invalid("router_id must be an IPv4 address (A.B.C.D)"));
+      if (r->is_unspecified() || r->is_multicast() || r->is_v4_broadcast()) {
+        return fail(Error::invalid("router_id " + r->to_string() + " is not usable as a BGP Identifier"));
+      }
+      g.router_id = *r;
+    }
+  }
+  for (const auto& text : req.add_vpc_networks()) {
+    auto p = Prefix::parse(text);
+    if (!p) return fail(Error::invalid("add_vpc_networks: " + p.error().message));
+    if (p->address().is_multicast() || p->address().is_loopback()) {
+      return fail(Error::invalid("add_vpc_networks: " + p->to_string() + " is not a unicast network"));
+    }
+    g.vpc_networks.insert(*p);
+  }
+  for (const auto& text : req.remove_vpc_networks()) {
+    auto p = Prefix::parse(text);
+    if (!p) return fail(Error::invalid("remove_vpc_networks: " + p.error().message));
+    if (!g.vpc_networks.erase(*p)) return fail(Error::not_found("no vpc-network " + p->to_string()));
   }
   if (g != model_.vpn_gateway) {
     ConfigModel next = model_;
@@ -163,6 +217,13 @@ Result<v1::VpnConnection> Gateway::create_vpn_connection(const v1::CreateVpnConn
     if (!route) return fail(route.error());
     c.routes[route->first] = route->second;
   }
+  if (req.bgp()) {
+    c.bgp.emplace();
+    if (auto s = parse_bgp_timers(req.bgp_keepalive(), req.bgp_hold(), *c.bgp); !s) return fail(s.error());
+  } else if (req.bgp_keepalive() || req.bgp_hold()) {
+    return fail(Error::invalid("bgp_keepalive and bgp_hold need bgp"));
+  }
+  if (req.has_route_propagation()) c.route_propagation = req.route_propagation();
   if (auto s = validate_vpn_connection(c); !s) return fail(s.error());
   ConfigModel next = model_;
   next.vpn_connections[c.name] = c;
@@ -212,6 +273,18 @@ Result<v1::VpnConnection> Gateway::modify_vpn_connection(const v1::ModifyVpnConn
       return fail(Error::not_found("connection " + c.name + " has no route " + p->to_string()));
     }
   }
+  if (req.has_bgp() && !req.bgp()) {
+    if (req.has_bgp_keepalive() || req.has_bgp_hold()) return fail(Error::invalid("bgp_keepalive and bgp_hold need bgp"));
+    c.bgp.reset();
+  } else if (req.has_bgp() || req.has_bgp_keepalive() || req.has_bgp_hold()) {
+    if (!req.has_bgp() && !c.bgp) return fail(Error::invalid("bgp_keepalive and bgp_hold need bgp"));
+    VpnConnectionBgpConfig b = c.bgp.value_or(VpnConnectionBgpConfig{});
+    uint32_t k = req.has_bgp_keepalive() ? req.bgp_keepalive() : b.keepalive;
+    uint32_t h = req.has_bgp_hold() ? req.bgp_hold() : b.hold;
+    if (auto s = parse_bgp_timers(k, h, b); !s) return fail(s.error());
+    c.bgp = b;
+  }
+  if (req.has_route_propagation()) c.route_propagation = req.route_propagation();
   if (auto s = validate_vpn_connection(c); !s) return fail(s.error());
   if (c == it->second) return describe_vpn_connection(c);
   ConfigModel next = model_;
@@ -257,9 +330,16 @@ v1::VpnConnection Gateway::describe_vpn_connection(const VpnConnectionConfig& c)
   out.set_status(v.status);
   out.set_reason(v.reason);
   if (v.failback_in) out.set_failback_in(*v.failback_in);
+  if (c.bgp) {
+    out.set_bgp(true);
+    out.set_bgp_keepalive(c.bgp->keepalive);
+    out.set_bgp_hold(c.bgp->hold);
+  }
+  out.set_route_propagation(c.route_propagation);
   for (const auto& t : v.tunnels) {
     auto* o = out.add_tunnels();
     o->set_tunnel(t.tunnel);
+    if (c.bgp) describe_connection_bgp(c, t.tunnel, *o);
     o->set_role(model_.vpn_gateway.kind == GatewayKind::kTransitRouter ? "ecmp" : tunnel_role_name(t.role));
     o->set_up(t.link.up);
     o->set_reason(t.link.reason);

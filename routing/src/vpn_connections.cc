@@ -132,6 +132,14 @@ void VpnConnections::choose_carriers(const ConfigModel& model, const VpnConnecti
   }
 }
 
+std::set<std::string> VpnConnections::waiting_failback() const {
+  std::set<std::string> out;
+  for (const auto& [name, rt] : runtime_) {
+    if (rt.failback_at && rt.carrier != rt.preferred) out.insert(rt.preferred);
+  }
+  return out;
+}
+
 void VpnConnections::arm_failback(Runtime& rt, Clock::time_point at) {
   rt.failback_at = at;
   if (!io_) return;

@@ -27,6 +27,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -83,6 +84,9 @@ class VpnConnections {
     uint16_t instance = 0;                // the RIB instance of its routes
   };
   View view(const VpnConnectionConfig& connection) const;
+  // The tunnels that recovered while their connection's standby carries and wait out the
+  // fail-back delay (vpn-gateway kind).
+  std::set<std::string> waiting_failback() const;
 
  private:
   using Clock = std::chrono::steady_clock;

@@ -1,6 +1,8 @@
 // VPN commands: the `vpn-gateway` block (kind, fail-back delay), `vpn-connection NAME` blocks
 // (customer gateway, two tunnels with their roles, destination routes), `show vpn-gateway` and
 // `show vpn-connection`.
+#include <algorithm>
+
 #include "output.h"
 #include "vgw/routing/api/methods.h"
 #include "vgw/routing/cli/table.h"
@@ -67,12 +69,30 @@ void print_connection(Session& s, const v1::VpnConnection& c, const v1::Describe
     o << "  Tunnel " << t.tunnel() << " (" << t.role() << "): " << (t.up() ? "up" : "down");
     if (!t.up() && !t.reason().empty()) o << " (" << t.reason() << ")";
     o << (t.carrying() ? ", carrying traffic" : ", not carrying traffic") << "\n";
+    if (c.bgp()) {
+      if (!t.bgp_peer().empty()) {
+        o << "    BGP " << t.bgp_local() << " -> " << t.bgp_peer() << ": " << (t.bgp_state().empty() ? "-" : t.bgp_state());
+        if (t.bgp_state() == "Established") o << ", prefixes accepted: " << t.bgp_prefixes_accepted();
+        o << "\n";
+      }
+      if (!t.bgp_problem().empty()) o << "    BGP: " << t.bgp_problem() << "\n";
+    }
     if (!t.interface_name().empty()) {
       o << "    Interface " << t.interface_name() << "; sent " << t.tx_packets() << " packets, " << t.tx_bytes()
         << " bytes; received " << t.rx_packets() << " packets, " << t.rx_bytes() << " bytes\n";
     }
   }
   if (c.failback_in()) o << "  Fail-back to the active tunnel in " << c.failback_in() << " s\n";
+  if (c.bgp()) {
+    o << "  Routing: BGP over each tunnel (keepalive " << c.bgp_keepalive() << " s, hold " << c.bgp_hold() << " s)"
+      << (c.kind() == "transit-router" ? ", routes of both tunnels used (ECMP)"
+                                       : ", the active tunnel's routes preferred (weight 200 over 100)")
+      << "\n";
+  }
+  o << "  Route propagation: "
+    << (c.route_propagation() ? "on (routes exchanged with the other connections)"
+                              : "off (routes exchanged with the VPC side only)")
+    << "\n";
   if (c.routes().empty()) {
     o << "  No destination routes\n";
     return;
@@ -115,12 +135,24 @@ Status show_vpn_connection(Session& s, const Args& a) {
     for (const auto& x : c.tunnels()) tunnels += (tunnels.empty() ? "" : ", ") + tunnel_summary(x);
     size_t installed = 0;
     for (const auto& x : c.routes()) installed += x.via().empty() ? 0 : 1;
+    std::string routes = std::to_string(installed) + "/" + std::to_string(c.routes_size());
+    if (c.bgp()) {  // the prefixes accepted over the tunnel that carries (or the most over any)
+      uint64_t accepted = 0;
+      for (const auto& x : c.tunnels()) {
+        if (x.carrying()) {
+          accepted = x.bgp_prefixes_accepted();
+          break;
+        }
+        accepted = std::max<uint64_t>(accepted, x.bgp_prefixes_accepted());
+      }
+      routes = (c.routes().empty() ? "" : routes + ", ") + "bgp " + std::to_string(accepted);
+    }
     t.add({c.name(), c.customer_gateway().empty() ? "-" : c.customer_gateway(), c.status(),
-           tunnels.empty() ? "-" : tunnels, std::to_string(installed) + "/" + std::to_string(c.routes_size())});
+           tunnels.empty() ? "-" : tunnels, routes});
     if (!c.reason().empty()) reasons += "  " + c.name() + ": " + c.reason() + "\n";
   }
   t.print(s.out());
-  s.out() << "(* carrying traffic; Routes: installed/configured)\n";
+  s.out() << "(* carrying traffic; Routes: destination routes installed/configured, bgp N: prefixes accepted)\n";
   if (!reasons.empty()) s.out() << "\nNot up:\n" << reasons;
   return {};
 }
@@ -137,6 +169,14 @@ Status show_vpn_gateway(Session& s, const Args& a) {
   if (g.kind() != "transit-router") {
     o << "  Fail-back delay " << g.failback_delay() << " s (the active tunnel must stay healthy that long)\n";
   }
+  o << "  Local ASN " << g.local_asn() << " (BGP with customer gateways)";
+  if (!g.router_id().empty()) o << ", router-id " << g.router_id();
+  o << "\n";
+  if (!g.vpc_networks().empty()) {
+    o << "  VPC networks (advertised to every connection):";
+    for (const auto& p : g.vpc_networks()) o << " " << p;
+    o << "\n";
+  }
   o << "  Connections: " << g.connections() << " (" << g.connections_up() << " up, " << g.connections_degraded()
     << " degraded, " << g.connections_down() << " down or incomplete)\n";
   return {};
@@ -146,7 +186,7 @@ Status show_vpn_gateway(Session& s, const Args& a) {
 
 void add_vpn_commands(std::vector<CommandSpec>& c, std::map<std::string, std::string>& help) {
   using M = Mode;
-  c.push_back({M::kConfig, "vpn-gateway", "The gateway's kind and fail-back delay", [](Session& s, const Args&) {
+  c.push_back({M::kConfig, "vpn-gateway", "The gateway's kind, fail-back delay, local ASN and VPC networks", [](Session& s, const Args&) {
                  s.enter(Mode::kVpnGateway);
                  return Status{};
                }});
@@ -171,6 +211,29 @@ void add_vpn_commands(std::vector<CommandSpec>& c, std::map<std::string, std::st
   c.push_back({M::kVpnGateway, "no failback-delay [FAILBACK]", "The default fail-back delay (10 s)",
                [](Session& s, const Args&) {
                  return set_gateway(s, [](v1::SetVpnGatewayRequest& r) { r.set_failback_delay(10); });
+               }});
+  c.push_back({M::kVpnGateway, "local-asn ASN", "The AS of the BGP sessions with customer gateways (default 45104)",
+               [](Session& s, const Args& a) {
+                 return set_gateway(s, [&](v1::SetVpnGatewayRequest& r) { r.set_local_asn(a.get("ASN")); });
+               }});
+  c.push_back({M::kVpnGateway, "no local-asn [ASN]", "The default local ASN (45104)", [](Session& s, const Args&) {
+                 return set_gateway(s, [](v1::SetVpnGatewayRequest& r) { r.set_local_asn(""); });
+               }});
+  c.push_back({M::kVpnGateway, "router-id ADDRESS4", "The BGP identifier while router bgp sets none",
+               [](Session& s, const Args& a) {
+                 return set_gateway(s, [&](v1::SetVpnGatewayRequest& r) { r.set_router_id(a.get("ADDRESS4")); });
+               }});
+  c.push_back({M::kVpnGateway, "no router-id [ADDRESS4]", "Choose the BGP identifier from the interfaces",
+               [](Session& s, const Args&) {
+                 return set_gateway(s, [](v1::SetVpnGatewayRequest& r) { r.set_router_id(""); });
+               }});
+  c.push_back({M::kVpnGateway, "vpc-network PREFIX", "A network behind the gateway, advertised to every connection",
+               [](Session& s, const Args& a) {
+                 return set_gateway(s, [&](v1::SetVpnGatewayRequest& r) { r.add_add_vpc_networks(a.get("PREFIX")); });
+               }});
+  c.push_back({M::kVpnGateway, "no vpc-network PREFIX", "Stop advertising a VPC network",
+               [](Session& s, const Args& a) {
+                 return set_gateway(s, [&](v1::SetVpnGatewayRequest& r) { r.add_remove_vpc_networks(a.get("PREFIX")); });
                }});
   c.push_back({M::kVpnGateway, "exit", "Leave the vpn-gateway block", [](Session& s, const Args&) {
                  s.leave();
@@ -224,6 +287,27 @@ void add_vpn_commands(std::vector<CommandSpec>& c, std::map<std::string, std::st
                [](Session& s, const Args& a) {
                  return modify(s, [&](v1::ModifyVpnConnectionRequest& r) { r.set_remove_route(a.get("PREFIX")); });
                }});
+  c.push_back({M::kVpnConnection, "bgp [timers KEEPALIVE HOLD]",
+               "BGP over each tunnel's inside addresses, with the customer gateway's ASN",
+               [](Session& s, const Args& a) {
+                 return modify(s, [&](v1::ModifyVpnConnectionRequest& r) {
+                   r.set_bgp(true);
+                   r.set_bgp_keepalive(a.has_value("KEEPALIVE") ? static_cast<uint32_t>(std::stoul(a.get("KEEPALIVE"))) : 0);
+                   r.set_bgp_hold(a.has_value("HOLD") ? static_cast<uint32_t>(std::stoul(a.get("HOLD"))) : 0);
+                 });
+               }});
+  c.push_back({M::kVpnConnection, "no bgp [timers KEEPALIVE HOLD]", "No BGP over the tunnels (destination routes only)",
+               [](Session& s, const Args&) {
+                 return modify(s, [](v1::ModifyVpnConnectionRequest& r) { r.set_bgp(false); });
+               }});
+  c.push_back({M::kVpnConnection, "route-propagation",
+               "Exchange routes with the other connections (the default)", [](Session& s, const Args&) {
+                 return modify(s, [](v1::ModifyVpnConnectionRequest& r) { r.set_route_propagation(true); });
+               }});
+  c.push_back({M::kVpnConnection, "no route-propagation",
+               "Exchange routes with the VPC side only, not with the other connections", [](Session& s, const Args&) {
+                 return modify(s, [](v1::ModifyVpnConnectionRequest& r) { r.set_route_propagation(false); });
+               }});
   c.push_back({M::kVpnConnection, "exit", "Leave the connection block", [](Session& s, const Args&) {
                  s.leave();
                  return Status{};
@@ -240,7 +324,10 @@ void add_vpn_commands(std::vector<CommandSpec>& c, std::map<std::string, std::st
                {"vpn-connection", "IPsec-VPN connection to a customer gateway"},
                {"active", "The tunnel that carries traffic while healthy"},
                {"standby", "The tunnel that carries traffic while the active one is down"},
-               {"weight", "Route weight"}});
+               {"weight", "Route weight"},
+               {"local-asn", "The AS of the BGP sessions with customer gateways"},
+               {"vpc-network", "A network behind the gateway"},
+               {"route-propagation", "Exchange routes with the other connections"}});
 }
 
 }  // namespace vgw::routing::cli

@@ -364,6 +364,98 @@ TEST(ConfigRoundTrip, VpnGatewayAndConnectionsRoundTrip) {
   EXPECT_NE(third.error().message.find("at most two tunnels"), std::string::npos) << third.error().message;
 }
 
+TEST(ConfigRoundTrip, VpnConnectionBgpRoundTripsAndRunsThroughThePlan) {
+  Gateway a({""});
+  auto st = load(a, "customer-gateway hq ip 203.0.113.10 asn 65010\n"
+                    "customer-gateway branch ip 203.0.113.20 asn 65020\n"
+                    "tunnel hq-1\n inside 169.254.10.1/30\nexit\n"
+                    "tunnel hq-2\n inside 169.254.11.2/31\nexit\n"
+                    "tunnel br-1\n inside 169.254.20.1/30\nexit\n"
+                    "vpn-gateway\n local-asn 64512\n router-id 192.0.2.1\n vpc-network 10.0.0.0/16\n"
+                    " vpc-network 10.1.0.0/16\nexit\n"
+                    "vpn-connection hq\n customer-gateway hq\n tunnel hq-1 active\n tunnel hq-2 standby\n"
+                    " bgp timers 10 30\nexit\n"
+                    "vpn-connection branch\n customer-gateway branch\n tunnel br-1 active\n bgp\n"
+                    " no route-propagation\nexit\n");
+  ASSERT_TRUE(st.ok()) << st.error().message;
+  const auto& m = a.config();
+  EXPECT_EQ(m.vpn_gateway.local_asn_or_default(), 64512u);
+  EXPECT_EQ(m.vpn_gateway.vpc_networks.size(), 2u);
+  ASSERT_TRUE(m.vpn_connections.at("hq").bgp.has_value());
+  EXPECT_EQ(m.vpn_connections.at("hq").bgp->hold, 30);
+  EXPECT_FALSE(m.vpn_connections.at("branch").route_propagation);
+  std::string file = a.get_running_config({})->config();
+  EXPECT_NE(file.find("vpn-gateway\n local-asn 64512\n router-id 192.0.2.1\n vpc-network 10.0.0.0/16\n"
+                      " vpc-network 10.1.0.0/16\nexit\n"),
+            std::string::npos)
+      << file;
+  EXPECT_NE(file.find(" tunnel hq-2 standby\n bgp timers 10 30\nexit\n"), std::string::npos) << file;
+  EXPECT_NE(file.find(" tunnel br-1 active\n bgp\n no route-propagation\nexit\n"), std::string::npos) << file;
+  Gateway b({""});
+  st = load(b, file);
+  ASSERT_TRUE(st.ok()) << st.error().message << "\n" << file;
+  EXPECT_EQ(a.config(), b.config());
+
+  // Three sessions (the far ends of the /30s and of the /31) with the customers' ASNs, the
+  // speaker on the local ASN.
+  auto peers_of = [](Gateway& g) {
+    std::map<std::string, v1::PeerConfig> out;
+    auto stream = g.list_peer({});
+    EXPECT_TRUE(stream.ok()) << stream.error().message;
+    if (!stream.ok()) return out;
+    v1::ListPeerResponse r;
+    while (true) {
+      auto next = (*stream)->next();
+      if (!next.message) break;
+      r.CopyFrom(*next.message);
+      out[r.peer().config().address()] = r.peer().config();
+    }
+    return out;
+  };
+  auto peers = peers_of(a);
+  ASSERT_EQ(peers.size(), 3u);
+  const auto& hq2 = peers.at("169.254.11.3");
+  EXPECT_EQ(hq2.vpn_connection(), "hq");
+  EXPECT_EQ(hq2.tunnel(), "hq-2");
+  EXPECT_EQ(hq2.remote_as(), 65010u);
+  EXPECT_EQ(hq2.update_source(), "169.254.11.2");
+  EXPECT_EQ(hq2.keepalive_time(), 10u);
+  EXPECT_EQ(peers.at("169.254.20.2").remote_as(), 65020u);
+  auto bgp = a.get_bgp({});
+  ASSERT_TRUE(bgp.ok()) << bgp.error().message;
+  EXPECT_EQ(bgp->asn(), 64512u);
+  EXPECT_FALSE(bgp->router_bgp());
+  EXPECT_EQ(bgp->maximum_paths_in_use(), 1u);
+  // With router bgp the speaker keeps its AS; a transit router keeps two paths.
+  ASSERT_TRUE(load(a, "router bgp 65000\nexit\nvpn-gateway\n kind transit-router\nexit\n").ok());
+  bgp = a.get_bgp({});
+  EXPECT_EQ(bgp->asn(), 65000u);
+  EXPECT_TRUE(bgp->router_bgp());
+  EXPECT_EQ(bgp->maximum_paths_in_use(), 2u);
+  EXPECT_EQ(peers_of(a).size(), 3u);
+  // A session of a connection is changed there, not as a neighbor.
+  v1::UpdatePeerRequest up;
+  up.mutable_peer()->set_address("169.254.10.2");
+  up.mutable_peer()->set_remote_as(65010);
+  auto refused = a.update_peer(up);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().message.find("change it in that connection"), std::string::npos);
+  // Without BGP on any connection nor router bgp, nothing runs.
+  ASSERT_TRUE(load(a, "no router bgp 65000\nvpn-connection hq\n no bgp\nexit\nvpn-connection branch\n no bgp\nexit\n")
+                  .ok());
+  EXPECT_FALSE(a.get_bgp({}).ok());
+
+  expect_refused(file,
+                 {{"vpn-gateway\n local-asn 65010\n", "the two ASNs must differ"},
+                  {"vpn-gateway\n no vpc-network 10.9.0.0/16\n", "no vpc-network 10.9.0.0/16"},
+                  {"vpn-gateway\n vpc-network 224.0.0.0/4\n", "not a unicast network"},
+                  {"vpn-connection hq\n bgp timers 40 30\n", "must not exceed"},
+                  {"vpn-connection hq\n bgp timers 1 2\n", "at least 3"},
+                  {"vpn-connection hq\n no customer-gateway\n", "has no customer gateway"},
+                  {"tunnel hq-1\n inside 169.254.10.1/29\n", "not a host address of a /30 or /31"},
+                  {"customer-gateway hq ip 203.0.113.10 asn 64512\n", "the two ASNs must differ"}});
+}
+
 TEST(ConfigRoundTrip, IkeRefusesWhatCannotWork) {
   Gateway a({""});
   ASSERT_TRUE(load(a, "tunnel t1\n local 192.0.2.1\n remote 192.0.2.2\n inside 169.254.1.1/30\n"

@@ -27,6 +27,9 @@ struct PolicyContext {
   // Our own address on the session with that peer (export: `set ip next-hop peer-address`
   // uses it). The speaker must fill it; unset, such a set leaves the next-hop alone.
   std::optional<IpAddress> local_address;
+  // Export only: the peer the route was learned from; unset for our own routes (networks,
+  // redistribution). Import: unset.
+  std::optional<IpAddress> source_peer;
 };
 
 // What a policy may change: the path attributes (the next-hop of IPv4 routes is

@@ -190,9 +190,18 @@ enum class GatewayKind : uint8_t { kVpnGateway, kTransitRouter };
 struct VpnGatewayConfig {
   static constexpr uint32_t kDefaultFailbackDelay = 10;  // seconds
   static constexpr uint32_t kMaxFailbackDelay = 3600;
+  static constexpr uint32_t kDefaultLocalAsn = 45104;    // the cloud's default
   GatewayKind kind = GatewayKind::kVpnGateway;
   std::optional<uint32_t> failback_delay;
+  // `local-asn ASN`: the AS the gateway's BGP sessions with customer gateways use.
+  std::optional<uint32_t> local_asn;
+  // `router-id A.B.C.D`: the BGP identifier while no `router bgp` block sets one.
+  std::optional<IpAddress> router_id;
+  // `vpc-network PREFIX`: the networks behind the gateway (the VPC side), advertised over BGP to
+  // every connection.
+  std::set<Prefix> vpc_networks;
   uint32_t failback_delay_or_default() const { return failback_delay.value_or(kDefaultFailbackDelay); }
+  uint32_t local_asn_or_default() const { return local_asn.value_or(kDefaultLocalAsn); }
   friend bool operator==(const VpnGatewayConfig&, const VpnGatewayConfig&) = default;
 };
 const char* gateway_kind_name(GatewayKind kind);  // "vpn-gateway", "transit-router"
@@ -206,6 +215,13 @@ struct VpnConnectionTunnelConfig {
   TunnelRole role = TunnelRole::kActive;
   friend bool operator==(const VpnConnectionTunnelConfig&, const VpnConnectionTunnelConfig&) = default;
 };
+// `bgp [timers KEEPALIVE HOLD]` in a connection block: a BGP session over each tunnel, between
+// the two ends of its inside prefix (a /30 or /31), with the customer gateway's ASN.
+struct VpnConnectionBgpConfig {
+  uint16_t keepalive = 30;
+  uint16_t hold = 90;
+  friend bool operator==(const VpnConnectionBgpConfig&, const VpnConnectionBgpConfig&) = default;
+};
 struct VpnConnectionConfig {
   static constexpr size_t kMaxTunnels = 2;
   std::string name;
@@ -213,6 +229,10 @@ struct VpnConnectionConfig {
   std::string description;
   std::vector<VpnConnectionTunnelConfig> tunnels;  // in the order configured
   std::map<Prefix, uint8_t> routes;                // destination routes: prefix -> weight (100 or 0)
+  std::optional<VpnConnectionBgpConfig> bgp;
+  // `no route-propagation`: routes learned over this connection are not advertised to the other
+  // connections, nor theirs to it (the VPC networks still are).
+  bool route_propagation = true;
   friend bool operator==(const VpnConnectionConfig&, const VpnConnectionConfig&) = default;
 };
 
@@ -245,6 +265,10 @@ std::string render_tunnel_sa(const TunnelSaConfig& sa, bool show_secrets);
 
 // The `ike ...` / `esp ...` lines of a tunnel block, without the leading space.
 std::vector<std::string> render_tunnel_ike(const TunnelIkeConfig& ike, bool show_secrets);
+
+// The other address of a point-to-point inside prefix: of a /31 (/127) the other of the two, of a
+// /30 (/126) the other host address; none for other lengths or a /30's network/broadcast address.
+std::optional<IpAddress> point_to_point_peer(const InterfaceAddress& inside);
 
 // The (source, destination) a tunnel's health check uses: the configured ones, else the inside
 // address and the other address of its /30 or /31 (/126, /127). The error names the field.

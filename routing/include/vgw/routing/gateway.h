@@ -34,6 +34,7 @@ class io_context;
 
 namespace vgw::bgp {
 class Speaker;
+struct PeerConfig;
 struct PeerEvent;
 }
 
@@ -43,6 +44,8 @@ namespace api {
 class ServerStream;
 }
 class IkeDriver;
+struct BgpPlan;
+struct ConnectionBgpPeer;
 struct IkeEventView;
 struct HealthChange;
 class VpnConnections;
@@ -155,9 +158,20 @@ class Gateway {
   Status commit(ConfigModel next);
   // Brings the RIB's static routes in line with the config and interface state.
   void sync_static_routes();
-  // Applies the BGP configuration to the speaker (creating, changing or stopping it).
-  void sync_bgp(const std::optional<BgpConfig>& before);
+  // Applies the BGP plan (router bgp and the connections' sessions) to the speaker, creating,
+  // changing or stopping it; `before` is the plan applied so far (null: none).
+  void sync_bgp(const BgpPlan* before);
   std::optional<IpAddress> bgp_router_id() const;
+  bool bgp_network(const Prefix& prefix) const;  // originated by `network` or `vpc-network`
+  // The speaker's view of a session a connection runs (gateway_vpn_bgp.cc).
+  struct ConnectionExport;
+  bgp::PeerConfig connection_speaker_peer(const ConnectionBgpPeer& peer) const;
+  bool refresh_connection_export();  // from bgp_plan_; true when it changed
+  // The connection whose session this is, if any.
+  const ConnectionBgpPeer* connection_peer(const IpAddress& address) const;
+  Status check_not_connection_peer(const IpAddress& address) const;
+  // A tunnel of a connection waiting out the fail-back delay stays out of the RIB until then.
+  void sync_failback_holds();
   // Redistribution into BGP (gateway_redistribute.cc).
   struct Redistribution;
   void stop_speaker();  // Cease to all peers; the speaker's and redistribution's state goes
@@ -194,6 +208,8 @@ class Gateway {
   void sync_vpn();
   VpnTunnelLink tunnel_link(const std::string& tunnel) const;
   Status validate_vpn_connection(const VpnConnectionConfig& connection) const;
+  void describe_connection_bgp(const VpnConnectionConfig& connection, const std::string& tunnel,
+                               v1::VpnConnectionTunnel& out) const;
   v1::VpnConnection describe_vpn_connection(const VpnConnectionConfig& connection) const;
   void sync_tunnel_ike(const TunnelConfig& tunnel);
   Result<IkeDriver*> running_ike(const std::string& tunnel) const;
@@ -217,6 +233,8 @@ class Gateway {
   std::map<std::pair<Prefix, uint8_t>, std::vector<rib::Nexthop>> static_applied_;
   boost::asio::io_context* io_ = nullptr;  // set once protocols start
   std::unique_ptr<bgp::Speaker> speaker_;  // declared after rib_: destroyed before it
+  std::unique_ptr<BgpPlan> bgp_plan_;      // as applied to the speaker; null: no BGP
+  std::shared_ptr<const ConnectionExport> connection_export_;  // what the connections' policies read
   std::string bgp_problem_;
   std::unique_ptr<TunnelRuntime> tunnels_;  // the dataplane, once start_kernel ran
   std::unique_ptr<Redistribution> redistribution_;
