@@ -228,6 +228,7 @@ std::string render_health_check(const TunnelHealthCheckConfig& check) {
   if (check.source) out += " source " + check.source->to_string();
   if (check.interval_ms) out += " interval " + std::to_string(check.interval_ms);
   if (check.retries) out += " retries " + std::to_string(check.retries);
+  if (check.udp_port) out += " udp-port " + std::to_string(check.udp_port);
   return out;
 }
 

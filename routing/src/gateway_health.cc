@@ -46,6 +46,10 @@ Status Gateway::apply_tunnel_health(TunnelConfig& t, const v1::UpdateTunnelReque
   }
   c.interval_ms = h.interval_ms();
   c.retries = h.retries();
+  if (h.udp_port() > 65535) {
+    return fail(Error::invalid("health_check.udp_port " + std::to_string(h.udp_port()) + " is out of range (1-65535)"));
+  }
+  c.udp_port = static_cast<uint16_t>(h.udp_port());
   t.health_check = c;
   return {};
 }
@@ -76,6 +80,7 @@ v1::TunnelHealthCheck health_check_to_proto(const TunnelConfig& t) {
   }
   out.set_interval_ms(c.interval_ms_or_default());
   out.set_retries(c.retries_or_default());
+  out.set_udp_port(c.udp_port);
   return out;
 }
 
@@ -112,7 +117,7 @@ void Gateway::sync_tunnel_health(const TunnelConfig& t) {
   if (t.health_check) {
     if (auto a = health_check_addresses(t)) {
       spec = HealthCheckSpec{a->first, a->second, std::chrono::milliseconds(t.health_check->interval_ms_or_default()),
-                             t.health_check->retries_or_default()};
+                             t.health_check->retries_or_default(), t.health_check->udp_port};
     }
   }
   rt.health->set_tunnel(t.name, info->interface_name, info->ifindex, spec);

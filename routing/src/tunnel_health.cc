@@ -74,6 +74,7 @@ struct TunnelHealth::Probe {
   uint64_t sent = 0;
   uint64_t answered = 0;
   int64_t last_rtt_us = -1;
+  SteadyTime last_sent{};  // UDP probes: what an ICMP port unreachable answers
   std::string socket_error;
   std::shared_ptr<bool> alive = std::make_shared<bool>(true);
 
@@ -227,10 +228,12 @@ void TunnelHealth::open_socket(Entry& e) {
   p.socket.reset();
   p.socket_ifindex = 0;
   bool v4 = p.spec.destination.is_v4();
-  int fd = ::socket(v4 ? AF_INET : AF_INET6, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC,
-                    v4 ? int{IPPROTO_ICMP} : int{IPPROTO_ICMPV6});
+  const bool udp = p.spec.udp_port != 0;
+  int fd = udp ? ::socket(v4 ? AF_INET : AF_INET6, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0)
+               : ::socket(v4 ? AF_INET : AF_INET6, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC,
+                          v4 ? int{IPPROTO_ICMP} : int{IPPROTO_ICMPV6});
   if (fd < 0) {
-    p.socket_error = errno_text("raw ICMP socket");
+    p.socket_error = errno_text(udp ? "UDP socket" : "raw ICMP socket");
     return;
   }
   auto fail = [&](const char* what) {
@@ -241,7 +244,7 @@ void TunnelHealth::open_socket(Entry& e) {
                    static_cast<socklen_t>(e.interface_name.size())) != 0) {
     return fail(("binding to interface " + e.interface_name).c_str());
   }
-  if (!v4) {
+  if (!v4 && !udp) {
     icmp6_filter filter;
     ICMP6_FILTER_SETBLOCKALL(&filter);
     ICMP6_FILTER_SETPASS(ICMP6_ECHO_REPLY, &filter);
@@ -252,10 +255,26 @@ void TunnelHealth::open_socket(Entry& e) {
   if (::bind(fd, reinterpret_cast<sockaddr*>(&ss), len) != 0) {
     return fail(("source " + p.spec.source.to_string()).c_str());
   }
+  if (udp) {  // connected: only the destination's datagrams arrive, and its port unreachable
+              // comes back as ECONNREFUSED
+    len = to_sockaddr(p.spec.destination, ss);
+    if (v4) {
+      reinterpret_cast<sockaddr_in*>(&ss)->sin_port = htons(p.spec.udp_port);
+    } else {
+      reinterpret_cast<sockaddr_in6*>(&ss)->sin6_port = htons(p.spec.udp_port);
+    }
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&ss), len) != 0) {
+      return fail(("destination " + p.spec.destination.to_string()).c_str());
+    }
+  }
   p.socket_error.clear();
   p.socket = std::make_unique<boost::asio::posix::stream_descriptor>(io_, fd);
   p.socket_ifindex = e.ifindex;
-  read_replies(e);
+  if (udp) {
+    read_udp_replies(e);
+  } else {
+    read_replies(e);
+  }
 }
 
 // Probes go out every interval while the tunnel has SAs.
@@ -309,6 +328,19 @@ void TunnelHealth::send_probe(Entry& e) {
   if (!p.socket) return;
   std::array<uint8_t, kProbeSize> m{};
   bool v4 = p.spec.destination.is_v4();
+  if (p.spec.udp_port) {  // the marker and the send time, for an echo service to return
+    std::memcpy(m.data() + 8, kMarker.data(), kMarker.size());
+    p.last_sent = std::chrono::steady_clock::now();
+    int64_t ns = std::chrono::duration_cast<std::chrono::nanoseconds>(p.last_sent.time_since_epoch()).count();
+    std::memcpy(m.data() + 8 + kMarker.size(), &ns, sizeof ns);
+    if (::send(p.socket->native_handle(), m.data(), m.size(), 0) < 0 && errno != ECONNREFUSED) {
+      p.socket_error = errno_text("sending");
+      return;
+    }
+    p.socket_error.clear();
+    ++p.sent;
+    return;
+  }
   m[0] = v4 ? uint8_t{ICMP_ECHO} : uint8_t{ICMP6_ECHO_REQUEST};
   m[4] = static_cast<uint8_t>(p.id >> 8);
   m[5] = static_cast<uint8_t>(p.id);
@@ -373,18 +405,56 @@ void TunnelHealth::read_replies(Entry& e) {
                            int64_t now_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
                                                 now.time_since_epoch())
                                                 .count();
-                           ++q.answered;
-                           q.last_rtt_us = (now_ns - sent_ns) / 1000;
-                           if (!e.keys.ok) continue;  // an answer to a probe sent before the SAs went
-                           q.last_answer = now;
-                           q.answered_since_start = true;
-                           if (!q.input.ok) {
-                             set_input(q.input, true, "");
-                             evaluate(e);
-                           }
-                           arm_deadline(e);
+                           answered(e, now, (now_ns - sent_ns) / 1000);
                          }
                          if (*alive && e.probe->socket.get() == sock) read_replies(e);
+                       });
+}
+
+void TunnelHealth::answered(Entry& e, std::chrono::steady_clock::time_point now, int64_t rtt_us) {
+  Probe& q = *e.probe;
+  ++q.answered;
+  q.last_rtt_us = rtt_us;
+  if (!e.keys.ok) return;  // an answer to a probe sent before the SAs went
+  q.last_answer = now;
+  q.answered_since_start = true;
+  if (!q.input.ok) {
+    set_input(q.input, true, "");
+    evaluate(e);
+  }
+  arm_deadline(e);
+}
+
+// UDP probes: a datagram from the destination (the connected socket takes no other) or its ICMP
+// port unreachable (ECONNREFUSED) answers the last probe; other ICMP errors (host or network
+// unreachable) answer nothing and are kept as the probe's error.
+void TunnelHealth::read_udp_replies(Entry& e) {
+  Probe& p = *e.probe;
+  p.socket->async_wait(boost::asio::posix::stream_descriptor::wait_read,
+                       [this, &e, alive = p.alive, sock = p.socket.get()](const boost::system::error_code& ec) {
+                         if (ec || !*alive || e.probe->socket.get() != sock) return;
+                         Probe& q = *e.probe;
+                         std::array<uint8_t, 1500> buf;
+                         for (;;) {
+                           ssize_t n = ::recv(sock->native_handle(), buf.data(), buf.size(), 0);
+                           if (n < 0 && errno == EAGAIN) break;
+                           auto now = std::chrono::steady_clock::now();
+                           int64_t rtt_us = std::chrono::duration_cast<std::chrono::microseconds>(now - q.last_sent).count();
+                           if (n < 0 && errno != ECONNREFUSED) {
+                             q.socket_error = errno_text("probe");
+                             break;
+                           }
+                           if (n >= static_cast<ssize_t>(kProbeSize) &&
+                               std::memcmp(buf.data() + 8, kMarker.data(), kMarker.size()) == 0) {
+                             int64_t sent_ns;  // an echo of our probe: its own send time
+                             std::memcpy(&sent_ns, buf.data() + 8 + kMarker.size(), sizeof sent_ns);
+                             rtt_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                                          now.time_since_epoch() - std::chrono::nanoseconds(sent_ns))
+                                          .count();
+                           }
+                           answered(e, now, rtt_us);
+                         }
+                         if (*alive && e.probe->socket.get() == sock) read_udp_replies(e);
                        });
 }
 

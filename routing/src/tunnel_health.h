@@ -4,11 +4,11 @@
 //   admin         it is not shut down (`shutdown` drains a tunnel: down, SAs kept)
 //   keys          it has an active outbound SA and an inbound SA (negotiated by IKE, whose SAs
 //                 go when the IKE SA or DPD fails, or keyed by hand)
-//   health-check  ICMP echo requests from a source to a destination address, sent every
-//                 interval through the tunnel's own interface (a raw socket bound to it, so the
-//                 probe takes the tunnel whatever the routing table says); failed once nothing
-//                 has answered for interval x retries (the detection time, as BFD counts it),
-//                 ok again at the first answer
+//   health-check  ICMP echo requests (or UDP datagrams to a port) from a source to a
+//                 destination address, sent every interval through the tunnel's own interface
+//                 (a socket bound to it, so the probe takes the tunnel whatever the routing
+//                 table says); failed once nothing has answered for interval x retries (the
+//                 detection time, as BFD counts it), ok again at the first answer
 //   bgp           where BGP runs over the tunnel (a configured neighbor in its inside prefix),
 //                 the session is Established
 //
@@ -41,6 +41,9 @@ struct HealthCheckSpec {
   IpAddress destination;  // what answers (by default the peer's inside address)
   std::chrono::milliseconds interval{1000};
   uint32_t retries = 3;
+  // 0: ICMP echo. Else UDP datagrams to this port: a datagram back (an echo service) or the
+  // destination's ICMP port unreachable (a closed port) is an answer.
+  uint16_t udp_port = 0;
   friend bool operator==(const HealthCheckSpec&, const HealthCheckSpec&) = default;
 };
 
@@ -118,6 +121,9 @@ class TunnelHealth {
     uint32_t transitions = 0;
   };
   static void set_input(Input& in, bool ok, std::string detail);
+  // A probe was answered at `now`, `rtt_us` after it was sent.
+  void answered(Entry& e, std::chrono::steady_clock::time_point now, int64_t rtt_us);
+  void read_udp_replies(Entry& e);
   void evaluate(Entry& e);
   void start_probe(Entry& e, const HealthCheckSpec& spec);
   void open_socket(Entry& e);

@@ -52,10 +52,10 @@ STRONGSWAN_CONF = """charon {{
 
 
 class Charon:
-    def __init__(self, netns, directory, quiet=False, extra="", fast_retransmit=True):
+    def __init__(self, netns, directory, quiet=False, extra="", fast_retransmit=True, retransmit=None):
         """quiet: log only basic events (benchmarks); extra: more lines for the charon section;
         fast_retransmit: 1 s, base 1.4, 3 tries, so that tests see a dead peer in seconds
-        (charon's defaults: 4 s, base 1.8, 5 tries)."""
+        (charon's defaults: 4 s, base 1.8, 5 tries); retransmit: (timeout, base, tries) instead."""
         self.netns = netns
         self.dir = directory
         self.run = os.path.join(directory, "run")
@@ -67,8 +67,9 @@ class Charon:
                     "x509crl", "x509ocsp", "bliss", "pkcs12"):
             os.makedirs(os.path.join(directory, sub), exist_ok=True)
         with open(os.path.join(directory, "strongswan.conf"), "w") as f:
-            retransmit = ("    retransmit_timeout = 1.0\n    retransmit_base = 1.4\n    retransmit_tries = 3\n"
-                          if fast_retransmit else "")
+            timeout, base, tries = retransmit or ((1.0, 1.4, 3) if fast_retransmit else (None, None, None))
+            retransmit = (f"    retransmit_timeout = {timeout}\n    retransmit_base = {base}\n"
+                          f"    retransmit_tries = {tries}\n" if timeout else "")
             f.write(STRONGSWAN_CONF.format(plugins=PLUGINS, dir=directory, extra=extra, retransmit=retransmit,
                                            log_default=0 if quiet else 1, log_ike=0 if quiet else 2))
 

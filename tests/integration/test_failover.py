@@ -16,12 +16,15 @@ must say which input took t1 down, the kernel route must move to t2 and back, an
 TunnelService.WatchTunnels must report both transitions. BGP over the tunnels: the routes
 learned over t1 leave while its session is still Established; a session that is not
 Established holds its tunnel down. vpn-connection: active/standby with a fail-back delay (the
-return loses nothing), transit-router ECMP, and the connection's errors.
+return loses nothing), transit-router ECMP, and the connection's errors. Health checks by UDP
+(to an echo service, and to a closed port answered by ICMP port unreachable) and over IPv6.
 """
 
 import json
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -38,6 +41,15 @@ KEYS = {  # (spi, key) per direction and tunnel; AES-128-GCM: 16-octet key + 4-o
     ("t2", "ab"): (0x2101, "21" * 20), ("t2", "ba"): (0x2201, "22" * 20),
 }
 INTERVAL_MS, RETRIES = 100, 3
+UDP_ECHO = r"""
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind((sys.argv[1], int(sys.argv[2])))
+print("ready", flush=True)
+while True:
+    data, peer = s.recvfrom(2048)
+    s.sendto(data, peer)
+"""
 
 
 class FailoverBetweenTwoVgwd(unittest.TestCase):
@@ -454,6 +466,69 @@ class FailoverBetweenTwoVgwd(unittest.TestCase):
                           self.vgwsh("a", "show running-config").stdout)
         finally:
             self.vgwsh("a", "configure", "no tunnel hc")
+
+    def test_udp_health_check_to_an_echo_service_and_to_a_closed_port(self):
+        # UDP probes to B's inside address: answered by an echo service (100 ms x 3), then, to a
+        # closed port, by B's ICMP port unreachable (1 s x 3: Linux sends those at about one per
+        # second per destination). t1's path cut: down; restored: up.
+        self.both_up()
+        echo = subprocess.Popen(["ip", "netns", "exec", self.ns["b"], sys.executable, "-c", UDP_ECHO, "169.254.11.2",
+                                 "7007"], stdout=subprocess.PIPE, text=True)
+        def stop_echo():
+            if echo.poll() is None:
+                echo.kill()
+                echo.wait()
+            echo.stdout.close()
+        self.addCleanup(stop_echo)
+        self.assertEqual(echo.stdout.readline().strip(), "ready")
+        self.vgwsh("a", "configure", "tunnel t1", "health-check interval 100 retries 3 udp-port 7007")
+        self.addCleanup(self.vgwsh, "a", "configure", "tunnel t1", f"health-check interval {INTERVAL_MS} retries {RETRIES}")
+
+        def health():
+            return self.tunnel("a", "t1")["state"]["health"]
+        start = int(health().get("probesAnswered", 0))
+        wait(lambda: int(health().get("probesAnswered", 0)) > start + 10, timeout=10, what="UDP probes answered")
+        self.assertTrue(health()["up"])
+        text = self.vgwsh("a", "show tunnel t1").stdout
+        self.assertIn("Probes: UDP 169.254.11.1 -> 169.254.11.2 port 7007", text)
+        self.assertIn(" health-check interval 100 retries 3 udp-port 7007\n", self.vgwsh("a", "show running-config").stdout)
+        uncut = self.cut()
+        self.addCleanup(uncut)
+        down = wait(lambda: (lambda h: h if not h["up"] else None)(health()), timeout=5, what="t1 down by UDP probes")
+        self.assertIn("health check: no answer from 169.254.11.2", down["reason"])
+        uncut()
+        wait(lambda: health()["up"], timeout=5, what="t1 up again")
+        # A closed port: B's port unreachable answers.
+        echo.kill()
+        echo.wait()
+        self.vgwsh("a", "configure", "tunnel t1", "health-check interval 1000 retries 3 udp-port 7008")
+        start = int(health().get("probesAnswered", 0))
+        wait(lambda: int(health().get("probesAnswered", 0)) >= start + 3, timeout=10,
+             what="UDP probes answered by port unreachable")
+        self.assertTrue(health()["up"])
+        r = self.daemons["a"].vgwsh("configure", "tunnel t1", "health-check udp-port 0")
+        self.assertNotEqual(r.returncode, 0)
+
+    def test_ipv6_health_check(self):
+        # A tunnel with an IPv6 inside /126 (over wan1, its own SPIs): ICMPv6 echo to the peer's
+        # inside address takes it up, t1's path cut takes it down, and back.
+        for side, me, out_spi, in_spi in (("a", "1", 0x6101, 0x6201), ("b", "2", 0x6201, 0x6101)):
+            local, remote = (A_WAN1, B_WAN1) if side == "a" else (B_WAN1, A_WAN1)
+            self.vgwsh(side, "configure", "tunnel t6", f"local {local}", f"remote {remote}",
+                       f"inside 2001:db8:66::{me}/126", f"sa outbound spi {out_spi:#x} aes128gcm16 key 0x{'66' * 20}",
+                       f"sa inbound spi {in_spi:#x} aes128gcm16 key 0x{'66' * 20}", "health-check interval 100 retries 3")
+            self.addCleanup(self.vgwsh, side, "configure", "no tunnel t6")
+        up = wait(lambda: (lambda t: t if t["state"]["health"].get("up") and int(t["state"]["health"].get(
+            "probesAnswered", 0)) > 3 else None)(self.tunnel("a", "t6")), timeout=15, what="t6 up, ICMPv6 probes answered")
+        c = up["config"]["healthCheck"]
+        self.assertEqual((c["source"], c["destination"]), ("2001:db8:66::1", "2001:db8:66::2"))
+        uncut = self.cut()
+        self.addCleanup(uncut)
+        down = wait(lambda: (lambda t: t if not t["state"]["health"].get("up") else None)(self.tunnel("a", "t6")),
+                    timeout=5, what="t6 down")
+        self.assertIn("no answer from 2001:db8:66::2", down["state"]["health"]["reason"])
+        uncut()
+        wait(lambda: self.tunnel("a", "t6")["state"]["health"].get("up"), timeout=10, what="t6 up again")
 
     def test_a_tunnel_without_sas_routes_nothing(self):
         # The SAs alone (no health check) decide: without them the tunnel is down and its routes

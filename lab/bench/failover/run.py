@@ -17,6 +17,13 @@ notices that t1 failed and moves the route to t2:
                     sessions: FRR's fastest
   frr-bgp-1/3       the same without BFD, BGP timers 1/3 (FRR's smallest hold time)
   frr-bgp-10/30     BGP timers 10/30 (the VPN gateways' usual BGP timers)
+  sw-dpd-10s        no vgwd: strongSwan's charon on both sides (kernel-libipsec), two IKE SAs
+                    over wan1 and wan2 with the same selectors (10.1.0.0/24 <-> 10.2.0.0/24), so
+                    traffic takes t1's Child SA until charon's dead peer detection (DPD every
+                    10 s without inbound traffic, retransmissions 1 s x 1.4^n, 3 tries) closes
+                    it and t2's takes over: the usual open-source build's own failover
+  sw-dpd-1s         the same at charon's fastest useful settings: DPD 1 s, one retransmission
+                    after 0.5 s
   vgw-bgp-100k      as vgw-hc-100x3, and A also learns 100,000 prefixes over BGP from a feeder
                     in B's namespace over each tunnel (t1's preferred by weight): measured too,
                     the time from t1 declared down until A's kernel has all of them via t2
@@ -26,17 +33,17 @@ runs. Measured: the datagrams that never arrive (the stream is paced against the
 packets = milliseconds without traffic). Each scenario runs in fresh namespaces and daemons;
 rounds are interleaved, medians reported, ratios are against vgw-hc-100x3 from the same run.
 
-(Why FRR over vgw's tunnels and not strongSwan's: the usual build is strongSwan with XFRM
+(Why FRR over vgw's tunnels for the BGP rows: the usual build is strongSwan with XFRM
 interfaces plus FRR; this kernel has no XFRM crypto, and charon's kernel-libipsec has one TUN
-device whose SAs are chosen by traffic selectors, so it cannot carry two route-based tunnels
-to the same networks for routing to choose from. The failover decision being compared is
-FRR's either way.)
+device whose SAs are chosen by traffic selectors, so routing cannot choose between two tunnels
+to the same networks: with charon alone (the sw-dpd rows) DPD is what moves traffic.)
 
   sudo lab/bench/failover/run.py [--build DIR] [--rounds 2] [--scenarios a,b,...] [--json FILE]
 """
 import argparse
 import json
 import os
+import re
 import select
 import statistics
 import subprocess
@@ -62,6 +69,8 @@ SCENARIOS = {
     "frr-bgp-bfd-100x3": {"kind": "frr", "timers": (1, 3), "bfd": (100, 3)},
     "frr-bgp-1/3": {"kind": "frr", "timers": (1, 3)},
     "frr-bgp-10/30": {"kind": "frr", "timers": (10, 30)},
+    "sw-dpd-10s": {"kind": "sw", "dpd": 10, "retransmit": (1.0, 1.4, 3)},
+    "sw-dpd-1s": {"kind": "sw", "dpd": 1, "retransmit": (0.5, 1.0, 1)},
 }
 REFERENCE = "vgw-hc-100x3"
 
@@ -89,6 +98,7 @@ class Run:
         self.lab = Lab("vgwfobench", ["a", "b"])
         self.daemons = {}
         self.frr_dirs = {}
+        self.charons = {}
 
     def vgwsh(self, side, *cmds):
         r = self.daemons[side].vgwsh(*cmds)
@@ -97,6 +107,12 @@ class Run:
         return r.stdout
 
     def rx(self, side, tunnel):
+        if self.spec["kind"] == "sw":  # the packets charon received on the tunnel's Child SA
+            total = 0
+            for line in self.charons[side].sas():
+                if line.startswith(f"list-sa event {{{tunnel} "):
+                    total += sum(int(n) for n in re.findall(r"packets-in=(\d+)", line))
+            return total
         out = json.loads(self.vgwsh(side, f"show tunnel {tunnel} json"))
         return int(out["tunnels"][0]["state"]["counters"]["rxPackets"])
 
@@ -111,6 +127,10 @@ class Run:
             lab.ip(side, "addr", "add", f"{lan}/32", "dev", "lo")
             for conf in ("all", "default"):
                 lab.exec(side, "sh", "-c", f"echo 2 > /proc/sys/net/ipv4/conf/{conf}/rp_filter")
+        if self.spec["kind"] == "sw":
+            self.setup_charons()
+            return
+        for side in ("a", "b"):
             d = self.vgwtest.Daemon(workdir=os.path.join(lab.tmpdir, side), extra_args=(), netns=lab.ns[side])
             os.makedirs(d.dir)
             self.daemons[side] = d.start()
@@ -137,6 +157,33 @@ class Run:
                 self.start_frr(side)
         self.vgwtest.wait(lambda: "dev t1" in self.kernel_route("a", B_LAN), timeout=60, what="A's route via t1")
         self.vgwtest.wait(lambda: "dev t1" in self.kernel_route("b", A_LAN), timeout=60, what="B's route via t1")
+
+    def setup_charons(self):
+        """charon on both sides, two IKE SAs (over wan1 and wan2) with the same selectors; A
+        initiates both."""
+        from strongswan import Charon
+        for side in ("a", "b"):
+            me, peer = (A_WAN, B_WAN) if side == "a" else (B_WAN, A_WAN)
+            mine, theirs = ("10.1.0.0/24", "10.2.0.0/24") if side == "a" else ("10.2.0.0/24", "10.1.0.0/24")
+            c = self.charons[side] = Charon(self.lab.ns[side], os.path.join(self.lab.tmpdir, f"charon-{side}"),
+                                            quiet=True, retransmit=self.spec["retransmit"]).start()
+            conns = secrets = ""
+            for i, t in enumerate(("t1", "t2")):
+                conns += (f"  {t} {{\n    version = 2\n    local_addrs = {me[i]}\n    remote_addrs = {peer[i]}\n"
+                          f"    proposals = aes128gcm16-prfsha256-curve25519\n    mobike = no\n"
+                          f"    dpd_delay = {self.spec['dpd']}s\n"
+                          f"    local {{\n      auth = psk\n      id = {me[i]}\n    }}\n"
+                          f"    remote {{\n      auth = psk\n      id = {peer[i]}\n    }}\n"
+                          f"    children {{\n      {t} {{\n        local_ts = {mine}\n        remote_ts = {theirs}\n"
+                          f"        esp_proposals = aes128gcm16\n        dpd_action = clear\n      }}\n    }}\n  }}\n")
+                secrets += (f"  ike-{t} {{\n    id-1 = {me[i]}\n    id-2 = {peer[i]}\n"
+                            f"    secret = \"failover-bench-psk-{t}\"\n  }}\n")
+            c.load(f"connections {{\n{conns}}}\nsecrets {{\n{secrets}}}\n")
+        # Both Child SAs share one policy (one reqid); charon sends on the newest: t1, set up last.
+        for t in ("t2", "t1"):
+            self.charons["a"].swanctl("--initiate", "--child", t, "--timeout", "20")
+        ping = lambda: self.lab.exec("a", "ping", "-c", "1", "-W", "1", "-I", A_LAN, B_LAN, check=False).returncode == 0
+        self.vgwtest.wait(ping, timeout=30, what="A reaches B through charon")
 
     def ifindex(self, side, dev):
         return int(self.lab.exec(side, "cat", f"/sys/class/net/{dev}/ifindex").stdout)
@@ -219,7 +266,7 @@ class Run:
             self.cut()
             cut_at = time.monotonic()
             cut_wall = time.time()
-            limit = 30 + 2 * max(self.spec.get("timers", (0, 0))[1], 3)
+            limit = 30 + 2 * max(self.spec.get("timers", (0, 0))[1], self.spec.get("dpd", 0), 3)
             self.vgwtest.wait(lambda: self.rx("b", "t2") > t2 + 300, timeout=limit, what="the stream over t2")
             moved_after = time.monotonic() - cut_at
             result = stream.stop()
@@ -241,6 +288,8 @@ class Run:
     def close(self):
         for d in self.daemons.values():
             d.kill()
+        for c in self.charons.values():
+            c.stop()
         self.lab.close()
 
 
@@ -278,7 +327,7 @@ def main():
                 r.close()
             log(f"round {rnd + 1} {n}: {res}")
             results[n].append(res)
-    print(f"\nFailover through vgwd's tunnels, 1,000 packets/s, t1's ESP dropped both ways "
+    print(f"\nFailover over two tunnels, 1,000 packets/s, t1's ESP dropped both ways "
           f"(commit {commit}, {args.rounds} round(s), medians; load {os.getloadavg()[0]:.2f})\n")
     print(f"{'scenario':<20} {'lost packets (= ms)':>20} {'rounds':>18} {'x ' + REFERENCE:>18}")
     ref = statistics.median(x["lost"] for x in results[REFERENCE]) if REFERENCE in results else None

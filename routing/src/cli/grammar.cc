@@ -184,6 +184,7 @@ const PlaceholderInfo* placeholder_info(const std::string& name) {
       {"HMACKEY", {"HMAC key: hex digits, optionally after 0x", check_key}},
       {"WINDOW", {"Replay window in packets (power of two, 64-65536)",
                   [](std::string_view v) { return check_number(v, 64, 65536); }}},
+      {"PORT", {"UDP port (1-65535)", [](std::string_view v) { return check_number(v, 1, 65535); }}},
       {"MTU", {"MTU in octets (576-9000)", [](std::string_view v) { return check_number(v, 576, 9000); }}},
       {"SEQ", {"Sequence number (1-4294967295)", [](std::string_view v) { return check_number(v, 1, 4294967295u); }}},
       {"GE", {"Minimum prefix length (0-128)", [](std::string_view v) { return check_number(v, 0, 128); }}},

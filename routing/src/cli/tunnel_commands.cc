@@ -70,7 +70,13 @@ void print_health(Session& s, const v1::Tunnel& t) {
   }
   if (t.config().has_health_check()) {
     const auto& c = t.config().health_check();
-    o << "    Probes: ICMP echo " << c.source() << " -> " << c.destination() << " every " << c.interval_ms() << " ms, down after "
+    if (c.udp_port()) {
+      o << "    Probes: UDP " << c.source() << " -> " << c.destination() << " port " << c.udp_port()
+        << " (a reply or a port unreachable answers)";
+    } else {
+      o << "    Probes: ICMP echo " << c.source() << " -> " << c.destination();
+    }
+    o << " every " << c.interval_ms() << " ms, down after "
       << c.retries() << " unanswered (" << c.interval_ms() * c.retries() << " ms); " << h.probes_sent() << " sent, "
       << h.probes_answered() << " answered";
     if (h.last_rtt_us() >= 0) {
@@ -326,8 +332,9 @@ void add_tunnel_commands(std::vector<CommandSpec>& c, std::map<std::string, std:
                "sa (inbound|outbound) spi SPI ALGORITHM key KEY [integrity-key HMACKEY] [esn] [replay-window WINDOW]",
                "Install a manually keyed SA (an outbound SA becomes the active one)", sa});
   c.push_back({M::kTunnel, "no sa (inbound|outbound) spi SPI", "Remove an SA", no_sa});
-  c.push_back({M::kTunnel, "health-check [destination ADDRESS] [source SOURCE] [interval INTERVALMS] [retries RETRIES]",
-               "Probe the tunnel with ICMP echo; down (routes withdrawn) after interval x retries unanswered",
+  c.push_back({M::kTunnel,
+               "health-check [destination ADDRESS] [source SOURCE] [interval INTERVALMS] [retries RETRIES] [udp-port PORT]",
+               "Probe the tunnel (ICMP echo, or UDP to a port); down (routes withdrawn) after interval x retries unanswered",
                [](Session& s, const Args& a) {
                  return update_tunnel(s, [&](v1::UpdateTunnelRequest& r) {
                    auto* h = r.mutable_health_check();
@@ -335,6 +342,7 @@ void add_tunnel_commands(std::vector<CommandSpec>& c, std::map<std::string, std:
                    h->set_source(a.get("SOURCE"));
                    if (a.has_value("INTERVALMS")) h->set_interval_ms(static_cast<uint32_t>(std::stoul(a.get("INTERVALMS"))));
                    if (a.has_value("RETRIES")) h->set_retries(static_cast<uint32_t>(std::stoul(a.get("RETRIES"))));
+                   if (a.has_value("PORT")) h->set_udp_port(static_cast<uint32_t>(std::stoul(a.get("PORT"))));
                  });
                }});
   c.push_back({M::kTunnel, "no health-check", "Remove the health check (the SAs alone decide the tunnel's health)",
@@ -373,7 +381,8 @@ void add_tunnel_commands(std::vector<CommandSpec>& c, std::map<std::string, std:
                {"esn", "64-bit extended sequence numbers (RFC 4303 2.2.1)"},
                {"replay-window", "Anti-replay window size"},
                {"ipsec", "IPsec"},
-               {"health-check", "Probe the tunnel (ICMP echo); its routes follow the result"},
+               {"health-check", "Probe the tunnel (ICMP echo or UDP); its routes follow the result"},
+               {"udp-port", "UDP probes to this port instead of ICMP echo"},
                {"destination", "The address that answers (default: the peer's inside address)"},
                {"source", "The address probes come from (default: the tunnel's inside address)"},
                {"detail", "In detail"}});

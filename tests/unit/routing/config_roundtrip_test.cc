@@ -262,14 +262,14 @@ TEST(ConfigRoundTrip, IkeSettingsRoundTripAndMaskThePreSharedKey) {
 TEST(ConfigRoundTrip, HealthChecksRoundTripWithTheirDefaults) {
   Gateway a({""});
   auto st = load(a, "tunnel t1\n inside 169.254.10.1/30\n health-check\nexit\n"
-                    "tunnel t2\n inside 169.254.20.2/31\n health-check interval 100 retries 5\n shutdown\nexit\n"
+                    "tunnel t2\n inside 169.254.20.2/31\n health-check interval 100 retries 5 udp-port 7\n shutdown\nexit\n"
                     "tunnel t3\n inside 2001:db8:30::1/64\n"
                     " health-check destination 2001:db8:30::99 source 2001:db8:30::1 interval 250 retries 2\nexit\n");
   ASSERT_TRUE(st.ok()) << st.error().message;
   std::string file = a.get_running_config({})->config();
   EXPECT_NE(file.find("tunnel t1\n inside 169.254.10.1/30\n encapsulation udp\n health-check\nexit\n"), std::string::npos)
       << file;
-  EXPECT_NE(file.find(" health-check interval 100 retries 5\n shutdown\n"), std::string::npos) << file;
+  EXPECT_NE(file.find(" health-check interval 100 retries 5 udp-port 7\n shutdown\n"), std::string::npos) << file;
   EXPECT_TRUE(a.config().tunnels.at("t2").shutdown);
   EXPECT_NE(file.find(" health-check destination 2001:db8:30::99 source 2001:db8:30::1 interval 250 retries 2\n"),
             std::string::npos)
@@ -293,6 +293,7 @@ TEST(ConfigRoundTrip, HealthChecksRoundTripWithTheirDefaults) {
   // What cannot work is refused, naming the rule; nothing changes.
   expect_refused(file,
                  {{"tunnel t1\n health-check interval 99\n", "100-60000"},
+           {"tunnel t1\n health-check udp-port 65536\n", "1-65535"},
            {"tunnel t1\n health-check retries 101\n", "1-100"},
            {"tunnel t1\n health-check destination 169.254.10.1\n", "same address"},
            {"tunnel t1\n health-check destination 255.255.255.255\n", "not a unicast address"},

@@ -145,9 +145,9 @@ struct TunnelIkeConfig {
   friend bool operator==(const TunnelIkeConfig&, const TunnelIkeConfig&) = default;
 };
 
-// `health-check [destination ADDRESS] [source ADDRESS] [interval MS] [retries N]` in a tunnel
-// block: ICMP echo probes through the tunnel; it is down once nothing answered for interval x
-// retries. Unset addresses and zeros mean the defaults (health_check_addresses).
+// `health-check [destination ADDRESS] [source ADDRESS] [interval MS] [retries N] [udp-port N]`
+// in a tunnel block: ICMP echo (or UDP) probes through the tunnel; it is down once nothing
+// answered for interval x retries. Unset addresses and zeros mean the defaults (health_check_addresses).
 struct TunnelHealthCheckConfig {
   static constexpr uint32_t kDefaultIntervalMs = 1000;
   static constexpr uint32_t kMinIntervalMs = 100;
@@ -158,6 +158,7 @@ struct TunnelHealthCheckConfig {
   std::optional<IpAddress> source;       // default: the tunnel's inside address
   uint32_t interval_ms = 0;
   uint32_t retries = 0;
+  uint16_t udp_port = 0;  // `udp-port N`: UDP probes to that port instead of ICMP echo
   uint32_t interval_ms_or_default() const { return interval_ms ? interval_ms : kDefaultIntervalMs; }
   uint32_t retries_or_default() const { return retries ? retries : kDefaultRetries; }
   friend bool operator==(const TunnelHealthCheckConfig&, const TunnelHealthCheckConfig&) = default;
