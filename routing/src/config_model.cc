@@ -216,6 +216,12 @@ Result<std::optional<IpAddress>> parse_optional_unicast(const std::string& field
   return std::optional<IpAddress>(*a);
 }
 
+std::map<Prefix, uint8_t> connection_routes(const VpnConnectionConfig& c) {
+  std::map<Prefix, uint8_t> out = c.routes;
+  for (const auto& p : c.remote_subnets) out.emplace(p, 100);
+  return out;
+}
+
 const char* tunnel_role_name(TunnelRole role) { return role == TunnelRole::kActive ? "active" : "standby"; }
 
 const char* gateway_kind_name(GatewayKind kind) {
@@ -310,6 +316,8 @@ std::string render_config(const ConfigModel& model, bool show_secrets) {
       if (*c.bgp != VpnConnectionBgpConfig{}) out << " timers " << c.bgp->keepalive << " " << c.bgp->hold;
       out << "\n";
     }
+    for (const auto& p : c.local_subnets) out << " local-subnet " << p.to_string() << "\n";
+    for (const auto& p : c.remote_subnets) out << " remote-subnet " << p.to_string() << "\n";
     if (!c.route_propagation) out << " no route-propagation\n";
     out << "exit\n!\n";
   }

@@ -1,5 +1,6 @@
 // The Gateway's IKE part: the `ike ...` / `esp ...` settings of tunnel blocks (validated like
 // every other field, persisted, then handed to the IkeDriver), and the IkeService.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 
@@ -203,6 +204,30 @@ Status Gateway::apply_tunnel_ike(TunnelConfig& t, const v1::UpdateTunnelRequest&
 }
 
 // After the tunnel is in the dataplane: IKE follows its settings.
+// A tunnel of a policy-based connection negotiates its subnets, plus its inside addresses (so
+// that its health check and BGP pass) unless a subnet covers them; a side without subnets, and
+// any other tunnel, negotiates 0.0.0.0/0 and ::/0.
+std::pair<std::vector<Prefix>, std::vector<Prefix>> Gateway::tunnel_selectors(const TunnelConfig& t) const {
+  IkeDriver::Selectors out;
+  for (const auto& [name, c] : model_.vpn_connections) {
+    if (c.local_subnets.empty() && c.remote_subnets.empty()) continue;
+    bool member = std::any_of(c.tunnels.begin(), c.tunnels.end(), [&](const auto& x) { return x.tunnel == t.name; });
+    if (!member) continue;
+    auto add = [](std::vector<Prefix>& v, const std::set<Prefix>& subnets, std::optional<IpAddress> host) {
+      v.assign(subnets.begin(), subnets.end());
+      if (subnets.empty() || !host) return;  // none: any address (which covers the host)
+      bool covered = std::any_of(subnets.begin(), subnets.end(), [&](const Prefix& p) { return p.contains(*host); });
+      if (!covered) v.push_back(Prefix(*host, host->bit_length()));
+    };
+    std::optional<IpAddress> mine = t.inside ? std::optional<IpAddress>(t.inside->address) : std::nullopt;
+    std::optional<IpAddress> peer = t.inside ? point_to_point_peer(*t.inside) : std::nullopt;
+    add(out.first, c.local_subnets, mine);
+    add(out.second, c.remote_subnets, peer);
+    break;
+  }
+  return out;
+}
+
 void Gateway::sync_tunnel_ike(const TunnelConfig& t) {
   auto& rt = *tunnels_;
   if (!rt.dataplane) return;
@@ -217,7 +242,7 @@ void Gateway::sync_tunnel_ike(const TunnelConfig& t) {
     rt.ike->remove_tunnel(t.name);
     return;
   }
-  if (auto st = rt.ike->set_tunnel(t); !st) {
+  if (auto st = rt.ike->set_tunnel(t, tunnel_selectors(t)); !st) {
     if (rt.failed[t.name] != st.error().message) {
       VGW_LOG(kError, "ike") << "tunnel " << t.name << ": " << st.error().message;
     }

@@ -38,6 +38,26 @@ Result<std::pair<Prefix, uint8_t>> parse_route(const v1::VpnRoute& r) {
   return std::make_pair(*p, static_cast<uint8_t>(r.weight()));
 }
 
+// Adds or removes subnets (prefixes) named by an API field.
+Status edit_subnets(const std::string& field, const google::protobuf::RepeatedPtrField<std::string>& add,
+                    const google::protobuf::RepeatedPtrField<std::string>& remove, std::set<Prefix>& subnets) {
+  for (const auto& text : add) {
+    auto p = Prefix::parse(text);
+    if (!p) return fail(Error::invalid("add_" + field + ": " + p.error().message));
+    if (p->address().is_multicast()) return fail(Error::invalid("add_" + field + ": " + p->to_string() + " is multicast"));
+    subnets.insert(*p);
+  }
+  for (const auto& text : remove) {
+    auto p = Prefix::parse(text);
+    if (!p) return fail(Error::invalid("remove_" + field + ": " + p.error().message));
+    if (!subnets.erase(*p)) {
+      return fail(Error::not_found(std::string("the connection has no ") +
+                                   (field == "local_subnets" ? "local" : "remote") + " subnet " + p->to_string()));
+    }
+  }
+  return {};
+}
+
 Status parse_bgp_timers(uint32_t keepalive, uint32_t hold, VpnConnectionBgpConfig& out) {
   VpnConnectionBgpConfig defaults;
   uint32_t k = keepalive ? keepalive : defaults.keepalive;
@@ -224,6 +244,8 @@ Result<v1::VpnConnection> Gateway::create_vpn_connection(const v1::CreateVpnConn
     return fail(Error::invalid("bgp_keepalive and bgp_hold need bgp"));
   }
   if (req.has_route_propagation()) c.route_propagation = req.route_propagation();
+  if (auto s = edit_subnets("local_subnets", req.local_subnets(), {}, c.local_subnets); !s) return fail(s.error());
+  if (auto s = edit_subnets("remote_subnets", req.remote_subnets(), {}, c.remote_subnets); !s) return fail(s.error());
   if (auto s = validate_vpn_connection(c); !s) return fail(s.error());
   ConfigModel next = model_;
   next.vpn_connections[c.name] = c;
@@ -285,6 +307,13 @@ Result<v1::VpnConnection> Gateway::modify_vpn_connection(const v1::ModifyVpnConn
     c.bgp = b;
   }
   if (req.has_route_propagation()) c.route_propagation = req.route_propagation();
+  if (auto s = edit_subnets("local_subnets", req.add_local_subnets(), req.remove_local_subnets(), c.local_subnets); !s) {
+    return fail(s.error());
+  }
+  if (auto s = edit_subnets("remote_subnets", req.add_remote_subnets(), req.remove_remote_subnets(), c.remote_subnets);
+      !s) {
+    return fail(s.error());
+  }
   if (auto s = validate_vpn_connection(c); !s) return fail(s.error());
   if (c == it->second) return describe_vpn_connection(c);
   ConfigModel next = model_;
@@ -336,6 +365,8 @@ v1::VpnConnection Gateway::describe_vpn_connection(const VpnConnectionConfig& c)
     out.set_bgp_hold(c.bgp->hold);
   }
   out.set_route_propagation(c.route_propagation);
+  for (const auto& p : c.local_subnets) out.add_local_subnets(p.to_string());
+  for (const auto& p : c.remote_subnets) out.add_remote_subnets(p.to_string());
   for (const auto& t : v.tunnels) {
     auto* o = out.add_tunnels();
     o->set_tunnel(t.tunnel);

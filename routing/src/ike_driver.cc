@@ -103,6 +103,7 @@ struct IkeDriver::Tunnel {
       : config(std::move(c)), settings(std::move(p)), restart(io) {}
   TunnelConfig config;
   ParsedSettings settings;  // of config.ike
+  Selectors selectors;      // policy-based: what to negotiate
   std::vector<std::unique_ptr<Entry>> entries;
   asio::steady_timer restart;
   bool restart_armed = false;
@@ -222,12 +223,12 @@ void IkeDriver::receive(Listener& l) {
 
 // ---- tunnels ---------------------------------------------------------------------------------
 
-Status IkeDriver::set_tunnel(const TunnelConfig& config) {
+Status IkeDriver::set_tunnel(const TunnelConfig& config, const Selectors& selectors) {
   auto it = tunnels_.find(config.name);
   if (it != tunnels_.end()) {
     Tunnel& t = *it->second;
     if (t.config.ike == config.ike && t.config.local == config.local && t.config.remote == config.remote &&
-        t.config.udp_encapsulation == config.udp_encapsulation) {
+        t.config.udp_encapsulation == config.udp_encapsulation && t.selectors == selectors) {
       t.config = config;
       return {};
     }
@@ -239,6 +240,7 @@ Status IkeDriver::set_tunnel(const TunnelConfig& config) {
   if (!settings) return fail(Error::invalid("IKE settings: " + settings.error().message));
   if (auto st = open_listener(*config.local); !st) return st;
   auto t = std::make_unique<Tunnel>(io_, config, std::move(*settings));
+  t->selectors = selectors;
   Tunnel& ref = *t;
   tunnels_.emplace(config.name, std::move(t));
   by_endpoints_[{*config.local, *config.remote}] = &ref;
@@ -391,6 +393,8 @@ IkeDriver::Entry& IkeDriver::add_entry(Tunnel& t, ike::Role role, const IpAddres
   c.dpd_retries = static_cast<int>(k.dpd_retries_or_default());
   c.initial_contact = alone;
   c.force_udp_encapsulation = t.config.udp_encapsulation;
+  for (const auto& p : t.selectors.first) c.local_ts.push_back(ike::wire::TrafficSelector::from_prefix(p));
+  for (const auto& p : t.selectors.second) c.remote_ts.push_back(ike::wire::TrafficSelector::from_prefix(p));
   c.cookie_secret = cookie_secret_;
   e->sa = std::make_unique<ike::IkeSa>(std::move(c));
   t.entries.push_back(std::move(e));

@@ -109,7 +109,10 @@ class IkeDriver {
   // Starts, changes or keeps the tunnel (it must exist in the dataplane). A change of its IKE
   // settings closes its IKE SAs and starts again. Fails when UDP 500 cannot be opened (or the
   // settings do not parse, which the Gateway's validation already rules out).
-  Status set_tunnel(const TunnelConfig& tunnel);
+  // selectors: (local, remote) prefixes to negotiate instead of 0.0.0.0/0 and ::/0 (a
+  // policy-based connection); empty: route-based.
+  using Selectors = std::pair<std::vector<Prefix>, std::vector<Prefix>>;
+  Status set_tunnel(const TunnelConfig& tunnel, const Selectors& selectors = {});
   // Sends Delete for the tunnel's IKE SAs (best effort), removes their Child SAs from the
   // dataplane and forgets the tunnel.
   void remove_tunnel(const std::string& name);

@@ -161,15 +161,16 @@ void VpnConnections::apply_routes(const VpnConnectionConfig& c, Runtime& rt) {
     members.push_back(nh);
   }
   std::map<Prefix, std::vector<rib::Nexthop>> want;
+  const auto routes = connection_routes(c);
   if (!members.empty()) {
-    for (const auto& [prefix, weight] : c.routes) want[prefix] = members;
+    for (const auto& [prefix, weight] : routes) want[prefix] = members;
   }
   for (const auto& [prefix, m] : rt.applied) {
     if (!want.count(prefix)) rib_.remove(prefix, rib::RouteSource::kVpn, rt.instance);
   }
   std::map<Prefix, uint8_t> distances;
   for (const auto& [prefix, m] : want) {
-    uint8_t d = distance(c.routes.at(prefix));
+    uint8_t d = distance(routes.at(prefix));
     distances[prefix] = d;
     auto it = rt.applied.find(prefix);
     if (it != rt.applied.end() && it->second == m && rt.applied_distance[prefix] == d) continue;
@@ -218,7 +219,7 @@ VpnConnections::View VpnConnections::view(const VpnConnectionConfig& c) const {
     }
     v.tunnels.push_back(std::move(tv));
   }
-  for (const auto& [prefix, weight] : c.routes) {
+  for (const auto& [prefix, weight] : connection_routes(c)) {
     RouteView r;
     r.prefix = prefix;
     r.weight = weight;

@@ -21,7 +21,8 @@ side, under a continuous packet stream with zero loss; vgwd restarting and comin
 initiating to a respond-only vgwd; a half-open flood (IKE_SA_INIT from many source ports) that
 turns cookies on while charon still establishes and vgwd's memory stays bounded; the fuzz
 corpus and random garbage sent to UDP 500 and 4500 without harm; a health check to the host
-behind charon taking the tunnel (and its route) down while IKE stays up, and back.
+behind charon taking the tunnel (and its route) down while IKE stays up, and back; a
+policy-based connection (local/remote subnets) whose selectors vgwd proposes, routed by itself.
 """
 
 import json
@@ -436,6 +437,34 @@ class IkeAgainstStrongswan(unittest.TestCase):
         self.assert_traffic()
         h = tunnel()["state"]["health"]
         self.assertGreaterEqual(int(h["probesAnswered"]), 3, h)
+
+    def test_policy_based_connection_negotiates_its_subnets_and_routes_them(self):
+        # A policy-based connection: vgwd initiates with its subnets as traffic selectors instead
+        # of 0.0.0.0/0 (charon's own are wider, so what is agreed shows what vgwd proposed), and
+        # routes the remote subnet into the tunnel by itself (no `ip route` line).
+        self.charon.load(SWANCTL.format(local=SW_WAN, vgw=VGW_WAN, sw_id=SW_ID, psk=PSK,
+                                        ike="aes256gcm16-prfsha256-curve25519", esp="aes128gcm16",
+                                        local_ts="10.91.0.0/16", remote_ts="169.254.77.0/24"))
+        self.vgwsh("configure", f"tunnel {self.tunnel}", f"local {VGW_WAN}", f"remote {SW_WAN}", f"inside {INSIDE}",
+                   f"ike remote-id fqdn:{SW_ID}", "ike proposal aes256gcm16-prfsha256-curve25519",
+                   "esp proposal aes128gcm16", "exit", f"customer-gateway pb-cgw ip {SW_WAN} asn 65077",
+                   "vpn-connection pb", "customer-gateway pb-cgw", f"tunnel {self.tunnel} active",
+                   "local-subnet 169.254.77.0/30", "remote-subnet 10.91.2.0/24", "exit",
+                   f"tunnel {self.tunnel}", f"ike pre-shared-key {PSK}")
+        self.addCleanup(self.vgwsh, "configure", "no vpn-connection pb", "no customer-gateway pb-cgw", check=False)
+        t = self.wait_established()
+        child = t["sas"][0]["children"][0]
+        # vgwd's inside peer 169.254.77.2 is outside 10.91.2.0/24, so it was proposed too (for the
+        # health check); charon, whose local side is 10.91.0.0/16 only, dropped it.
+        self.assertEqual((child["localTs"], child["remoteTs"]), ("169.254.77.0/30", "10.91.2.0/24"), child)
+        self.assertIn("local-ts=[10.91.2.0/24] remote-ts=[169.254.77.0/30]", self.charon_sa())
+        wait(lambda: f"dev {self.tunnel}" in sh("ip", "-n", self.ns["v"], "-o", "route", "show", "10.91.2.0/24").stdout,
+             what="the remote subnet routed into the tunnel")
+        self.assert_traffic()
+        c = json.loads(self.vgwsh("show vpn-connection pb json").stdout)["vpnConnections"][0]
+        self.assertEqual((c["localSubnets"], c["remoteSubnets"]), (["169.254.77.0/30"], ["10.91.2.0/24"]))
+        self.assertEqual([(r["prefix"], r["weight"]) for r in c["routes"]], [("10.91.2.0/24", 100)])
+        self.assertIn("Policy-based: local 169.254.77.0/30 <-> remote 10.91.2.0/24", self.vgwsh("show vpn-connection pb").stdout)
 
     def test_customer_gateway_behind_nat_initiates(self):
         # charon2, behind the NAT, initiates (a NAT lets no one in) and vgwd answers.

@@ -89,6 +89,15 @@ void print_connection(Session& s, const v1::VpnConnection& c, const v1::Describe
                                        : ", the active tunnel's routes preferred (weight 200 over 100)")
       << "\n";
   }
+  if (c.local_subnets_size() || c.remote_subnets_size()) {
+    o << "  Policy-based: local";
+    for (const auto& p : c.local_subnets()) o << " " << p;
+    if (!c.local_subnets_size()) o << " any";
+    o << " <-> remote";
+    for (const auto& p : c.remote_subnets()) o << " " << p;
+    if (!c.remote_subnets_size()) o << " any";
+    o << " (the tunnels' traffic selectors, with their inside addresses)\n";
+  }
   o << "  Route propagation: "
     << (c.route_propagation() ? "on (routes exchanged with the other connections)"
                               : "off (routes exchanged with the VPC side only)")
@@ -300,6 +309,20 @@ void add_vpn_commands(std::vector<CommandSpec>& c, std::map<std::string, std::st
                [](Session& s, const Args&) {
                  return modify(s, [](v1::ModifyVpnConnectionRequest& r) { r.set_bgp(false); });
                }});
+  c.push_back({M::kVpnConnection, "local-subnet PREFIX", "Policy-based: a local network the tunnels negotiate",
+               [](Session& s, const Args& a) {
+                 return modify(s, [&](v1::ModifyVpnConnectionRequest& r) { r.add_add_local_subnets(a.get("PREFIX")); });
+               }});
+  c.push_back({M::kVpnConnection, "no local-subnet PREFIX", "Remove a local subnet", [](Session& s, const Args& a) {
+                 return modify(s, [&](v1::ModifyVpnConnectionRequest& r) { r.add_remove_local_subnets(a.get("PREFIX")); });
+               }});
+  c.push_back({M::kVpnConnection, "remote-subnet PREFIX",
+               "Policy-based: a remote network the tunnels negotiate (and a route to it)", [](Session& s, const Args& a) {
+                 return modify(s, [&](v1::ModifyVpnConnectionRequest& r) { r.add_add_remote_subnets(a.get("PREFIX")); });
+               }});
+  c.push_back({M::kVpnConnection, "no remote-subnet PREFIX", "Remove a remote subnet", [](Session& s, const Args& a) {
+                 return modify(s, [&](v1::ModifyVpnConnectionRequest& r) { r.add_remove_remote_subnets(a.get("PREFIX")); });
+               }});
   c.push_back({M::kVpnConnection, "route-propagation",
                "Exchange routes with the other connections (the default)", [](Session& s, const Args&) {
                  return modify(s, [](v1::ModifyVpnConnectionRequest& r) { r.set_route_propagation(true); });
@@ -327,7 +350,9 @@ void add_vpn_commands(std::vector<CommandSpec>& c, std::map<std::string, std::st
                {"weight", "Route weight"},
                {"local-asn", "The AS of the BGP sessions with customer gateways"},
                {"vpc-network", "A network behind the gateway"},
-               {"route-propagation", "Exchange routes with the other connections"}});
+               {"route-propagation", "Exchange routes with the other connections"},
+               {"local-subnet", "Policy-based: a local network"},
+               {"remote-subnet", "Policy-based: a remote network"}});
 }
 
 }  // namespace vgw::routing::cli

@@ -377,6 +377,7 @@ TEST(ConfigRoundTrip, VpnConnectionBgpRoundTripsAndRunsThroughThePlan) {
                     "vpn-connection hq\n customer-gateway hq\n tunnel hq-1 active\n tunnel hq-2 standby\n"
                     " bgp timers 10 30\nexit\n"
                     "vpn-connection branch\n customer-gateway branch\n tunnel br-1 active\n bgp\n"
+                    " local-subnet 10.0.0.0/16\n remote-subnet 10.50.0.0/16\n remote-subnet 10.51.0.0/16\n"
                     " no route-propagation\nexit\n");
   ASSERT_TRUE(st.ok()) << st.error().message;
   const auto& m = a.config();
@@ -391,7 +392,15 @@ TEST(ConfigRoundTrip, VpnConnectionBgpRoundTripsAndRunsThroughThePlan) {
             std::string::npos)
       << file;
   EXPECT_NE(file.find(" tunnel hq-2 standby\n bgp timers 10 30\nexit\n"), std::string::npos) << file;
-  EXPECT_NE(file.find(" tunnel br-1 active\n bgp\n no route-propagation\nexit\n"), std::string::npos) << file;
+  EXPECT_NE(file.find(" tunnel br-1 active\n bgp\n local-subnet 10.0.0.0/16\n remote-subnet 10.50.0.0/16\n"
+                      " remote-subnet 10.51.0.0/16\n no route-propagation\nexit\n"),
+            std::string::npos)
+      << file;
+  // The remote subnets are the policy-based connection's destination routes (weight 100).
+  auto described = a.describe_vpn_connections({});
+  ASSERT_TRUE(described.ok());
+  EXPECT_EQ(described->vpn_connections(0).routes_size(), 2);
+  EXPECT_EQ(described->vpn_connections(0).routes(1).prefix(), "10.51.0.0/16");
   Gateway b({""});
   st = load(b, file);
   ASSERT_TRUE(st.ok()) << st.error().message << "\n" << file;
@@ -454,7 +463,9 @@ TEST(ConfigRoundTrip, VpnConnectionBgpRoundTripsAndRunsThroughThePlan) {
                   {"vpn-connection hq\n bgp timers 1 2\n", "at least 3"},
                   {"vpn-connection hq\n no customer-gateway\n", "has no customer gateway"},
                   {"tunnel hq-1\n inside 169.254.10.1/29\n", "not a host address of a /30 or /31"},
-                  {"customer-gateway hq ip 203.0.113.10 asn 64512\n", "the two ASNs must differ"}});
+                  {"customer-gateway hq ip 203.0.113.10 asn 64512\n", "the two ASNs must differ"},
+                  {"vpn-connection branch\n no remote-subnet 10.9.0.0/16\n", "has no remote subnet 10.9.0.0/16"},
+                  {"vpn-connection branch\n local-subnet 224.0.0.0/4\n", "is multicast"}});
 }
 
 TEST(ConfigRoundTrip, IkeRefusesWhatCannotWork) {

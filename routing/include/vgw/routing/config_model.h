@@ -211,6 +211,10 @@ const char* gateway_kind_name(GatewayKind kind);  // "vpn-gateway", "transit-rou
 // destination routes (weight 100 active, 0 standby).
 enum class TunnelRole : uint8_t { kActive, kStandby };
 const char* tunnel_role_name(TunnelRole role);  // "active", "standby"
+struct VpnConnectionConfig;
+// A connection's destination routes: its `route` lines and its remote subnets (weight 100,
+// unless a `route` line gives the prefix another weight).
+std::map<Prefix, uint8_t> connection_routes(const VpnConnectionConfig& connection);
 struct VpnConnectionTunnelConfig {
   std::string tunnel;
   TunnelRole role = TunnelRole::kActive;
@@ -231,6 +235,11 @@ struct VpnConnectionConfig {
   std::vector<VpnConnectionTunnelConfig> tunnels;  // in the order configured
   std::map<Prefix, uint8_t> routes;                // destination routes: prefix -> weight (100 or 0)
   std::optional<VpnConnectionBgpConfig> bgp;
+  // `local-subnet PREFIX` / `remote-subnet PREFIX`: policy-based: the tunnels' IKE negotiates
+  // these traffic selectors (plus the inside addresses, so health checks and BGP pass) instead
+  // of 0.0.0.0/0 and ::/0, and each remote subnet is a destination route of weight 100.
+  std::set<Prefix> local_subnets;
+  std::set<Prefix> remote_subnets;
   // `no route-propagation`: routes learned over this connection are not advertised to the other
   // connections, nor theirs to it (the VPC networks still are).
   bool route_propagation = true;

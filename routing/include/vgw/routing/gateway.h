@@ -212,6 +212,8 @@ class Gateway {
                                v1::VpnConnectionTunnel& out) const;
   v1::VpnConnection describe_vpn_connection(const VpnConnectionConfig& connection) const;
   void sync_tunnel_ike(const TunnelConfig& tunnel);
+  // (local, remote) traffic selectors a tunnel negotiates (policy-based connections); empty: any.
+  std::pair<std::vector<Prefix>, std::vector<Prefix>> tunnel_selectors(const TunnelConfig& tunnel) const;
   Result<IkeDriver*> running_ike(const std::string& tunnel) const;
   void publish_ike_event(const IkeEventView& event);
   v1::Tunnel describe_tunnel(const TunnelConfig& tunnel) const;
