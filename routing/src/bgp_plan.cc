@@ -94,6 +94,7 @@ std::optional<BgpPlan> plan_bgp(const ConfigModel& model) {
     plan.maximum_paths = b.maximum_paths;
     plan.neighbors = b.neighbors;
     plan.networks = b.networks;
+    plan.redistribute = b.redistribute;
   } else {
     plan.asn = model.vpn_gateway.local_asn_or_default();
   }

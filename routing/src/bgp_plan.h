@@ -18,6 +18,7 @@
 #include <utility>
 
 #include "vgw/base/ip.h"
+#include "vgw/bgp/config.h"
 #include "vgw/routing/config_model.h"
 
 namespace vgw::routing {
@@ -44,6 +45,7 @@ struct BgpPlan {
   std::map<IpAddress, BgpNeighborConfig> neighbors;          // router bgp's
   std::map<IpAddress, ConnectionBgpPeer> connection_peers;   // the connections'
   std::set<Prefix> networks;                                 // router bgp's and the VPC networks
+  std::set<std::pair<Family, std::string>> redistribute;     // router bgp's
   GatewayKind kind = GatewayKind::kVpnGateway;
 
   // A change of these restarts the speaker.
@@ -69,5 +71,8 @@ Result<ConnectionBgpPeer> connection_bgp_peer(const ConfigModel& model, const Vp
 // than the local one, tunnels with a /30 or /31 inside, no session that is also a router bgp
 // neighbor. Checked on every change (Gateway::commit), so no change can break a connection's BGP.
 Status validate_connections_bgp(const ConfigModel& model);
+
+// A neighbor's session settings as the speaker takes them, without its policies (gateway_bgp.cc).
+bgp::PeerConfig speaker_peer_config(const BgpNeighborConfig& neighbor);
 
 }  // namespace vgw::routing

@@ -216,6 +216,23 @@ Result<std::optional<IpAddress>> parse_optional_unicast(const std::string& field
   return std::optional<IpAddress>(*a);
 }
 
+Status validate_public_addresses(const ConfigModel& model) {
+  const auto& pub = model.vpn_gateway.public_addresses;
+  if (pub.empty()) return {};
+  for (const auto& [name, c] : model.vpn_connections) {
+    for (const auto& ct : c.tunnels) {
+      auto t = model.tunnels.find(ct.tunnel);
+      if (t == model.tunnels.end() || !t->second.local || pub.count(*t->second.local)) continue;
+      std::string list;
+      for (const auto& a : pub) list += (list.empty() ? "" : ", ") + a.to_string();
+      return fail(Error::invalid("tunnel " + ct.tunnel + " of connection " + name + " has local address " +
+                                 t->second.local->to_string() + ", not one of the gateway's public addresses (" +
+                                 list + ")"));
+    }
+  }
+  return {};
+}
+
 std::map<Prefix, uint8_t> connection_routes(const VpnConnectionConfig& c) {
   std::map<Prefix, uint8_t> out = c.routes;
   for (const auto& p : c.remote_subnets) out.emplace(p, 100);
@@ -298,6 +315,7 @@ std::string render_config(const ConfigModel& model, bool show_secrets) {
     if (model.vpn_gateway.failback_delay) out << " failback-delay " << *model.vpn_gateway.failback_delay << "\n";
     if (model.vpn_gateway.local_asn) out << " local-asn " << *model.vpn_gateway.local_asn << "\n";
     if (model.vpn_gateway.router_id) out << " router-id " << model.vpn_gateway.router_id->to_string() << "\n";
+    for (const auto& a : model.vpn_gateway.public_addresses) out << " public-address " << a.to_string() << "\n";
     for (const auto& p : model.vpn_gateway.vpc_networks) out << " vpc-network " << p.to_string() << "\n";
     out << "exit\n!\n";
   }

@@ -256,11 +256,18 @@ bgp::Policy peer_policy(const bgp::policy::PolicySet& policies, const std::strin
 }
 
 bgp::PeerConfig speaker_peer(const BgpNeighborConfig& n, const bgp::policy::PolicySet& policies, uint64_t version) {
-  bgp::PeerConfig p;
+  bgp::PeerConfig p = speaker_peer_config(n);
   // Peers with the same route-map out (of the same policy version) form one update group.
   if (!n.route_map_out.empty()) p.export_policy_id = n.route_map_out + "@" + std::to_string(version);
   p.import_policy = peer_policy(policies, n.route_map_in, bgp::policy::Direction::kImport, n.address);
   p.export_policy = peer_policy(policies, n.route_map_out, bgp::policy::Direction::kExport, n.address);
+  return p;
+}
+
+}  // namespace
+
+bgp::PeerConfig speaker_peer_config(const BgpNeighborConfig& n) {
+  bgp::PeerConfig p;
   p.address = n.address;
   p.remote_as = n.remote_as;
   p.description = n.description;
@@ -284,6 +291,8 @@ bgp::PeerConfig speaker_peer(const BgpNeighborConfig& n, const bgp::policy::Poli
   p.weight = n.weight;
   return p;
 }
+
+namespace {
 
 // Peers in address order, one message each.
 class ListPeerStream final : public api::ServerStream {

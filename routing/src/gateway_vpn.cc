@@ -112,6 +112,7 @@ Result<v1::VpnGateway> Gateway::get_vpn_gateway(const v1::GetVpnGatewayRequest&)
   out.set_local_asn(model_.vpn_gateway.local_asn_or_default());
   if (model_.vpn_gateway.router_id) out.set_router_id(model_.vpn_gateway.router_id->to_string());
   for (const auto& p : model_.vpn_gateway.vpc_networks) out.add_vpc_networks(p.to_string());
+  for (const auto& a : model_.vpn_gateway.public_addresses) out.add_public_addresses(a.to_string());
   out.set_connections(static_cast<uint32_t>(model_.vpn_connections.size()));
   for (const auto& [name, c] : model_.vpn_connections) {
     auto v = vpn_->view(c);
@@ -170,6 +171,16 @@ Result<v1::VpnGateway> Gateway::set_vpn_gateway(const v1::SetVpnGatewayRequest& 
       return fail(Error::invalid("add_vpc_networks: " + p->to_string() + " is not a unicast network"));
     }
     g.vpc_networks.insert(*p);
+  }
+  for (const auto& text : req.add_public_addresses()) {
+    auto a = parse_customer_gateway_ip(text);  // the same rules: a unicast, routable address
+    if (!a) return fail(Error::invalid("add_public_addresses: " + a.error().message));
+    g.public_addresses.insert(*a);
+  }
+  for (const auto& text : req.remove_public_addresses()) {
+    auto a = IpAddress::parse(text);
+    if (!a) return fail(Error::invalid("remove_public_addresses: " + a.error().message));
+    if (!g.public_addresses.erase(*a)) return fail(Error::not_found("no public-address " + a->to_string()));
   }
   for (const auto& text : req.remove_vpc_networks()) {
     auto p = Prefix::parse(text);
@@ -375,6 +386,9 @@ v1::VpnConnection Gateway::describe_vpn_connection(const VpnConnectionConfig& c)
     o->set_up(t.link.up);
     o->set_reason(t.link.reason);
     o->set_carrying(t.carrying);
+    if (tunnels_ && tunnels_->health) {
+      if (auto h = tunnels_->health->view(t.tunnel)) o->set_since_unix_ms(static_cast<uint64_t>(h->since_unix_ms));
+    }
     o->set_interface_name(t.link.interface_name);
     if (tunnels_ && tunnels_->dataplane) {
       if (auto k = tunnels_->dataplane->counters(t.tunnel)) {

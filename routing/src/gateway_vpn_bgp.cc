@@ -52,17 +52,8 @@ const ConnectionBgpPeer* Gateway::connection_peer(const IpAddress& address) cons
 }
 
 bgp::PeerConfig Gateway::connection_speaker_peer(const ConnectionBgpPeer& c) const {
-  const BgpNeighborConfig& n = c.neighbor;
-  bgp::PeerConfig p;
-  p.address = n.address;
-  p.remote_as = n.remote_as;
+  bgp::PeerConfig p = speaker_peer_config(c.neighbor);
   if (c.local_as) p.local_as = c.local_as;
-  p.description = n.description;
-  p.source_address = n.update_source;
-  p.hold_time = n.hold;
-  p.keepalive_time = n.keepalive;
-  p.ipv4_unicast = n.ipv4_unicast;
-  p.ipv6_unicast = n.ipv6_unicast;
   const bool ecmp = bgp_plan_ && bgp_plan_->kind == GatewayKind::kTransitRouter;
   const uint32_t weight = ecmp || c.role == TunnelRole::kActive ? kActiveWeight : kStandbyWeight;
   p.import_policy = [weight](const bgp::PolicyContext&, bgp::PolicyRoute& route) {

@@ -22,7 +22,6 @@ return loses nothing), transit-router ECMP, and the connection's errors. Health 
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -52,7 +51,7 @@ while True:
 """
 
 
-class FailoverBetweenTwoVgwd(unittest.TestCase):
+class FailoverBetweenTwoVgwd(vgwtest.DaemonsInNamespaces):
     @classmethod
     def setUpClass(cls):
         if os.geteuid() != 0:
@@ -91,27 +90,7 @@ class FailoverBetweenTwoVgwd(unittest.TestCase):
             cls.tearDownClass()
             raise
 
-    @classmethod
-    def tearDownClass(cls):
-        for d in cls.daemons.values():
-            d.kill()
-        for ns in cls.ns.values():
-            sh("ip", "netns", "del", ns, check=False)
-        shutil.rmtree(cls.dir, ignore_errors=True)
-
-    @classmethod
-    def vgwsh_cls(cls, side, *commands):
-        r = cls.daemons[side].vgwsh(*commands)
-        if r.returncode != 0:
-            raise AssertionError(f"{commands}: {r.stdout}{r.stderr}")
-        return r
-
     # ---- helpers ----
-
-    def vgwsh(self, side, *commands):
-        r = self.daemons[side].vgwsh(*commands)
-        self.assertEqual(r.returncode, 0, f"{commands}: {r.stdout}{r.stderr}")
-        return r
 
     def tunnel(self, side, name):
         return json.loads(self.vgwsh(side, f"show tunnel {name} json").stdout)["tunnels"][0]
@@ -344,7 +323,8 @@ class FailoverBetweenTwoVgwd(unittest.TestCase):
         self.assertIn("t1: health check: no answer", c["reason"])
         self.assertEqual([t["carrying"] for t in c["tunnels"]], [False, True])
         text = self.vgwsh("a", "show vpn-connection c1").stdout
-        self.assertIn("Tunnel t2 (standby): up, carrying traffic", text)
+        self.assertRegex(text, r"Tunnel t2 \(standby\): up for [0-9:]+ \(since [0-9-]+ [0-9:.]+ UTC\), carrying traffic")
+        self.assertRegex(text, r"Tunnel t1 \(active\): down for [0-9:]+ \(since [^)]+\): health check: no answer")
         self.assertIn("10.2.0.0/24 weight 100 (active) via t2, selected", text)
 
         # t1 recovers: traffic stays on t2 for the fail-back delay, then moves back, losing nothing.

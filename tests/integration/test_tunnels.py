@@ -18,7 +18,6 @@ once over IPv6, and bad IKE settings refused.
 import json
 import os
 import re
-import shutil
 import struct
 import subprocess
 import sys
@@ -38,7 +37,7 @@ A_WAN6, B_WAN6 = "2001:db8:45::1", "2001:db8:45::2"
 # The key sizes of each transform: (encryption key octets incl. salt, integrity key octets).
 TRANSFORMS = {"aes128gcm16": (20, 0), "aes256gcm16": (36, 0), "aes128-sha256": (16, 32), "aes256-sha512": (32, 64)}
 
-class TunnelsBetweenTwoVgwd(unittest.TestCase):
+class TunnelsBetweenTwoVgwd(vgwtest.DaemonsInNamespaces):
     next_tunnel = 1
 
     @classmethod
@@ -61,21 +60,7 @@ class TunnelsBetweenTwoVgwd(unittest.TestCase):
             cls.tearDownClass()
             raise
 
-    @classmethod
-    def tearDownClass(cls):
-        for d in cls.daemons.values():
-            d.kill()
-        for ns in cls.ns.values():
-            sh("ip", "netns", "del", ns, check=False)
-        shutil.rmtree(cls.dir, ignore_errors=True)
-
     # ---- helpers ----
-
-    def vgwsh(self, side, *commands, check=True):
-        r = self.daemons[side].vgwsh(*commands)
-        if check:
-            self.assertEqual(r.returncode, 0, f"{commands}: {r.stdout}{r.stderr}")
-        return r
 
     def json(self, side, command):
         return json.loads(self.vgwsh(side, command).stdout)

@@ -20,7 +20,6 @@ loses nothing; refusals name what is wrong.
 
 import json
 import os
-import shutil
 import tempfile
 import unittest
 
@@ -40,7 +39,7 @@ def key(n):
     return f"{n:02x}" * 20  # AES-128-GCM: 16-octet key + 4-octet salt
 
 
-class OfficesThroughTheGateway(unittest.TestCase):
+class OfficesThroughTheGateway(vgwtest.DaemonsInNamespaces):
     @classmethod
     def setUpClass(cls):
         if os.geteuid() != 0:
@@ -105,27 +104,7 @@ class OfficesThroughTheGateway(unittest.TestCase):
                   "address-family ipv4 unicast", f"network {lan.rsplit('.', 1)[0]}.0/24", "exit-address-family"]
         cls.vgwsh_cls(office, *lines)
 
-    @classmethod
-    def tearDownClass(cls):
-        for d in cls.daemons.values():
-            d.kill()
-        for ns in cls.ns.values():
-            sh("ip", "netns", "del", ns, check=False)
-        shutil.rmtree(cls.dir, ignore_errors=True)
-
-    @classmethod
-    def vgwsh_cls(cls, side, *commands):
-        r = cls.daemons[side].vgwsh(*commands)
-        if r.returncode != 0:
-            raise AssertionError(f"{commands}: {r.stdout}{r.stderr}")
-        return r
-
     # ---- helpers ----
-
-    def vgwsh(self, side, *commands):
-        r = self.daemons[side].vgwsh(*commands)
-        self.assertEqual(r.returncode, 0, f"{commands}: {r.stdout}{r.stderr}")
-        return r
 
     def refused(self, side, *commands):
         r = self.daemons[side].vgwsh(*commands)

@@ -13,6 +13,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import unittest
 
 import grpc
 
@@ -339,3 +340,35 @@ class Daemon:
     def cleanup(self):
         self.kill()
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class DaemonsInNamespaces(unittest.TestCase):
+    """Base of the tests that run several vgwd in network namespaces of their own: a subclass's
+    setUpClass fills cls.ns (role -> namespace), cls.dir (a temporary directory) and cls.daemons
+    (role -> Daemon), calling tearDownClass if it fails; tearDownClass ends the daemons, deletes
+    the namespaces and the directory."""
+    ns = None
+    daemons = None
+    dir = None
+
+    @classmethod
+    def tearDownClass(cls):
+        for d in (cls.daemons or {}).values():
+            d.kill()
+        for ns in (cls.ns or {}).values():
+            sh("ip", "netns", "del", ns, check=False)
+        if cls.dir:
+            shutil.rmtree(cls.dir, ignore_errors=True)
+
+    @classmethod
+    def vgwsh_cls(cls, side, *commands):
+        r = cls.daemons[side].vgwsh(*commands)
+        if r.returncode != 0:
+            raise AssertionError(f"{commands}: {r.stdout}{r.stderr}")
+        return r
+
+    def vgwsh(self, side, *commands, check=True):
+        r = self.daemons[side].vgwsh(*commands)
+        if check:
+            self.assertEqual(r.returncode, 0, f"{commands}: {r.stdout}{r.stderr}")
+        return r

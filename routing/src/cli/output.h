@@ -29,6 +29,8 @@ std::string spi_text(uint32_t spi);
 std::string format_age(uint64_t seconds);
 // A wall-clock time in milliseconds since the epoch as "2026-12-06 23:45:01.123 UTC".
 std::string format_unix_ms(uint64_t unix_ms);
+// "for 00:00:05 (since 2026-12-06 23:45:01.123 UTC)"
+std::string since_text(uint64_t unix_ms);
 
 // The API's JSON mapping of a message (lowerCamelCase, all fields).
 Status print_json(Session& s, const google::protobuf::Message& m);

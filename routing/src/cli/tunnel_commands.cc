@@ -50,13 +50,12 @@ std::string format_unix_ms(uint64_t unix_ms) {
   return buf;
 }
 
-namespace {
-
-// "for 00:00:05 (since 2026-12-06 23:45:01.123 UTC)"
 std::string since_text(uint64_t unix_ms) {
   auto now = static_cast<uint64_t>(unix_ms_now());
   return "for " + format_age(now > unix_ms ? (now - unix_ms) / 1000 : 0) + " (since " + format_unix_ms(unix_ms) + ")";
 }
+
+namespace {
 
 void print_health(Session& s, const v1::Tunnel& t) {
   const auto& h = t.state().health();

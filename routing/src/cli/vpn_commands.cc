@@ -67,7 +67,8 @@ void print_connection(Session& s, const v1::VpnConnection& c, const v1::Describe
   if (c.tunnels().empty()) o << "  No tunnels: add them with `tunnel NAME active|standby`\n";
   for (const auto& t : c.tunnels()) {
     o << "  Tunnel " << t.tunnel() << " (" << t.role() << "): " << (t.up() ? "up" : "down");
-    if (!t.up() && !t.reason().empty()) o << " (" << t.reason() << ")";
+    if (t.since_unix_ms()) o << " " << since_text(t.since_unix_ms());
+    if (!t.up() && !t.reason().empty()) o << ": " << t.reason();
     o << (t.carrying() ? ", carrying traffic" : ", not carrying traffic") << "\n";
     if (c.bgp()) {
       if (!t.bgp_peer().empty()) {
@@ -181,6 +182,11 @@ Status show_vpn_gateway(Session& s, const Args& a) {
   o << "  Local ASN " << g.local_asn() << " (BGP with customer gateways)";
   if (!g.router_id().empty()) o << ", router-id " << g.router_id();
   o << "\n";
+  if (!g.public_addresses().empty()) {
+    o << "  Public addresses (the connections' tunnels end here):";
+    for (const auto& address : g.public_addresses()) o << " " << address;
+    o << "\n";
+  }
   if (!g.vpc_networks().empty()) {
     o << "  VPC networks (advertised to every connection):";
     for (const auto& p : g.vpc_networks()) o << " " << p;
@@ -235,6 +241,13 @@ void add_vpn_commands(std::vector<CommandSpec>& c, std::map<std::string, std::st
   c.push_back({M::kVpnGateway, "no router-id [ADDRESS4]", "Choose the BGP identifier from the interfaces",
                [](Session& s, const Args&) {
                  return set_gateway(s, [](v1::SetVpnGatewayRequest& r) { r.set_router_id(""); });
+               }});
+  c.push_back({M::kVpnGateway, "public-address ADDRESS", "A public address of the gateway (its tunnels' local end)",
+               [](Session& s, const Args& a) {
+                 return set_gateway(s, [&](v1::SetVpnGatewayRequest& r) { r.add_add_public_addresses(a.get("ADDRESS")); });
+               }});
+  c.push_back({M::kVpnGateway, "no public-address ADDRESS", "Remove a public address", [](Session& s, const Args& a) {
+                 return set_gateway(s, [&](v1::SetVpnGatewayRequest& r) { r.add_remove_public_addresses(a.get("ADDRESS")); });
                }});
   c.push_back({M::kVpnGateway, "vpc-network PREFIX", "A network behind the gateway, advertised to every connection",
                [](Session& s, const Args& a) {
@@ -352,6 +365,7 @@ void add_vpn_commands(std::vector<CommandSpec>& c, std::map<std::string, std::st
                {"vpc-network", "A network behind the gateway"},
                {"route-propagation", "Exchange routes with the other connections"},
                {"local-subnet", "Policy-based: a local network"},
+               {"public-address", "A public address of the gateway"},
                {"remote-subnet", "Policy-based: a remote network"}});
 }
 

@@ -372,8 +372,8 @@ TEST(ConfigRoundTrip, VpnConnectionBgpRoundTripsAndRunsThroughThePlan) {
                     "tunnel hq-1\n inside 169.254.10.1/30\nexit\n"
                     "tunnel hq-2\n inside 169.254.11.2/31\nexit\n"
                     "tunnel br-1\n inside 169.254.20.1/30\nexit\n"
-                    "vpn-gateway\n local-asn 64512\n router-id 192.0.2.1\n vpc-network 10.0.0.0/16\n"
-                    " vpc-network 10.1.0.0/16\nexit\n"
+                    "vpn-gateway\n local-asn 64512\n router-id 192.0.2.1\n public-address 192.0.2.1\n"
+                    " vpc-network 10.0.0.0/16\n vpc-network 10.1.0.0/16\nexit\n"
                     "vpn-connection hq\n customer-gateway hq\n tunnel hq-1 active\n tunnel hq-2 standby\n"
                     " bgp timers 10 30\nexit\n"
                     "vpn-connection branch\n customer-gateway branch\n tunnel br-1 active\n bgp\n"
@@ -387,8 +387,8 @@ TEST(ConfigRoundTrip, VpnConnectionBgpRoundTripsAndRunsThroughThePlan) {
   EXPECT_EQ(m.vpn_connections.at("hq").bgp->hold, 30);
   EXPECT_FALSE(m.vpn_connections.at("branch").route_propagation);
   std::string file = a.get_running_config({})->config();
-  EXPECT_NE(file.find("vpn-gateway\n local-asn 64512\n router-id 192.0.2.1\n vpc-network 10.0.0.0/16\n"
-                      " vpc-network 10.1.0.0/16\nexit\n"),
+  EXPECT_NE(file.find("vpn-gateway\n local-asn 64512\n router-id 192.0.2.1\n public-address 192.0.2.1\n"
+                      " vpc-network 10.0.0.0/16\n vpc-network 10.1.0.0/16\nexit\n"),
             std::string::npos)
       << file;
   EXPECT_NE(file.find(" tunnel hq-2 standby\n bgp timers 10 30\nexit\n"), std::string::npos) << file;
@@ -465,7 +465,9 @@ TEST(ConfigRoundTrip, VpnConnectionBgpRoundTripsAndRunsThroughThePlan) {
                   {"tunnel hq-1\n inside 169.254.10.1/29\n", "not a host address of a /30 or /31"},
                   {"customer-gateway hq ip 203.0.113.10 asn 64512\n", "the two ASNs must differ"},
                   {"vpn-connection branch\n no remote-subnet 10.9.0.0/16\n", "has no remote subnet 10.9.0.0/16"},
-                  {"vpn-connection branch\n local-subnet 224.0.0.0/4\n", "is multicast"}});
+                  {"vpn-connection branch\n local-subnet 224.0.0.0/4\n", "is multicast"},
+                  {"tunnel hq-1\n local 203.0.113.99\n", "not one of the gateway's public addresses (192.0.2.1)"},
+                  {"vpn-gateway\n public-address 224.0.0.1\n", "multicast"}});
 }
 
 TEST(ConfigRoundTrip, IkeRefusesWhatCannotWork) {

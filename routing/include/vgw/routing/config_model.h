@@ -201,6 +201,9 @@ struct VpnGatewayConfig {
   // `vpc-network PREFIX`: the networks behind the gateway (the VPC side), advertised over BGP to
   // every connection.
   std::set<Prefix> vpc_networks;
+  // `public-address ADDRESS`: the gateway's public (outer) addresses; when any is set, every
+  // tunnel of a connection must use one of them as its local address.
+  std::set<IpAddress> public_addresses;
   uint32_t failback_delay_or_default() const { return failback_delay.value_or(kDefaultFailbackDelay); }
   uint32_t local_asn_or_default() const { return local_asn.value_or(kDefaultLocalAsn); }
   friend bool operator==(const VpnGatewayConfig&, const VpnGatewayConfig&) = default;
@@ -266,6 +269,10 @@ Result<IpAddress> parse_customer_gateway_ip(std::string_view text);
 Result<std::optional<IpAddress>> parse_optional_unicast(const std::string& field, const std::string& text);
 // Linux interface names: 1-15 characters, no '/', ':' or white space, not "." or "..".
 Status validate_interface_name(std::string_view field, std::string_view name);
+
+// Every tunnel of a connection has one of the gateway's public addresses as its local address
+// (when the gateway has any); the error names the tunnel.
+Status validate_public_addresses(const ConfigModel& model);
 
 std::string render_static_route(const StaticRouteConfig& route);
 // An SPI as show output and the config file write it: "0x00001001".
