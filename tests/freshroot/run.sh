@@ -46,6 +46,7 @@ scan_commands=(
   bash python3 git cmake ctest ninja ccache gcc g++ clang clang++ pkg-config protoc
   grpc_cpp_plugin ip ping nft sysctl ss unshare nsenter setpriv setsid mount umount timeout ps
   kill openssl jq iperf3 tcpdump tshark swanctl bird birdc vtysh
+  /usr/lib/frr/bfdd   # lab/bench/failover (the daemon name is built at run time)
 )
 
 log() { printf '\n\033[1m== freshroot %(%H:%M:%S)T: %s\033[0m\n' -1 "$*"; }
