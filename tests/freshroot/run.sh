@@ -168,6 +168,7 @@ if ((use_ccache)) && command -v ccache >/dev/null; then
   if [[ -n $ccache_dir ]]; then mkdir -p "$ccache_dir"; fi
 fi
 
+exec 3>&2   # the script's stderr, for cleanup messages (a trap runs inside a redirected call)
 work=$(mktemp -d /var/tmp/vgw-freshroot.XXXXXXXX)
 root=$work/root
 ns_pid=
@@ -180,16 +181,18 @@ mounts_under_work() {
 cleanup() {
   local status=$? m
   trap - EXIT INT TERM
-  # unshare --kill-child: killing unshare kills the namespace's first process, and with it the
-  # whole PID namespace (so nothing keeps a mount of it alive).
+  # unshare --kill-child: when unshare dies, the namespace's first process is killed, and with
+  # it the whole PID namespace (so nothing keeps a mount of it alive). unshare --fork ignores
+  # SIGTERM and SIGINT while it waits, hence SIGKILL.
   if [[ -n $ns_pid ]] && kill -0 "$ns_pid" 2>/dev/null; then
-    kill -TERM "$ns_pid" 2>/dev/null || true
+    echo "freshroot: stopping the run in the root (unshare pid $ns_pid)" >&3
+    kill -KILL "$ns_pid" 2>/dev/null || true
     wait "$ns_pid" 2>/dev/null || true
   fi
   for m in $(mounts_under_work); do umount "$m" 2>/dev/null || umount -l "$m" || true; done
   if [[ -n $(mounts_under_work) ]]; then
-    echo "freshroot: still mounted under $work, NOT removing it:" >&2
-    mounts_under_work >&2
+    echo "freshroot: still mounted under $work, NOT removing it:" >&3
+    mounts_under_work >&3
     exit 1
   fi
   # Nothing is mounted there (checked above); --one-file-system as a second guard.
