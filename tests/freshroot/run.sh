@@ -293,6 +293,10 @@ if ((demo_status || tests_status)); then
 fi
 echo "freshroot: PASSED: the README's commands ran in a fresh Debian 12 root (commit ${commit:0:12})"
 if ((record)); then
+  if ! git -C "$src" diff --quiet "$commit" -- "${hashed_files[@]}"; then
+    echo "freshroot: not recording: ${hashed_files[*]} differ from the tested commit" >&2
+    exit 1
+  fi
   (cd "$src" && sha256sum "${hashed_files[@]}" >"$verified")
   echo "freshroot: recorded $verified (commit it with the change)"
 fi
