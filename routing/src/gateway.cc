@@ -102,23 +102,11 @@ Status Gateway::commit(ConfigModel next) {
   bool policies_changed = next.policies != model_.policies;
   bool vpn_changed = tunnels_changed || next.vpn_connections != model_.vpn_connections ||
                      next.vpn_gateway != model_.vpn_gateway;
-  // A connection's subnets are its tunnels' traffic selectors (IKE negotiates them again).
-  bool selectors_changed = false;
-  for (const auto& [name, c] : next.vpn_connections) {
-    auto old_c = model_.vpn_connections.find(name);
-    auto policy_based = [](const VpnConnectionConfig& x) { return !x.local_subnets.empty() || !x.remote_subnets.empty(); };
-    if (policy_based(c) || (old_c != model_.vpn_connections.end() && policy_based(old_c->second))) {
-      selectors_changed |= old_c == model_.vpn_connections.end() || old_c->second.local_subnets != c.local_subnets ||
-                           old_c->second.remote_subnets != c.remote_subnets || old_c->second.tunnels != c.tunnels;
-    }
-  }
-  for (const auto& [name, c] : model_.vpn_connections) {
-    if (!next.vpn_connections.count(name) && (!c.local_subnets.empty() || !c.remote_subnets.empty())) {
-      selectors_changed = true;
-    }
-  }
+  // A connection's subnets are its tunnels' IKE traffic selectors: the tunnels re-sync (a no-op
+  // for those whose selectors stay).
+  bool connections_changed = next.vpn_connections != model_.vpn_connections;
   model_ = std::move(next);
-  if (tunnels_changed || selectors_changed) sync_tunnels();
+  if (tunnels_changed || connections_changed) sync_tunnels();
   if (statics_changed) sync_static_routes();
   if (vpn_changed) sync_vpn();
   if (bgp_changed) {

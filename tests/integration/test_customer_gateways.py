@@ -177,13 +177,7 @@ class CustomerGatewayMixin:
         self.addCleanup(stream.close)
         before = self.tx("t2")
         wait(lambda: self.tx("t1") > 200, what="stream over t1")
-        table = f"vgwcg{os.getpid()}"
-        sh("ip", "netns", "exec", self.ns["v"], "nft", "-f", "-", input=(
-            f"table inet {table} {{\n"
-            f"  chain out {{ type filter hook output priority 0; oifname \"wan1\" udp dport 4500 drop; }}\n"
-            f"  chain in {{ type filter hook input priority 0; iifname \"wan1\" udp sport 4500 drop; }}\n"
-            f"}}\n"))
-        self.addCleanup(sh, "ip", "netns", "exec", self.ns["v"], "nft", "delete", "table", "inet", table, check=False)
+        self.addCleanup(vgwtest.drop_esp(self.ns["v"], "wan1"))
         wait(lambda: f"dev {t2}" in self.kernel_route("10.20.0.0/24"), timeout=10, what="vgwd: 10.20.0.0/24 via t2")
         wait(lambda: self.tx("t2") > before + 300, what="stream over t2")
         lost = stream.stop()

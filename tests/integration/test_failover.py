@@ -112,13 +112,7 @@ class FailoverBetweenTwoVgwd(vgwtest.DaemonsInNamespaces):
 
     def cut(self, tunnel_dev="wan1"):
         """Drops ESP-in-UDP on one underlay link in A's namespace, both ways."""
-        table = f"vgwfo{os.getpid()}"
-        sh("ip", "netns", "exec", self.ns["a"], "nft", "-f", "-", input=(
-            f"table inet {table} {{\n"
-            f"  chain out {{ type filter hook output priority 0; oifname \"{tunnel_dev}\" udp dport 4500 drop; }}\n"
-            f"  chain in {{ type filter hook input priority 0; iifname \"{tunnel_dev}\" udp sport 4500 drop; }}\n"
-            f"}}\n"))
-        return lambda: sh("ip", "netns", "exec", self.ns["a"], "nft", "delete", "table", "inet", table, check=False)
+        return vgwtest.drop_esp(self.ns["a"], tunnel_dev)
 
     def both_up(self):
         for side in ("a", "b"):

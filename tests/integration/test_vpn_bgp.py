@@ -137,13 +137,7 @@ class OfficesThroughTheGateway(vgwtest.DaemonsInNamespaces):
 
     def cut(self, wan):
         """Drops ESP-in-UDP on one hub underlay link, both ways, in the hub's namespace."""
-        table = f"vgwvb{os.getpid()}"
-        sh("ip", "netns", "exec", self.ns["hub"], "nft", "-f", "-", input=(
-            f"table inet {table} {{\n"
-            f"  chain out {{ type filter hook output priority 0; oifname \"{wan}\" udp dport 4500 drop; }}\n"
-            f"  chain in {{ type filter hook input priority 0; iifname \"{wan}\" udp sport 4500 drop; }}\n"
-            f"}}\n"))
-        return lambda: sh("ip", "netns", "exec", self.ns["hub"], "nft", "delete", "table", "inet", table, check=False)
+        return vgwtest.drop_esp(self.ns["hub"], wan)
 
     # ---- tests ----
 

@@ -342,6 +342,18 @@ class Daemon:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
+def drop_esp(ns, dev):
+    """Drops ESP-in-UDP (port 4500) on one link of a namespace, both ways, with nftables, to kill
+    the tunnels over it without touching the link; returns the undo (safe to call twice)."""
+    table = f"vgwcut{os.getpid()}{dev}"
+    sh("ip", "netns", "exec", ns, "nft", "-f", "-", input=(
+        f"table inet {table} {{\n"
+        f"  chain out {{ type filter hook output priority 0; oifname \"{dev}\" udp dport 4500 drop; }}\n"
+        f"  chain in {{ type filter hook input priority 0; iifname \"{dev}\" udp sport 4500 drop; }}\n"
+        f"}}\n"))
+    return lambda: sh("ip", "netns", "exec", ns, "nft", "delete", "table", "inet", table, check=False)
+
+
 class DaemonsInNamespaces(unittest.TestCase):
     """Base of the tests that run several vgwd in network namespaces of their own: a subclass's
     setUpClass fills cls.ns (role -> namespace), cls.dir (a temporary directory) and cls.daemons
