@@ -47,6 +47,9 @@ Result<ConnectionBgpPeer> connection_bgp_peer(const ConfigModel& model, const Vp
   n.description = "vpn-connection " + c.name + " tunnel " + ct.tunnel;
   n.keepalive = c.bgp ? c.bgp->keepalive : VpnConnectionBgpConfig{}.keepalive;
   n.hold = c.bgp ? c.bgp->hold : VpnConnectionBgpConfig{}.hold;
+  // The session runs over a tunnel that comes and goes: a connect that failed while the tunnel
+  // was down is retried within seconds, not after BGP's usual 120 s (FRR's `timers connect`).
+  n.connect_retry = std::clamp<uint16_t>(n.keepalive, 1, kConnectionConnectRetryMax);
   n.ipv4_unicast = peer->is_v4();
   n.ipv6_unicast = peer->is_v6();
   return p;

@@ -58,6 +58,9 @@ struct BgpPlan {
 // A transit router spreads a connection's routes over both tunnels: its speaker keeps at least
 // this many equal paths, whatever `maximum-paths` says.
 inline constexpr uint16_t kTransitRouterPaths = 2;
+// A connection's session retries a failed connect after its keepalive interval, at most this
+// many seconds (the tunnel under it may just have come up).
+inline constexpr uint16_t kConnectionConnectRetryMax = 10;
 
 // The plan of a model; none when BGP has nothing to run.
 std::optional<BgpPlan> plan_bgp(const ConfigModel& model);

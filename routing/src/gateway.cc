@@ -65,6 +65,9 @@ Status Gateway::start_kernel(boost::asio::io_context& io, KernelSync::Options op
     sync_static_routes();
     sync_vpn();
     if (speaker_) speaker_->nexthops_changed();
+    // BGP waiting for a router-id (none configured, no IPv4 address yet: vgwd started before
+    // its interfaces were addressed, as in a container) starts with the first address.
+    if (bgp_plan_ && !speaker_ && !bgp_plan_->router_id && kernel_->highest_ipv4()) sync_bgp(nullptr);
   });
   if (auto st = kernel_->start(); !st) {
     kernel_.reset();

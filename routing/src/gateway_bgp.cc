@@ -505,7 +505,9 @@ Result<v1::Bgp> Gateway::get_bgp(const v1::GetBgpRequest&) const {
     out.set_maximum_paths(plan.maximum_paths);
   }
   out.set_running(speaker_ != nullptr);
-  if (auto rid = bgp_router_id(); rid && speaker_) out.set_router_id_in_use(rid->to_string());
+  // The id the speaker runs with (picked at its start when none is configured; the highest
+  // address may have changed since).
+  if (speaker_) out.set_router_id_in_use(IpAddress::v4(speaker_->config().router_id).to_string());
   out.set_problem(bgp_problem_);
   if (speaker_) {
     auto st = speaker_->stats();

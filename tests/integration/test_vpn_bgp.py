@@ -273,5 +273,34 @@ class OfficesThroughTheGateway(vgwtest.DaemonsInNamespaces):
                       cfg)
 
 
+class RouterIdFromTheFirstAddress(unittest.TestCase):
+    """vgwd started before its interfaces have addresses (a container whose links come later):
+    BGP without a configured router-id waits, says why, and starts with the first address."""
+
+    def test_bgp_starts_when_an_address_appears(self):
+        if os.geteuid() != 0:
+            raise RuntimeError("this test needs root (network namespaces)")
+        ns = f"vgwri-{os.getpid() % 100000}{os.urandom(2).hex()}"
+        vgwtest.add_netns(ns)
+        self.addCleanup(sh, "ip", "netns", "del", ns, check=False)
+        d = vgwtest.Daemon(config_text="router bgp 65000\nexit\n", netns=ns)
+        self.addCleanup(d.cleanup)
+        d.start()
+
+        def bgp():
+            r = d.vgwsh("show bgp summary json")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            return json.loads(r.stdout)
+        self.assertIn("no router-id", d.vgwsh("show bgp summary").stdout)
+        sh("ip", "-n", ns, "link", "add", "eth1", "type", "veth", "peer", "name", "eth2")
+        sh("ip", "-n", ns, "addr", "add", "192.0.2.7/24", "dev", "eth1")
+        sh("ip", "-n", ns, "link", "set", "eth1", "up")
+        sh("ip", "-n", ns, "link", "set", "eth2", "up")
+        wait(lambda: bgp()["bgp"].get("routerIdInUse") == "192.0.2.7", timeout=10, what="BGP running with router-id 192.0.2.7")
+        # The id stays what the speaker started with when a higher address comes.
+        sh("ip", "-n", ns, "addr", "add", "198.51.100.9/24", "dev", "eth1")
+        self.assertEqual(bgp()["bgp"].get("routerIdInUse"), "192.0.2.7")
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -430,7 +430,13 @@ TEST(ConfigRoundTrip, VpnConnectionBgpRoundTripsAndRunsThroughThePlan) {
   EXPECT_EQ(hq2.remote_as(), 65010u);
   EXPECT_EQ(hq2.update_source(), "169.254.11.2");
   EXPECT_EQ(hq2.keepalive_time(), 10u);
+  // A connect that failed is retried after the keepalive interval (at most 10 s), not 120 s.
+  EXPECT_EQ(hq2.connect_retry_time(), 10u);
   EXPECT_EQ(peers.at("169.254.20.2").remote_as(), 65020u);
+  EXPECT_EQ(peers.at("169.254.20.2").connect_retry_time(), 10u);  // keepalive 30
+  ASSERT_TRUE(load(a, "vpn-connection hq\n bgp timers 3 9\nexit\n").ok());
+  EXPECT_EQ(peers_of(a).at("169.254.11.3").connect_retry_time(), 3u);
+  ASSERT_TRUE(load(a, "vpn-connection hq\n bgp timers 10 30\nexit\n").ok());
   auto bgp = a.get_bgp({});
   ASSERT_TRUE(bgp.ok()) << bgp.error().message;
   EXPECT_EQ(bgp->asn(), 64512u);
