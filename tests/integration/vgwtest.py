@@ -141,49 +141,8 @@ def tcp_transfer(src_ns, dst_ns, dst, size, port=5001):
         sink.communicate()
 
 
-# Counts numbered UDP datagrams arriving on argv[1]:argv[2] until SIGTERM, then prints the
-# sequence numbers seen as a JSON list.
-UDP_SINK = r"""
-import json, signal, socket, sys
-s = socket.socket(socket.AF_INET6 if ":" in sys.argv[1] else socket.AF_INET, socket.SOCK_DGRAM)
-s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
-s.bind((sys.argv[1], int(sys.argv[2])))
-seen = []
-def done(*_):
-    print(json.dumps(seen), flush=True)
-    sys.exit(0)
-signal.signal(signal.SIGTERM, done)
-print("ready", flush=True)
-while True:
-    seen.append(int.from_bytes(s.recv(2048)[:8], "big"))
-"""
-
-# Sends numbered 64-octet UDP datagrams from argv[1] to argv[2]:argv[3] at argv[4] per second,
-# paced against the clock, until SIGTERM; then prints how many it sent.
-UDP_SOURCE = r"""
-import signal, socket, sys, time
-src, dst, port, rate = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
-s = socket.socket(socket.AF_INET6 if ":" in dst else socket.AF_INET, socket.SOCK_DGRAM)
-s.bind((src, 0))
-n = 0
-def done(*_):
-    print(n, flush=True)
-    sys.exit(0)
-signal.signal(signal.SIGTERM, done)
-start = time.monotonic()
-pad = bytes(56)
-print("sending", flush=True)
-while True:
-    due = start + n / rate
-    now = time.monotonic()
-    if due > now:
-        time.sleep(due - now)
-    try:
-        s.sendto(n.to_bytes(8, "big") + pad, (dst, port))
-    except OSError:
-        pass  # no route for a moment: that datagram is lost, as a router would lose it
-    n += 1
-"""
+# The stream tool the lab's demo uses too (numbered datagrams, counted at the sink).
+UDPSTREAM = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "lab", "udpstream")
 
 
 class UdpStream:
@@ -197,12 +156,12 @@ class UdpStream:
 
     def start(self):
         src_ns, src, dst_ns, dst, port, rate = self.args
-        self.sink = subprocess.Popen(["ip", "netns", "exec", dst_ns, sys.executable, "-c", UDP_SINK, dst, str(port)],
+        self.sink = subprocess.Popen(["ip", "netns", "exec", dst_ns, sys.executable, UDPSTREAM, "sink", dst, str(port)],
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         if self.sink.stdout.readline().strip() != "ready":
             self.close()
             raise AssertionError("UDP sink did not start")
-        self.source = subprocess.Popen(["ip", "netns", "exec", src_ns, sys.executable, "-c", UDP_SOURCE, src, dst,
+        self.source = subprocess.Popen(["ip", "netns", "exec", src_ns, sys.executable, UDPSTREAM, "source", src, dst,
                                         str(port), str(rate)],
                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         if self.source.stdout.readline().strip() != "sending":
@@ -213,16 +172,13 @@ class UdpStream:
     def stop(self, drain=0.5):
         """Stops sending, waits `drain` seconds for what is in flight, and counts."""
         self.source.terminate()
-        sent = int(self.source.communicate(timeout=10)[0].strip())
+        sent = json.loads(self.source.communicate(timeout=10)[0].strip().splitlines()[-1])["sent"]
         time.sleep(drain)
         self.sink.terminate()
-        seen = set(json.loads(self.sink.communicate(timeout=10)[0].strip().splitlines()[-1]))
+        got = json.loads(self.sink.communicate(timeout=10)[0].strip().splitlines()[-1])
         self.sink = self.source = None
-        longest = run = 0
-        for n in range(sent):
-            run = 0 if n in seen else run + 1
-            longest = max(longest, run)
-        received = len(seen & set(range(sent)))
+        received = got["received"]
+        longest = max(got["longest_gap"], sent - 1 - got["highest"])
         return {"sent": sent, "received": received, "lost": sent - received, "longest_gap": longest}
 
     def close(self):

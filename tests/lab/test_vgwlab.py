@@ -20,7 +20,7 @@ import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 VGWLAB = os.path.normpath(os.path.join(HERE, "..", "..", "lab", "vgwlab"))
-DEMO = os.path.normpath(os.path.join(HERE, "..", "..", "lab", "topologies", "demo.clab.yml"))
+DC_TO_VPC = os.path.normpath(os.path.join(HERE, "..", "..", "lab", "topologies", "dc-to-vpc.clab.yml"))
 STATE_ROOT = "/run/vgwlab"
 NETNS_DIR = "/run/netns"
 PY = "/usr/bin/python3"
@@ -447,19 +447,23 @@ class TestLifecycle(LabCase):
         self.assertEqual(p.returncode, 1)
         self.assertIn("must run as root", p.stderr)
 
-    def test_demo_topology_with_stub_binaries(self):
-        """The shipped demo wires vgwd/vgwsh/config/socket dir as the gateway expects."""
+    def test_shipped_vgw_node_with_stub_binaries(self):
+        """The shipped dc-to-vpc topology's vgw node wires vgwd/vgwsh/config/socket dir as the
+        gateway expects (that node alone, with stubs for the binaries)."""
+        import yaml
         lab = self.new_lab()
         root = os.path.join(self.tmp, "tree")
         os.makedirs(os.path.join(root, "lab", "topologies"))
         os.makedirs(os.path.join(root, "build", "routing"))
-        shutil.copytree(os.path.join(os.path.dirname(DEMO), "..", "configs"), os.path.join(root, "lab", "configs"))
-        with open(DEMO) as f:
-            text = f.read()
-        self.assertIn("name: vgw-demo\n", text)
-        topo = os.path.join(root, "lab", "topologies", "demo.clab.yml")
+        shutil.copytree(os.path.join(os.path.dirname(DC_TO_VPC), "..", "configs"), os.path.join(root, "lab", "configs"))
+        with open(DC_TO_VPC) as f:
+            doc = yaml.safe_load(f)
+        doc["name"] = lab
+        doc["topology"] = {"nodes": {"vgw": doc["topology"]["nodes"]["vgw"]},
+                           "links": [{"endpoints": ["vgw:eth1", "vgw:eth2"]}, {"endpoints": ["vgw:eth3", "vgw:eth4"]}]}
+        topo = os.path.join(root, "lab", "topologies", "vgw.clab.yml")
         with open(topo, "w") as f:
-            f.write(text.replace("name: vgw-demo\n", f"name: {lab}\n"))
+            yaml.safe_dump(doc, f)
         stubs = {"vgwd": 'echo "$@" > /run/vgw/args; exec sleep 100000\n',
                  "vgwsh": 'cat /run/vgw/args; head -1 /etc/vgw/vgwd.conf\n'}
         for name, body in stubs.items():
@@ -468,17 +472,17 @@ class TestLifecycle(LabCase):
                 f.write("#!/bin/sh\n" + body)
             os.chmod(path, 0o755)
         self.up(topo)
-        p = vgwlab("exec", topo, "gw", "--", "vgwsh")
-        with open(os.path.join(root, "lab", "configs", "demo", "vgwd.conf")) as f:
+        p = vgwlab("exec", topo, "vgw", "--", "vgwsh")
+        with open(os.path.join(root, "lab", "configs", "dc-to-vpc", "vgw", "vgwd.conf")) as f:
             first_line = f.readline()
         # vgwd got its config path, and the shipped config was copied into the node's /etc/vgw.
         self.assertEqual(p.stdout, "-f /etc/vgw/vgwd.conf\n" + first_line, p.stderr)
         nodes = {n["name"]: n for n in self.inspect(topo)["nodes"]}
-        self.assertTrue(nodes["gw"]["alive"])
-        addrs = {n: [a for i in nodes[n]["interfaces"] for a in i["addresses"]] for n in nodes}
-        self.assertIn("192.0.2.1/24", addrs["gw"])
-        self.assertIn("192.0.2.2/24", addrs["client"])
-        self.assertTrue(os.path.exists(os.path.join(STATE_ROOT, lab, "gw", "run", "args")))
+        self.assertTrue(nodes["vgw"]["alive"])
+        addrs = [a for i in nodes["vgw"]["interfaces"] for a in i["addresses"]]
+        self.assertIn("192.0.2.1/24", addrs)
+        self.assertIn("10.0.1.1/24", addrs)
+        self.assertTrue(os.path.exists(os.path.join(STATE_ROOT, lab, "vgw", "run", "args")))
 
 
 class TestValidation(LabCase):
