@@ -7,6 +7,7 @@ Every lab gets a unique name (pid + random suffix) and is removed in cleanups ev
 fails, with a fallback that does not rely on vgwlab itself.
 """
 
+import glob
 import json
 import os
 import random
@@ -501,6 +502,9 @@ class TestValidation(LabCase):
         "three endpoints": ('links:\n  - endpoints: ["one:eth1", "two:eth1", "two:eth2"]',
                             "exactly two endpoints"),
         "host link": ('links:\n  - endpoints: ["one:eth1", "host:veth9"]', "'host:' endpoints"),
+        "link key": ('links:\n  - endpoints: ["one:eth1", "two:eth1"]\n    vars: {a: 1}',
+                     "topology.links[0].vars: unsupported link key 'vars'"),
+        "topology key": ("groups: {}", "topology.groups: unsupported key 'groups'"),
     }
     NODE_CASES = {
         "other kind": ("three: {kind: nokia_srlinux}", "node 'three' has kind 'nokia_srlinux'"),
@@ -510,6 +514,9 @@ class TestValidation(LabCase):
         "relative bind target": ("three: {kind: linux, binds: ['.:x']}", "must be absolute"),
         "global sysctl": ("three: {kind: linux, sysctls: {kernel.pid_max: 5}}", "net.*"),
         "duplicate node": ("one: {kind: linux}", "duplicate key 'one'"),
+        "node key": ("three: {kind: linux, ports: ['80:80']}", "topology.nodes.three.ports: unsupported node key 'ports'"),
+        "kind key": ("three: {kind: linux}\n  kinds: {linux: {startup-config: x}}",
+                     "topology.kinds.linux.startup-config: unsupported node key"),
     }
 
     def check_rejected(self, lab, text, expected):
@@ -534,6 +541,38 @@ class TestValidation(LabCase):
                 lab = self.new_lab()
                 text = f"name: {lab}\ntopology:\n{self.GOOD_NODES}    {node}\n"
                 self.check_rejected(lab, text, expected)
+
+    def test_unsupported_top_level_keys(self):
+        lab = self.new_lab()
+        base = f"name: {lab}\ntopology:\n{self.GOOD_NODES}"
+        self.check_rejected(lab, base + "ssh-config: {}\n", "unsupported top-level key 'ssh-config'")
+        self.check_rejected(lab, base + "prefix: lab\n", "only the default prefix 'clab'")
+
+    def test_check_and_graph_validate_without_creating(self):
+        lab = self.new_lab()
+        path = self.write_topo(f"name: {lab}\ntopology:\n{self.GOOD_NODES}"
+                               '  links:\n    - endpoints: ["one:eth1", "two:eth7"]\n      mtu: 1500\n',
+                               name=f"{lab}.clab.yml")
+        for args in (("check", path), ("up", "--check", path)):
+            p = vgwlab(*args)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            self.assertIn(f"topology '{lab}' is valid: 2 nodes, 1 links", p.stdout)
+            self.assert_gone(lab)
+        p = vgwlab("graph", path)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("eth1       ---- two:eth7  (mtu 1500)", p.stdout)
+        self.assertIn("eth7       ---- one:eth1  (mtu 1500)", p.stdout)
+        p = vgwlab("graph", "--dot", path)
+        self.assertIn('"one" -- "two" [taillabel="eth1", headlabel="eth7"];', p.stdout)
+        bad = self.write_topo(f"name: {lab}\ntopology:\n  nodes: {{one: {{kind: bridge}}}}\n", name="bad.clab.yml")
+        p = vgwlab("check", bad)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("has kind 'bridge'", p.stderr)
+
+    def test_shipped_topologies_are_valid(self):
+        for path in sorted(glob.glob(os.path.join(HERE, "..", "..", "lab", "topologies", "*.clab.yml"))):
+            p = vgwlab("check", path)
+            self.assertEqual(p.returncode, 0, p.stderr)
 
     def test_bad_yaml(self):
         lab = self.new_lab()
