@@ -108,7 +108,8 @@ start to-dc.sink dc-host "$root/lab/udpstream" sink 10.20.0.10 5099
 start to-vpc.source dc-host "$root/lab/udpstream" source 10.20.0.10 10.0.1.10 5099 1000
 start to-dc.source vpc-host "$root/lab/udpstream" source 10.0.1.10 10.20.0.10 5099 1000
 [[ $(first_line to-vpc.source) == sending && $(first_line to-dc.source) == sending ]] || fail "the UDP sources did not start"
-say "dc-host -> vpc-host and vpc-host -> dc-host, 1,000 datagrams a second each; every lost datagram is a millisecond without traffic."
+start ping dc-host ping -i 0.01 -W 1 10.0.1.10
+say "dc-host -> vpc-host and vpc-host -> dc-host, 1,000 datagrams a second each; every lost datagram is a millisecond without traffic. And dc-host pings vpc-host 100 times a second."
 # sa_out CHILD: packets strongSwan has sent on that child SA so far
 sa_out() { on cgw swanctl --list-sas --ike "$1" | sed -n 's/^ *out .* \([0-9]*\) packets.*/\1/p' | head -1; }
 t1_before=$(sa_out t1) t2_before=$(sa_out t2)
@@ -120,7 +121,8 @@ step "the active tunnel dies: cgw's link for path 1 goes down (ip link set eth1 
 cut=$(on cgw sh -c 'ip link set eth1 down && date +%s%3N')
 wait_for 10 "t2 to carry the traffic" "$(carrying t2)"
 sleep 4
-kill -TERM "${bgpids[2]}" "${bgpids[3]}"; wait "${bgpids[2]}" "${bgpids[3]}" || true
+kill -INT "${bgpids[4]}"; kill -TERM "${bgpids[2]}" "${bgpids[3]}"
+wait "${bgpids[2]}" "${bgpids[3]}" "${bgpids[4]}" || true
 sleep 0.5
 kill -TERM "${bgpids[0]}" "${bgpids[1]}"; wait "${bgpids[0]}" "${bgpids[1]}" || true
 bgpids=()
@@ -134,11 +136,14 @@ lost() {
   echo $((sent - received))
 }
 to_dc=$(lost to-dc) to_vpc=$(lost to-vpc)
+read -r pings_sent pings_back < <(sed -n 's/^\([0-9]*\) packets transmitted, \([0-9]*\) received.*/\1 \2/p' "$tmp/ping")
+[[ -n ${pings_sent:-} ]] || fail "ping printed no summary: $(tail -3 "$tmp/ping")"
 down_at=$(connection | jq -r '.tunnels[] | select(.tunnel == "t1") | .sinceUnixMs')
 printf '\n'
 bold "failover: vgw found t1 dead $((down_at - cut)) ms after the cut (health check 100 ms x 3) and moved its traffic to t2"
 bold "  vpc-host -> dc-host (vgw picks the tunnel):        lost $to_dc datagrams = $to_dc ms without traffic"
 bold "  dc-host -> vpc-host (strongSwan picks the tunnel): lost $to_vpc datagrams = $to_vpc ms without traffic"
+bold "  ping dc-host -> vpc-host (both ways, 100/s):        lost $((pings_sent - pings_back)) of $pings_sent pings"
 if [[ $sending_on == t1 ]]; then
   why="it was sending on t1, so that direction waited for strongSwan's DPD to drop t1's SA (1 s of silence, then 3 retries)"
 else

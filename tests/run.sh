@@ -3,6 +3,8 @@
 # unit tests, fuzz-corpus replays, integration tests (vgwd in network namespaces) and interop
 # tests against real peers. Needs root (namespaces, peers).
 #   tests/run.sh [ctest arguments...]     e.g. tests/run.sh -L unit
+# Without arguments every label runs except `image` (the container images: podman builds that
+# take minutes; run them with tests/run.sh -L image).
 # A full run (no arguments) then builds the tree again with AddressSanitizer +
 # UndefinedBehaviorSanitizer (build-asan/) and runs the unit and integration labels under it,
 # so every vgwd start, change and shutdown of those tests is checked for memory errors.
@@ -13,7 +15,11 @@ build=${VGW_BUILD_DIR:-$root/build}
 "$root/lab/setup.sh" --werror
 cd "$build"
 status=0
-ctest --output-on-failure --timeout 600 "$@" || status=$?
+if (($# == 0)); then
+  ctest --output-on-failure --timeout 600 -LE image || status=$?
+else
+  ctest --output-on-failure --timeout 600 "$@" || status=$?
+fi
 if (($# == 0)) && [[ ${VGW_SANITIZER_RUN:-1} != 0 ]]; then
   asan_build=${VGW_ASAN_BUILD_DIR:-$root/build-asan}
   echo "== sanitizer pass: ASan + UBSan build in $asan_build, unit and integration tests"
