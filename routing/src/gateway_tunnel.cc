@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <string_view>
 
 #include "vgw/base/hex.h"
 #include "vgw/base/log.h"
@@ -231,7 +232,10 @@ Result<v1::Tunnel> Gateway::apply_tunnel(TunnelConfig t, const v1::UpdateTunnelR
   ConfigModel next = model_;
   next.tunnels[t.name] = t;
   if (auto s = commit(std::move(next)); !s) return fail(s.error());
-  VGW_LOG(kInfo, "tunnel") << "tunnel " << t.name << " " << verb;
+  // A config file sets a tunnel line by line: one "created" for it, not a "changed" per line.
+  if (persist_ || std::string_view(verb) != "changed") {
+    VGW_LOG(kInfo, "tunnel") << "tunnel " << t.name << " " << verb;
+  }
   return describe_tunnel(model_.tunnels.at(t.name));
 }
 

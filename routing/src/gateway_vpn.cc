@@ -261,7 +261,8 @@ Result<v1::VpnConnection> Gateway::create_vpn_connection(const v1::CreateVpnConn
   ConfigModel next = model_;
   next.vpn_connections[c.name] = c;
   if (auto s = commit(std::move(next)); !s) return fail(s.error());
-  VGW_LOG(kInfo, "vpn") << "connection " << c.name << " created (customer gateway " << c.customer_gateway << ")";
+  VGW_LOG(kInfo, "vpn") << "connection " << c.name << " created"
+                        << (c.customer_gateway.empty() ? "" : " (customer gateway " + c.customer_gateway + ")");
   return describe_vpn_connection(model_.vpn_connections.at(c.name));
 }
 
@@ -330,7 +331,9 @@ Result<v1::VpnConnection> Gateway::modify_vpn_connection(const v1::ModifyVpnConn
   ConfigModel next = model_;
   next.vpn_connections[c.name] = c;
   if (auto s = commit(std::move(next)); !s) return fail(s.error());
-  VGW_LOG(kInfo, "vpn") << "connection " << c.name << " changed";
+  if (persist_) {  // not once per line of the config file
+    VGW_LOG(kInfo, "vpn") << "connection " << c.name << " changed";
+  }
   return describe_vpn_connection(model_.vpn_connections.at(c.name));
 }
 

@@ -178,6 +178,13 @@ int main(int argc, char** argv) {
     if (auto st = load_config(control_plane, config_path, *text); !st) {
       return fail_start(st.error().message + "\nvgwd: configuration not loaded, not starting");
     }
+    (void)control_plane.run([&](Gateway& gw) {
+      const ConfigModel& m = gw.config();
+      VGW_LOG(kInfo, "config") << "loaded " << config_path << ": " << m.customer_gateways.size()
+                               << " customer gateway(s), " << m.tunnels.size() << " tunnel(s), "
+                               << m.vpn_connections.size() << " VPN connection(s)"
+                               << (m.bgp ? ", router bgp " + std::to_string(m.bgp->asn) : "");
+    });
   } else if (check_only) {
     return fail_start("config file " + config_path + " does not exist");
   } else {

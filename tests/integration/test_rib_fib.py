@@ -89,6 +89,12 @@ class RibAndFib(unittest.TestCase):
         self.assertNotIn("203.0.113.0/24", k)
         text = self.vgwsh("show ip route")
         self.assertNotIn("10.2.0.0/24", text)  # the connected route went with the interface
+        # One protocol at a time, as FRR's `show ip route static|connected`.
+        static, connected = self.vgwsh("show ip route static"), self.vgwsh("show ip route connected")
+        self.assertIn("S>* 198.51.100.0/24", static)
+        self.assertNotIn("C>", static)
+        self.assertIn("C>* 10.1.0.0/24", connected)
+        self.assertNotIn("198.51.100.0/24", connected)
         # Interface up again: both paths are back.
         sh("ip", "-n", self.ns, "link", "set", "upb", "up")
         k = self.wait_kernel(lambda k: len(k.get("198.51.100.0/24", {}).get("nexthops", [])) == 2

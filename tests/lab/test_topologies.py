@@ -148,7 +148,7 @@ class Offices(LabCase):
         # Each office has the two others' networks and the VPC through the gateway.
         wait_for = {"office-a": ("vtysh", "-c", "show ip route bgp json"),
                     "office-b": ("birdc", "show route protocol t1"),
-                    "office-c": ("vgwsh", "-c", "show ip route")}
+                    "office-c": ("vgwsh", "-c", "show ip route bgp")}
         lans = {"office-a": "10.1.0.1", "office-b": "10.2.0.1", "office-c": "10.3.0.1"}
         for office, cmd in wait_for.items():
             wanted = [f"10.{n}.0.0/24" for n in (1, 2, 3) if lans[office] != f"10.{n}.0.1"] + ["10.0.0.0/16"]
@@ -159,6 +159,10 @@ class Offices(LabCase):
                 if other != office:
                     self.ping(office, source, destination)
             self.ping(office, source, "10.0.0.1")
+        # FRR's `show ip route bgp` in the vgw office: only the BGP routes.
+        routes = self.on("office-c", "vgwsh", "-c", "show ip route bgp").stdout
+        self.assertIn("B>* 10.1.0.0/24", routes)
+        self.assertNotIn("C>", routes)
         # The vgw office's own view: its connection to the gateway, both tunnels up.
         hub = self.connections("office-c")["hub"]
         self.assertEqual(hub["status"], "up", hub)

@@ -143,6 +143,16 @@ Handler show_routes(bool v6) {
       }
       return {};
     }
+    // FRR's `show ip route bgp|connected|static|kernel`: only that protocol's routes (bgp: eBGP
+    // and iBGP; vpn: a connection's destination routes).
+    std::string only;
+    for (const char* p : {"bgp", "connected", "static", "kernel", "vpn"})
+      if (a.has(p)) only = p;
+    auto wanted = [&only](const std::string& protocol) {
+      if (only.empty()) return true;
+      if (only == "bgp") return protocol == "ebgp" || protocol == "ibgp";
+      return protocol == only;
+    };
     v1::ListRoutesRequest req;
     req.set_family(v6 ? v1::IPV6 : v1::IPV4);
     v1::ListRoutesResponse batch;
@@ -151,6 +161,7 @@ Handler show_routes(bool v6) {
     else s.out() << kCodes;
     auto st = s.backend().stream(api::kListRoutes, req, batch, [&]() -> Status {
       for (const auto& r : batch.routes()) {
+        if (!wanted(r.protocol())) continue;
         if (json) {
           s.out() << (first ? "\n  " : ",\n  ") << to_json(r, false);
         } else {
@@ -211,6 +222,10 @@ void add_route_commands(std::vector<CommandSpec>& c, std::map<std::string, std::
                "Show the IPv4 routing table, or the route to a prefix or address", show_routes(false)});
   c.push_back({Mode::kExec, "show ipv6 route [PREFIX6|ADDRESS6] [json]",
                "Show the IPv6 routing table, or the route to a prefix or address", show_routes(true)});
+  c.push_back({Mode::kExec, "show ip route (bgp|connected|static|kernel|vpn) [json]",
+               "Show the IPv4 routes of one protocol", show_routes(false)});
+  c.push_back({Mode::kExec, "show ipv6 route (bgp|connected|static|kernel|vpn) [json]",
+               "Show the IPv6 routes of one protocol", show_routes(true)});
   c.push_back({Mode::kExec, "show ip route summary [json]", "Count IPv4 routes per protocol",
                show_summary(false)});
   c.push_back({Mode::kExec, "show ipv6 route summary [json]", "Count IPv6 routes per protocol",
@@ -222,7 +237,10 @@ void add_route_commands(std::vector<CommandSpec>& c, std::map<std::string, std::
                {"blackhole", "Drop matching packets silently"},
                {"Null0", "Drop matching packets silently (as blackhole)"},
                {"reject", "Drop matching packets with an ICMP unreachable"},
-               {"summary", "Counts of routes per protocol"}});
+               {"summary", "Counts of routes per protocol"},
+               {"connected", "Routes of the interfaces' addresses"},
+               {"kernel", "Routes learned from the kernel"},
+               {"vpn", "VPN connections' destination routes"}});
   help["ip"] = "IP address or IPv4 routing";
 }
 
