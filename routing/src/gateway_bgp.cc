@@ -205,6 +205,9 @@ Result<BgpNeighborConfig> parse_peer(const v1::PeerConfig& m, const BgpNeighborC
     if (u->family() != a->family()) {
       return fail(Error::invalid("peer.update_source must be of the peer address's family"));
     }
+    if (u->is_unspecified() || u->is_multicast() || u->is_v4_broadcast()) {
+      return fail(Error::invalid("peer.update_source " + u->to_string() + " is not a unicast address"));
+    }
     n.update_source = *u;
   }
   n.passive = m.passive();
@@ -216,7 +219,8 @@ Result<BgpNeighborConfig> parse_peer(const v1::PeerConfig& m, const BgpNeighborC
   if (n.hold != 0 && n.keepalive > n.hold) {
     return fail(Error::invalid("peer.keepalive_time must not exceed hold_time"));
   }
-  n.connect_retry = static_cast<uint16_t>(m.connect_retry_time() ? std::min(m.connect_retry_time(), 65535u) : 120);
+  if (m.connect_retry_time() > 65535) return fail(Error::invalid("peer.connect_retry_time must be 0..65535 seconds"));
+  n.connect_retry = static_cast<uint16_t>(m.connect_retry_time() ? m.connect_retry_time() : 120);
   n.shutdown = m.shutdown();
   if (auto st = validate_description("peer.shutdown_message", m.shutdown_message()); !st) return fail(st.error());
   if (m.shutdown_message().size() > 255) return fail(Error::invalid("peer.shutdown_message is longer than 255 octets (RFC 9003)"));
@@ -232,6 +236,7 @@ Result<BgpNeighborConfig> parse_peer(const v1::PeerConfig& m, const BgpNeighborC
   }
   n.advertisement_interval = static_cast<uint16_t>(m.advertisement_interval());
   n.next_hop_self = m.next_hop_self();
+  if (m.weight() > 65535) return fail(Error::invalid("peer.weight must be 0..65535"));  // FRR's range
   n.weight = m.weight();
   for (const auto& [field, value, out] : {std::tuple{"peer.route_map_in", &m.route_map_in(), &n.route_map_in},
                                           std::tuple{"peer.route_map_out", &m.route_map_out(), &n.route_map_out}}) {
@@ -670,6 +675,9 @@ Result<v1::AddPathResponse> Gateway::add_path(const v1::AddPathRequest& req) {
   if (!model_.bgp) return fail(Error::precondition("BGP is not configured (router bgp ASN)"));
   auto p = Prefix::parse(req.prefix());
   if (!p) return fail(Error::invalid("prefix: " + p.error().message));
+  if (p->address().is_multicast()) {
+    return fail(Error::invalid("prefix " + p->to_string() + " is multicast: BGP unicast cannot originate it"));
+  }
   if (!model_.bgp->networks.count(*p)) {
     ConfigModel next = model_;
     next.bgp->networks.insert(*p);

@@ -571,6 +571,32 @@ TEST(ConfigRoundTrip, PolicyObjectsAndNeighborRouteMapsRoundTrip) {
   EXPECT_EQ(a.config(), b.config());
 }
 
+// Values a router cannot use are refused, never clamped or kept silently.
+TEST(ConfigRoundTrip, BgpRefusesUnusableNumbersAndAddresses) {
+  const std::string base = "router bgp 65000\n neighbor 192.0.2.2 remote-as 65001\nexit\n";
+  expect_refused(base, {
+      {"router bgp 65000\n neighbor 192.0.2.2 update-source 224.0.0.5\nexit\n", "not a unicast address"},
+      {"router bgp 65000\n neighbor 192.0.2.2 update-source 255.255.255.255\nexit\n", "not a unicast address"},
+      {"router bgp 65000\n neighbor 192.0.2.2 weight 65536\nexit\n", "peer.weight must be 0..65535"},
+      {"router bgp 65000\n address-family ipv4 unicast\n network 224.0.0.0/4\n exit-address-family\nexit\n",
+       "is multicast"},
+      {"router bgp 65000\n address-family ipv6 unicast\n network ff00::/8\n exit-address-family\nexit\n",
+       "is multicast"},
+  });
+  Gateway g({""});
+  ASSERT_TRUE(load(g, base).ok());
+  v1::UpdatePeerRequest req;
+  req.mutable_peer()->set_address("192.0.2.2");
+  req.mutable_peer()->set_remote_as(65001);
+  req.mutable_peer()->set_connect_retry_time(4294967295u);  // was clamped to 65535
+  auto r = g.update_peer(req);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("connect_retry_time must be 0..65535"), std::string::npos) << r.error().message;
+  req.mutable_peer()->set_connect_retry_time(65535);
+  req.mutable_peer()->set_weight(65535);
+  EXPECT_TRUE(g.update_peer(req).ok());
+}
+
 TEST(ConfigRoundTrip, EmptyConfigRoundTrips) {
   Gateway a({""});
   std::string text = a.get_running_config({})->config();
