@@ -12,7 +12,6 @@ import json
 import os
 import queue
 import shutil
-import signal
 import tempfile
 import threading
 import time
@@ -107,11 +106,7 @@ protocol bgp vgw {{
         self.pids.append(read_pid(f"{d}/bird.pid"))
 
     def stop_peers(self):
-        for pid in self.pids:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+        vgwtest.stop_peer_daemons(self.pids)
 
     def vgwsh(self, *cmds):
         r = self.daemon.vgwsh(*cmds)

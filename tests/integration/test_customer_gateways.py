@@ -116,11 +116,7 @@ class CustomerGatewayMixin:
         self.start_router()
 
     def cleanup(self):
-        for pid in self.pids:
-            try:
-                os.kill(pid, 9)
-            except ProcessLookupError:
-                pass
+        vgwtest.stop_peer_daemons(self.pids)
         if getattr(self, "charon", None):
             self.charon.stop()
         if getattr(self, "vgw", None):

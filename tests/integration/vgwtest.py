@@ -189,6 +189,55 @@ class UdpStream:
         self.sink = self.source = None
 
 
+def stop_peer_daemons(pids, grace=5.0):
+    """Ends daemons a test started (FRR, BIRD) by pid: SIGTERM, SIGKILL what is left after
+    `grace` seconds; then FRR's leftover directories (remove_stale_frr_dirs)."""
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+    deadline = time.monotonic() + grace
+    alive = list(pids)
+    while alive and time.monotonic() < deadline:
+        alive = [p for p in alive if os.path.exists(f"/proc/{p}") and not _zombie(p)]
+        time.sleep(0.05)
+    for pid in alive:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    remove_stale_frr_dirs()
+
+
+def remove_stale_frr_dirs():
+    """FRR's daemons make /var/tmp/frr/<daemon>.<pid> (before they fork, so not under the pid a
+    test knows) and leave it behind when they exit, with the log buffer of a killed one in it;
+    removes those whose process is gone and that hold nothing but such buffers."""
+    try:
+        entries = os.listdir("/var/tmp/frr")
+    except FileNotFoundError:
+        return
+    for e in entries:
+        pid = e.rsplit(".", 1)[-1]
+        path = os.path.join("/var/tmp/frr", e)
+        if not pid.isdigit() or os.path.exists(f"/proc/{pid}") or not os.path.isdir(path):
+            continue
+        try:
+            if all(f.startswith("logbuf.") for f in os.listdir(path)):
+                shutil.rmtree(path)
+        except OSError:
+            pass
+
+
+def _zombie(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except OSError:
+        return True
+
+
 def wait(pred, timeout=30, what="condition"):
     """Polls pred() until it returns something true, and returns that."""
     deadline = time.monotonic() + timeout
