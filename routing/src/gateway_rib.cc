@@ -2,6 +2,7 @@
 // listings, lookups, summaries and the Watch stream, each route with the reason it is or is
 // not used and its kernel FIB state.
 #include <algorithm>
+#include <map>
 
 #include "vgw/base/log.h"
 #include "vgw/base/name.h"
@@ -377,6 +378,31 @@ Result<std::unique_ptr<api::ServerStream>> Gateway::watch_routes(const v1::Watch
   if (!fams) return fail(fams.error());
   return std::unique_ptr<api::ServerStream>(
       std::make_unique<WatchRoutesStream>(*this, *fams, req.replay()));
+}
+
+Result<v1::ListInterfacesResponse> Gateway::list_interfaces(const v1::ListInterfacesRequest& req) const {
+  if (!kernel_) return fail(Error::precondition("interfaces are not known yet (vgwd is starting)"));
+  std::map<std::string, std::string> tunnel_of;  // interface -> tunnel
+  for (const auto& [name, t] : model_.tunnels) {
+    if (auto i = tunnel_interface(name)) tunnel_of[*i] = name;
+  }
+  v1::ListInterfacesResponse out;
+  for (const auto& v : kernel_->interfaces()) {
+    if (!req.name().empty() && v.info.name != req.name()) continue;
+    auto* i = out.add_interfaces();
+    i->set_name(v.info.name);
+    i->set_ifindex(static_cast<uint32_t>(v.info.ifindex));
+    i->set_admin_up(v.info.admin_up);
+    i->set_oper_up(v.info.oper_up);
+    i->set_mtu(v.info.mtu);
+    for (const auto& [a, len] : v.addresses) i->add_addresses(a.to_string() + "/" + std::to_string(len));
+    if (auto it = tunnel_of.find(v.info.name); it != tunnel_of.end()) i->set_tunnel(it->second);
+    i->set_held_down(v.held_down);
+  }
+  if (!req.name().empty() && out.interfaces_size() == 0) {
+    return fail(Error::not_found("no interface " + req.name()));
+  }
+  return out;
 }
 
 Result<v1::GetRouteSummaryResponse> Gateway::get_route_summary(

@@ -6,6 +6,7 @@
 #include <net/if.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -157,6 +158,16 @@ std::optional<IpAddress> KernelSync::highest_ipv4() const {
     }
   }
   return best;
+}
+
+std::vector<KernelSync::InterfaceView> KernelSync::interfaces() const {
+  std::vector<InterfaceView> out;
+  for (const auto& [i, iface] : ifaces_) {
+    if (iface.info.ifindex == 0) continue;  // removed, its connected routes being withdrawn
+    out.push_back({iface.info, {iface.addresses.begin(), iface.addresses.end()}, held_down_.count(iface.info.name) > 0});
+  }
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.info.name < b.info.name; });
+  return out;
 }
 
 const rib::fib::InterfaceInfo* KernelSync::interface(int ifindex) const {

@@ -209,6 +209,10 @@ class FailoverBetweenTwoVgwd(vgwtest.DaemonsInNamespaces):
         uncut = self.cut()
         self.addCleanup(uncut)
         wait(lambda: self.tunnel("a", "t1")["state"]["status"] == "down", timeout=10, what="A: t1 down")
+        # The TUN stays up in the kernel; `show interface` says that vgw holds it down.
+        brief = {l.split()[0]: l.split() for l in self.daemons["a"].vgwsh("show interface brief").stdout.splitlines()[1:]}
+        self.assertEqual((brief["t1"][1], brief["t1"][-1]), ("held-down", "t1"), brief)
+        self.assertEqual(brief["t2"][1], "up", brief)
         wait(lambda: "dev t2" in self.kernel_route("a", "10.2.0.0/24") and
              "nexthop" not in self.kernel_route("a", "10.2.0.0/24"), what="A: single path via t2")
         at = self.rx("b", "t2")

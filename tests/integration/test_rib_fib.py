@@ -89,6 +89,17 @@ class RibAndFib(unittest.TestCase):
         self.assertNotIn("203.0.113.0/24", k)
         text = self.vgwsh("show ip route")
         self.assertNotIn("10.2.0.0/24", text)  # the connected route went with the interface
+        # vtysh's `show interface`: upb is administratively down, upa up with its address.
+        brief = {l.split()[0]: l.split() for l in self.vgwsh("show interface brief").splitlines()[1:]}
+        self.assertEqual(brief["upb"][1], "admin-down")  # ip link set upb down
+        self.assertEqual(brief["upa"][1], "up")
+        self.assertIn("10.1.0.1/24", brief["upa"])
+        detail = self.vgwsh("show interface upb")
+        self.assertIn("Interface upb is administratively down, line protocol is down", detail)
+        self.assertIn("inet 10.2.0.1/24", detail)
+        ifaces = json.loads(self.vgwsh("show interface json"))["interfaces"]
+        self.assertIn("upa", [i["name"] for i in ifaces])
+        self.assertIn("no interface nope", self.daemon.vgwsh("show interface nope").stderr)
         # One protocol at a time, as FRR's `show ip route static|connected`.
         static, connected = self.vgwsh("show ip route static"), self.vgwsh("show ip route connected")
         self.assertIn("S>* 198.51.100.0/24", static)

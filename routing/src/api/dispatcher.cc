@@ -100,6 +100,8 @@ Dispatcher::Dispatcher() {
       kWatchRoutes, [](Gateway& gw, const auto& r) { return gw.watch_routes(r); });
   add<v1::GetRouteSummaryRequest, v1::GetRouteSummaryResponse>(
       kGetRouteSummary, [](Gateway& gw, const auto& r) { return gw.get_route_summary(r); });
+  add<v1::ListInterfacesRequest, v1::ListInterfacesResponse>(
+      kListInterfaces, [](Gateway& gw, const auto& r) { return gw.list_interfaces(r); });
   add<v1::CreateStaticRouteRequest, v1::StaticRoute>(
       kCreateStaticRoute, [](Gateway& gw, const auto& r) { return gw.create_static_route(r); });
   add<v1::DescribeStaticRoutesRequest, v1::DescribeStaticRoutesResponse>(

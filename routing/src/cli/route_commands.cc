@@ -176,6 +176,46 @@ Handler show_routes(bool v6) {
   };
 }
 
+// FRR's words for an interface's state; vgw adds why it holds a tunnel's interface down.
+std::string interface_status(const v1::Interface& i) {
+  if (!i.admin_up()) return "admin-down";
+  if (!i.oper_up()) return "down";
+  return i.held_down() ? "held-down" : "up";
+}
+
+Status show_interfaces(Session& s, const Args& a) {
+  v1::ListInterfacesRequest req;
+  req.set_name(a.get("IFNAME"));
+  v1::ListInterfacesResponse r;
+  if (auto st = s.backend().call(api::kListInterfaces, req, r); !st) return st;
+  if (a.has("json")) return print_json(s, r);
+  if (a.has("brief")) {
+    Table t({"Interface", "Status", "MTU", "Addresses", "Tunnel"});
+    for (const auto& i : r.interfaces()) {
+      std::string addrs;
+      for (const auto& x : i.addresses()) addrs += (addrs.empty() ? "" : " ") + x;
+      t.add({i.name(), interface_status(i), std::to_string(i.mtu()), addrs.empty() ? "-" : addrs,
+             i.tunnel().empty() ? "-" : i.tunnel()});
+    }
+    t.print(s.out());
+    return {};
+  }
+  for (const auto& i : r.interfaces()) {
+    s.out() << "Interface " << i.name() << " is " << (i.admin_up() ? "up" : "administratively down")
+            << ", line protocol is " << (i.oper_up() ? "up" : "down") << "\n";
+    if (!i.tunnel().empty()) {
+      s.out() << "  vgw tunnel " << i.tunnel()
+              << (i.held_down() ? ": held down (the tunnel is not healthy: its routes are withdrawn; "
+                                  "show tunnel " + i.tunnel() + " says why)"
+                                : "")
+              << "\n";
+    }
+    s.out() << "  index " << i.ifindex() << ", mtu " << i.mtu() << "\n";
+    for (const auto& x : i.addresses()) s.out() << "  " << (x.find(':') == std::string::npos ? "inet " : "inet6 ") << x << "\n";
+  }
+  return {};
+}
+
 Handler show_summary(bool v6) {
   return [v6](Session& s, const Args& a) -> Status {
     v1::GetRouteSummaryRequest req;
@@ -226,6 +266,9 @@ void add_route_commands(std::vector<CommandSpec>& c, std::map<std::string, std::
                "Show the IPv4 routes of one protocol", show_routes(false)});
   c.push_back({Mode::kExec, "show ipv6 route (bgp|connected|static|kernel|vpn) [json]",
                "Show the IPv6 routes of one protocol", show_routes(true)});
+  c.push_back({Mode::kExec, "show interface [IFNAME] [json]",
+               "Show the interfaces (state, MTU, addresses, the tunnel of a tunnel interface)", show_interfaces});
+  c.push_back({Mode::kExec, "show interface brief [json]", "Show the interfaces, one line each", show_interfaces});
   c.push_back({Mode::kExec, "show ip route summary [json]", "Count IPv4 routes per protocol",
                show_summary(false)});
   c.push_back({Mode::kExec, "show ipv6 route summary [json]", "Count IPv6 routes per protocol",
@@ -240,7 +283,9 @@ void add_route_commands(std::vector<CommandSpec>& c, std::map<std::string, std::
                {"summary", "Counts of routes per protocol"},
                {"connected", "Routes of the interfaces' addresses"},
                {"kernel", "Routes learned from the kernel"},
-               {"vpn", "VPN connections' destination routes"}});
+               {"vpn", "VPN connections' destination routes"},
+               {"interface", "Interfaces"},
+               {"brief", "One line each"}});
   help["ip"] = "IP address or IPv4 routing";
 }
 

@@ -101,6 +101,7 @@ class Gateway {
   Result<v1::LookupRouteResponse> lookup_route(const v1::LookupRouteRequest&) const;
   Result<std::unique_ptr<api::ServerStream>> watch_routes(const v1::WatchRoutesRequest&);
   Result<v1::GetRouteSummaryResponse> get_route_summary(const v1::GetRouteSummaryRequest&) const;
+  Result<v1::ListInterfacesResponse> list_interfaces(const v1::ListInterfacesRequest&) const;
 
   // BgpService
   Result<v1::Bgp> get_bgp(const v1::GetBgpRequest&) const;

@@ -73,6 +73,14 @@ class KernelSync {
   // The highest IPv4 address on an interface that is up, loopback addresses aside (the
   // default BGP router-id, as FRR picks it).
   std::optional<IpAddress> highest_ipv4() const;
+  // The interfaces as the kernel reported them (those that exist), with their addresses and
+  // whether vgw holds them down (a tunnel that is not healthy).
+  struct InterfaceView {
+    rib::fib::InterfaceInfo info;
+    std::vector<std::pair<IpAddress, int>> addresses;  // (address, prefix length)
+    bool held_down = false;
+  };
+  std::vector<InterfaceView> interfaces() const;
 
   // Whether the prefix's selected route is in the kernel (false while still queued).
   bool installed(const Prefix& prefix, rib::RouteSource source) const;

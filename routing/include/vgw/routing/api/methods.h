@@ -25,6 +25,7 @@ inline constexpr const char* kListRoutes = "/vgw.v1.RibService/ListRoutes";
 inline constexpr const char* kLookupRoute = "/vgw.v1.RibService/LookupRoute";
 inline constexpr const char* kWatchRoutes = "/vgw.v1.RibService/WatchRoutes";
 inline constexpr const char* kGetRouteSummary = "/vgw.v1.RibService/GetRouteSummary";
+inline constexpr const char* kListInterfaces = "/vgw.v1.RibService/ListInterfaces";
 inline constexpr const char* kCreateStaticRoute = "/vgw.v1.RibService/CreateStaticRoute";
 inline constexpr const char* kDescribeStaticRoutes = "/vgw.v1.RibService/DescribeStaticRoutes";
 inline constexpr const char* kDeleteStaticRoute = "/vgw.v1.RibService/DeleteStaticRoute";
