@@ -25,7 +25,7 @@ if ((${#missing[@]})); then
   log "installing ${missing[*]}"
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
-podman() { command podman --runtime /usr/bin/runc "$@"; }
+podman() { command podman --runtime runc "$@"; }
 limits=(--ulimit nofile=1024:1024 --ulimit nproc=4096:4096)
 
 if ! podman image exists localhost/debian:bookworm; then

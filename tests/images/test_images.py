@@ -14,7 +14,7 @@ import time
 import unittest
 
 ROOT = os.environ.get("VGW_SOURCE_DIR") or os.path.normpath(os.path.join(os.path.dirname(__file__), "..", ".."))
-PODMAN = ["podman", "--runtime", "/usr/bin/runc"]
+PODMAN = ["podman", "--runtime", "runc"]  # by name; crun refuses this machine's hybrid cgroups
 LIMITS = ["--ulimit", "nofile=1024:1024", "--ulimit", "nproc=4096:4096"]
 
 
