@@ -460,7 +460,12 @@ class TestLifecycle(LabCase):
         with open(DC_TO_VPC) as f:
             doc = yaml.safe_load(f)
         doc["name"] = lab
-        doc["topology"] = {"nodes": {"vgw": doc["topology"]["nodes"]["vgw"]},
+        node = doc["topology"]["nodes"]["vgw"]
+        # The image's stand-ins (lab/images/vgwlab-standins.yml) bind the real build; the node's
+        # own binds of the same paths win: the stubs.
+        node["binds"] = ["../../build/routing/vgwd:/usr/local/sbin/vgwd:ro",
+                         "../../build/routing/vgwsh:/usr/local/bin/vgwsh:ro"] + node["binds"]
+        doc["topology"] = {"nodes": {"vgw": node},
                            "links": [{"endpoints": ["vgw:eth1", "vgw:eth2"]}, {"endpoints": ["vgw:eth3", "vgw:eth4"]}]}
         topo = os.path.join(root, "lab", "topologies", "vgw.clab.yml")
         with open(topo, "w") as f:
@@ -568,6 +573,21 @@ class TestValidation(LabCase):
         p = vgwlab("check", bad)
         self.assertEqual(p.returncode, 1)
         self.assertIn("has kind 'bridge'", p.stderr)
+
+    def test_image_standins_are_bound(self):
+        """A node of the customer-gateway image gets what that image holds from the host
+        (lab/images/vgwlab-standins.yml); a node of an unknown image gets nothing extra."""
+        lab = self.new_lab()
+        path = self.write_topo(f"name: {lab}\ntopology:\n  nodes:\n"
+                               "    one: {kind: linux, image: 'localhost/vgw-cgw:latest'}\n"
+                               "    two: {kind: linux, image: 'debian:bookworm'}\n", name=f"{lab}.clab.yml")
+        self.up(path)
+        with open(os.path.join(HERE, "..", "..", "lab", "images", "cgw", "cgw-start")) as f:
+            first = f.readline()
+        p = vgwlab("exec", path, "one", "--", "head", "-1", "/usr/local/sbin/cgw-start")
+        self.assertEqual(p.stdout, first, p.stderr)
+        p = vgwlab("exec", path, "two", "--", "test", "-e", "/usr/local/sbin/cgw-start")
+        self.assertNotEqual(p.returncode, 0)
 
     def test_shipped_topologies_are_valid(self):
         for path in sorted(glob.glob(os.path.join(HERE, "..", "..", "lab", "topologies", "*.clab.yml"))):
