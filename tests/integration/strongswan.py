@@ -7,11 +7,9 @@ which speaks ESP only in UDP, so charon always moves IKE to port 4500 and encaps
 Configuration goes through swanctl over the instance's own vici socket."""
 
 import os
-import signal
 import subprocess
-import time
 
-from vgwtest import pid_in, sh, wait
+from vgwtest import pid_in, sh, stop_peer_daemons, wait
 
 CHARON = "/usr/lib/ipsec/charon"
 PLUGINS = ("random nonce openssl aes sha1 sha2 hmac gcm chapoly curve25519 gmp pem pkcs1 x509 pubkey kdf "
@@ -108,15 +106,7 @@ class Charon:
 
     def stop(self):
         if self.pid:
-            try:
-                os.kill(self.pid, signal.SIGTERM)
-                deadline = time.monotonic() + 10
-                while time.monotonic() < deadline:
-                    os.kill(self.pid, 0)
-                    time.sleep(0.05)
-                os.kill(self.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+            stop_peer_daemons([self.pid], grace=10)
             self.pid = None
         if self.proc:
             try:

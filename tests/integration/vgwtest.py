@@ -142,7 +142,7 @@ def tcp_transfer(src_ns, dst_ns, dst, size, port=5001):
 
 
 # The stream tool the lab's demo uses too (numbered datagrams, counted at the sink).
-UDPSTREAM = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "lab", "udpstream")
+UDPSTREAM = os.path.join(SOURCE_DIR, "lab", "udpstream")
 
 
 class UdpStream:

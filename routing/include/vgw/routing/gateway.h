@@ -60,9 +60,8 @@ class Gateway {
 
   ~Gateway();
 
-  // While loading the config file at start-up, changes are applied but not written back.
-  // Off while vgwd loads its config file (which must not rewrite it; per-line "changed" logs
-  // are left out then).
+  // While loading the config file at start-up, changes are applied but not written back
+  // (and not logged as "changed" once per line).
   void set_persist(bool on) { persist_ = on; }
   // Connects the RIB to the kernel: interfaces and addresses become connected routes, and
   // (unless options say otherwise) selected routes are programmed into the kernel FIB.
