@@ -121,6 +121,11 @@ void Peer::hard_reset() {
   start();
 }
 
+void Peer::bfd_down() {
+  stop(wire::Notification{wire::err::kCease, wire::err::kBfdDown, {}}, "BFD down");
+  start();
+}
+
 void Peer::reconfigure(PeerConfig c) {
   const PeerConfig& o = config_;
   bool reset = c.port != o.port || c.remote_as != o.remote_as || c.local_as != o.local_as ||

@@ -66,6 +66,7 @@ class Peer final : public transport::Connection::Handler {
   void automatic_stop(const wire::Notification& n, std::string_view reason,
                       std::optional<Clock::Duration> restart_after);
   void hard_reset();
+  void bfd_down();  // Cease / BFD Down (RFC 9384), then start again
   // Applies a new configuration; resets the session when transport or capabilities changed.
   void reconfigure(PeerConfig config);
   Status send_route_refresh();

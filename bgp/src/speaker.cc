@@ -228,6 +228,13 @@ Status Speaker::hard_reset(const IpAddress& address) {
   return {};
 }
 
+Status Speaker::bfd_down(const IpAddress& address) {
+  Peer* p = engine_->find_peer(address);
+  if (p == nullptr) return fail(Error::not_found("no peer " + address.to_string()));
+  p->bfd_down();
+  return {};
+}
+
 Status Speaker::add_network(const Prefix& prefix, const wire::PathAttributes* attributes) {
   return engine_->set_network(prefix, attributes, true);
 }

@@ -100,6 +100,7 @@ void render_bgp(std::ostream& out, const BgpConfig& b, bool show_secrets) {
     if (n.passive) out << p << "passive\n";
     if (n.keepalive != 30 || n.hold != 90) out << p << "timers " << n.keepalive << " " << n.hold << "\n";
     if (n.connect_retry != 120) out << p << "timers connect " << n.connect_retry << "\n";
+    if (n.bfd) out << p << "bfd\n";
     if (n.advertisement_interval) out << p << "advertisement-interval " << n.advertisement_interval << "\n";
     if (n.maximum_prefix) {
       out << p << "maximum-prefix " << n.maximum_prefix;
@@ -150,6 +151,7 @@ void render_tunnel(std::ostream& out, const TunnelConfig& t, bool show_secrets) 
   for (const auto& sa : t.sas) out << " " << render_tunnel_sa(sa, show_secrets) << "\n";
   for (const auto& line : render_tunnel_ike(t.ike, show_secrets)) out << " " << line << "\n";
   if (t.health_check) out << " " << render_health_check(*t.health_check) << "\n";
+  if (t.bfd) out << " " << render_tunnel_bfd(*t.bfd) << "\n";
   if (t.shutdown) out << " shutdown\n";
   out << "exit\n";
 }
@@ -288,6 +290,41 @@ Result<std::pair<IpAddress, IpAddress>> health_check_addresses(const TunnelConfi
   return std::make_pair(*source, *destination);
 }
 
+Status validate_bfd_timers(const std::string& prefix, const BfdTimersConfig& t) {
+  using T = BfdTimersConfig;
+  if (t.detect_multiplier < T::kMinMultiplier || t.detect_multiplier > T::kMaxMultiplier) {
+    return fail(Error::invalid(prefix + "detect_multiplier " + std::to_string(t.detect_multiplier) + " is outside 2..255"));
+  }
+  for (const auto& [field, value] : {std::pair{"receive_interval_ms", t.receive_interval_ms},
+                                     std::pair{"transmit_interval_ms", t.transmit_interval_ms}}) {
+    if (value < T::kMinIntervalMs || value > T::kMaxIntervalMs) {
+      return fail(Error::invalid(prefix + field + " " + std::to_string(value) + " is outside 10..60000 ms"));
+    }
+  }
+  return {};
+}
+
+std::string render_tunnel_bfd(const BfdTimersConfig& t) {
+  std::string out = "bfd";
+  const BfdTimersConfig defaults;
+  if (t.detect_multiplier != defaults.detect_multiplier) out += " detect-multiplier " + std::to_string(t.detect_multiplier);
+  if (t.receive_interval_ms != defaults.receive_interval_ms) out += " receive-interval " + std::to_string(t.receive_interval_ms);
+  if (t.transmit_interval_ms != defaults.transmit_interval_ms) {
+    out += " transmit-interval " + std::to_string(t.transmit_interval_ms);
+  }
+  return out;
+}
+
+Result<std::pair<IpAddress, IpAddress>> tunnel_bfd_addresses(const TunnelConfig& t) {
+  if (!t.inside) return fail(Error::invalid("bfd: the tunnel has no inside address yet"));
+  auto peer = point_to_point_peer(*t.inside);
+  if (!peer) {
+    return fail(Error::invalid("bfd: inside " + t.inside->to_string() +
+                               " is not one end of a /30 or /31 (/126, /127), so there is no peer address"));
+  }
+  return std::make_pair(t.inside->address, *peer);
+}
+
 std::string render_config(const ConfigModel& model, bool show_secrets) {
   std::ostringstream out;
   out << "! vgw configuration\n!\n";
@@ -337,6 +374,29 @@ std::string render_config(const ConfigModel& model, bool show_secrets) {
     for (const auto& p : c.local_subnets) out << " local-subnet " << p.to_string() << "\n";
     for (const auto& p : c.remote_subnets) out << " remote-subnet " << p.to_string() << "\n";
     if (!c.route_propagation) out << " no route-propagation\n";
+    out << "exit\n!\n";
+  }
+  if (!model.bfd_peers.empty()) {
+    // FRR's layout: the block, one sub-block per peer with only what differs from the defaults.
+    out << "bfd\n";
+    for (const auto& [key, p] : model.bfd_peers) {
+      out << " peer " << p.peer.to_string();
+      if (p.local_address) out << " local-address " << p.local_address->to_string();
+      if (!p.interface.empty()) out << " interface " << p.interface;
+      out << "\n";
+      const BfdTimersConfig defaults;
+      if (p.timers.detect_multiplier != defaults.detect_multiplier) {
+        out << "  detect-multiplier " << p.timers.detect_multiplier << "\n";
+      }
+      if (p.timers.receive_interval_ms != defaults.receive_interval_ms) {
+        out << "  receive-interval " << p.timers.receive_interval_ms << "\n";
+      }
+      if (p.timers.transmit_interval_ms != defaults.transmit_interval_ms) {
+        out << "  transmit-interval " << p.timers.transmit_interval_ms << "\n";
+      }
+      if (p.shutdown) out << "  shutdown\n";
+      out << " exit\n";
+    }
     out << "exit\n!\n";
   }
   if (model.bgp) {

@@ -1,4 +1,5 @@
 #include "bgp_plan.h"
+#include "bfd_driver.h"
 #include "gateway_state.h"
 #include "vpn_connections.h"
 
@@ -40,9 +41,13 @@ Gateway::Gateway(Options options)
       rib_, [this](const std::string& tunnel) { return tunnel_link(tunnel); }, [this] { sync_vpn(); });
 }
 
-Gateway::~Gateway() { stop_tunnels(); }
+Gateway::~Gateway() {
+  bfd_.reset();
+  stop_tunnels();
+}
 
 void Gateway::stop_kernel(bool retain) {
+  stop_bfd();  // AdminDown first: the peers' BGP keeps its routes until our Cease
   vpn_->stop();
   stop_speaker();
   stop_tunnels();
@@ -65,6 +70,7 @@ Status Gateway::start_kernel(boost::asio::io_context& io, KernelSync::Options op
     sync_static_routes();
     sync_vpn();
     if (speaker_) speaker_->nexthops_changed();
+    if (bfd_) bfd_->refresh_interfaces();
     // BGP waiting for a router-id (none configured, no IPv4 address yet: vgwd started before
     // its interfaces were addressed, as in a container) starts with the first address.
     if (bgp_plan_ && !speaker_ && !bgp_plan_->router_id && kernel_->highest_ipv4()) sync_bgp(nullptr);
@@ -79,6 +85,7 @@ Status Gateway::start_kernel(boost::asio::io_context& io, KernelSync::Options op
   start_tunnels(io);  // before BGP: sessions may run over the tunnels' inside addresses
   if (auto plan = plan_bgp(model_)) bgp_plan_ = std::make_unique<BgpPlan>(std::move(*plan));
   sync_bgp(nullptr);
+  sync_bfd();
   return {};
 }
 
@@ -122,6 +129,7 @@ Status Gateway::commit(ConfigModel next) {
     ++policy_version_;
     sync_bgp_policies();
   }
+  sync_bfd();
   return {};
 }
 

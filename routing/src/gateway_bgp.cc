@@ -101,6 +101,7 @@ v1::PeerConfig to_proto(const BgpNeighborConfig& n) {
   c.set_advertisement_interval(n.advertisement_interval);
   c.set_next_hop_self(n.next_hop_self);
   c.set_weight(n.weight);
+  c.set_bfd(n.bfd);
   return c;
 }
 
@@ -236,6 +237,7 @@ Result<BgpNeighborConfig> parse_peer(const v1::PeerConfig& m, const BgpNeighborC
   }
   n.advertisement_interval = static_cast<uint16_t>(m.advertisement_interval());
   n.next_hop_self = m.next_hop_self();
+  n.bfd = m.bfd();
   if (m.weight() > 65535) return fail(Error::invalid("peer.weight must be 0..65535"));  // FRR's range
   n.weight = m.weight();
   for (const auto& [field, value, out] : {std::tuple{"peer.route_map_in", &m.route_map_in(), &n.route_map_in},

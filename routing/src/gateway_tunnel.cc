@@ -69,6 +69,12 @@ v1::TunnelConfig to_proto(const TunnelConfig& t) {
   *c.mutable_ike() = ike_to_proto(t.ike);
   if (t.health_check) *c.mutable_health_check() = health_check_to_proto(t);
   c.set_shutdown(t.shutdown);
+  if (t.bfd) {
+    auto* b = c.mutable_bfd();
+    b->set_detect_multiplier(t.bfd->detect_multiplier);
+    b->set_receive_interval_ms(t.bfd->receive_interval_ms);
+    b->set_transmit_interval_ms(t.bfd->transmit_interval_ms);
+  }
   return c;
 }
 
@@ -225,6 +231,7 @@ Result<v1::Tunnel> Gateway::apply_tunnel(TunnelConfig t, const v1::UpdateTunnelR
   }
   if (auto s = apply_tunnel_ike(t, req); !s) return fail(s.error());
   if (auto s = apply_tunnel_health(t, req); !s) return fail(s.error());
+  if (auto s = apply_tunnel_bfd(t, req); !s) return fail(s.error());
   if (auto s = validate_tunnel(t); !s) return fail(s.error());
   if (auto s = validate_tunnel_health(t); !s) return fail(s.error());
   auto it = model_.tunnels.find(t.name);
@@ -604,6 +611,7 @@ void Gateway::sync_tunnels() {
       sync_tunnel_health(t);
     }
   }
+  sync_bfd();  // tunnels with `bfd` run their sessions on the interfaces that now exist
   if ((!rt.failed.empty() || (!rt.dataplane && !rt.problem.empty())) && !rt.retry_armed) {
     rt.retry_armed = true;
     rt.retry.expires_after(kRetryInterval);

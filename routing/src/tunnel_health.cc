@@ -150,17 +150,27 @@ void TunnelHealth::set_admin_down(const std::string& name, bool down) {
   evaluate(e);
 }
 
-void TunnelHealth::set_bgp(const std::string& name, std::optional<std::pair<bool, std::string>> state) {
+void TunnelHealth::set_optional_input(const std::string& name, std::optional<Input> Entry::*input,
+                                      std::optional<std::pair<bool, std::string>> state) {
   auto it = tunnels_.find(name);
   if (it == tunnels_.end()) return;
   Entry& e = *it->second;
+  auto& in = e.*input;
   if (!state) {
-    e.bgp.reset();
+    in.reset();
   } else {
-    if (!e.bgp) e.bgp.emplace();
-    set_input(*e.bgp, state->first, state->first ? "" : state->second);
+    if (!in) in.emplace();
+    set_input(*in, state->first, state->first ? "" : state->second);
   }
   evaluate(e);
+}
+
+void TunnelHealth::set_bgp(const std::string& name, std::optional<std::pair<bool, std::string>> state) {
+  set_optional_input(name, &Entry::bgp, std::move(state));
+}
+
+void TunnelHealth::set_bfd(const std::string& name, std::optional<std::pair<bool, std::string>> state) {
+  set_optional_input(name, &Entry::bfd, std::move(state));
 }
 
 // Keys came or went: the health check starts over (a reply must follow the new SAs).
@@ -179,7 +189,8 @@ void TunnelHealth::on_keys_changed(Entry& e) {
 }
 
 void TunnelHealth::evaluate(Entry& e) {
-  bool up = !e.admin && e.keys.ok && (!e.probe || e.probe->input.ok) && (!e.bgp || e.bgp->ok);
+  bool up = !e.admin && e.keys.ok && (!e.probe || e.probe->input.ok) && (!e.bfd || e.bfd->ok) &&
+            (!e.bgp || e.bgp->ok);
   std::string reason;
   if (e.admin) {
     reason = "admin: " + e.admin->detail;
@@ -187,6 +198,8 @@ void TunnelHealth::evaluate(Entry& e) {
     reason = "keys: " + e.keys.detail;
   } else if (e.probe && !e.probe->input.ok) {
     reason = "health check: " + e.probe->input.detail;
+  } else if (e.bfd && !e.bfd->ok) {
+    reason = "bfd: " + e.bfd->detail;
   } else if (e.bgp && !e.bgp->ok) {
     reason = "bgp: " + e.bgp->detail;
   }
@@ -477,6 +490,7 @@ std::optional<HealthView> TunnelHealth::view(const std::string& name) const {
     v.probes_answered = p.answered;
     v.last_rtt_us = p.last_rtt_us;
   }
+  if (e.bfd) v.inputs.push_back({"bfd", e.bfd->ok, e.bfd->detail, e.bfd->since_unix_ms});
   if (e.bgp) v.inputs.push_back({"bgp", e.bgp->ok, e.bgp->detail, e.bgp->since_unix_ms});
   return v;
 }

@@ -9,6 +9,7 @@
 //                 (a socket bound to it, so the probe takes the tunnel whatever the routing
 //                 table says); failed once nothing has answered for interval x retries (the
 //                 detection time, as BFD counts it), ok again at the first answer
+//   bfd           where the tunnel has `bfd`, the BFD session between its inside addresses is Up
 //   bgp           where BGP runs over the tunnel (a configured neighbor in its inside prefix),
 //                 the session is Established
 //
@@ -94,6 +95,8 @@ class TunnelHealth {
   // The BGP sessions over the tunnel (to neighbors in its inside prefix): all Established, or
   // which is not. nullopt: no BGP over it (the input goes away).
   void set_bgp(const std::string& name, std::optional<std::pair<bool, std::string>> state);
+  // The tunnel's BFD session: Up, or why not. nullopt: no BFD on the tunnel.
+  void set_bfd(const std::string& name, std::optional<std::pair<bool, std::string>> state);
   void remove_tunnel(const std::string& name);
 
   bool known(const std::string& name) const { return tunnels_.count(name) != 0; }
@@ -112,6 +115,7 @@ class TunnelHealth {
     int ifindex = 0;
     Input keys;
     std::optional<Input> admin;  // present while shut down
+    std::optional<Input> bfd;
     std::optional<Input> bgp;
     std::unique_ptr<Probe> probe;
     bool up = false;
@@ -121,6 +125,8 @@ class TunnelHealth {
     uint32_t transitions = 0;
   };
   static void set_input(Input& in, bool ok, std::string detail);
+  void set_optional_input(const std::string& name, std::optional<Input> Entry::*input,
+                          std::optional<std::pair<bool, std::string>> state);
   // A probe was answered at `now`, `rtt_us` after it was sent.
   void answered(Entry& e, std::chrono::steady_clock::time_point now, int64_t rtt_us);
   void read_udp_replies(Entry& e);

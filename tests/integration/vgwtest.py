@@ -38,7 +38,7 @@ def protos():
         subprocess.run(["protoc", "-I", src, "--python_out", _proto_dir, *files], check=True)
         sys.path.insert(0, _proto_dir)
     mods = {}
-    for name in ("system_pb2", "vpn_pb2", "rib_pb2", "bgp_pb2", "tunnel_pb2", "ike_pb2"):
+    for name in ("system_pb2", "vpn_pb2", "rib_pb2", "bgp_pb2", "tunnel_pb2", "ike_pb2", "bfd_pb2"):
         mods[name] = importlib.import_module("vgw.v1." + name)
     return mods
 

@@ -29,6 +29,19 @@ void Demux::remove(uint32_t local_discriminator) {
   by_discriminator_.erase(it);
 }
 
+Status Demux::rekey(uint32_t local_discriminator, const PeerKey& key) {
+  auto it = by_discriminator_.find(local_discriminator);
+  if (it == by_discriminator_.end()) return fail(Error::not_found("no BFD session with that discriminator"));
+  if (it->second == key) return {};
+  if (by_peer_.contains(key)) {
+    return fail(Error::exists("a BFD session for " + key.peer.to_string() + " exists"));
+  }
+  by_peer_.erase(it->second);
+  it->second = key;
+  by_peer_.emplace(key, local_discriminator);
+  return {};
+}
+
 std::optional<uint32_t> Demux::find_by_peer(const PeerKey& key) const {
   if (auto it = by_peer_.find(key); it != by_peer_.end()) return it->second;
   if (key.ifindex != 0) {

@@ -162,6 +162,14 @@ Dispatcher::Dispatcher() {
       kWatchIke, [](Gateway& gw, const auto& r) { return gw.watch_ike(r); });
   add<v1::RekeyIkeRequest, v1::RekeyIkeResponse>(kRekeyIke,
                                                  [](Gateway& gw, const auto& r) { return gw.rekey_ike(r); });
+
+  add<v1::SetBfdPeerRequest, v1::BfdPeer>(kSetBfdPeer, [](Gateway& gw, const auto& r) { return gw.set_bfd_peer(r); });
+  add<v1::DeleteBfdPeerRequest, v1::DeleteBfdPeerResponse>(
+      kDeleteBfdPeer, [](Gateway& gw, const auto& r) { return gw.delete_bfd_peer(r); });
+  add<v1::ListBfdPeersRequest, v1::ListBfdPeersResponse>(
+      kListBfdPeers, [](Gateway& gw, const auto& r) { return gw.list_bfd_peers(r); });
+  add_stream<v1::WatchBfdRequest, v1::WatchBfdResponse>(
+      kWatchBfd, [](Gateway& gw, const auto& r) { return gw.watch_bfd(r); });
 }
 
 const Dispatcher::Method* Dispatcher::find(std::string_view path) const {

@@ -446,6 +446,10 @@ void add_bgp_commands(std::vector<CommandSpec>& c, std::map<std::string, std::st
                peer_change([](v1::PeerConfig& p, const Args& a) { p.set_connect_retry_time(num(a, "SECONDS")); })});
   c.push_back({M::kRouterBgp, "no neighbor ADDRESS timers connect [SECONDS]", "Default connect retry (120 s)",
                peer_change([](v1::PeerConfig& p, const Args&) { p.set_connect_retry_time(120); })});
+  c.push_back({M::kRouterBgp, "neighbor ADDRESS bfd", "Detect a failed path with BFD; its session is reset at once",
+               peer_change([](v1::PeerConfig& p, const Args&) { p.set_bfd(true); })});
+  c.push_back({M::kRouterBgp, "no neighbor ADDRESS bfd", "No BFD for the session",
+               peer_change([](v1::PeerConfig& p, const Args&) { p.set_bfd(false); })});
   c.push_back({M::kRouterBgp, "neighbor ADDRESS shutdown [message TEXT]", "Administratively shut the session down",
                peer_change([](v1::PeerConfig& p, const Args& a) {
                  p.set_shutdown(true);

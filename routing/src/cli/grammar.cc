@@ -19,6 +19,8 @@ const char* mode_name(Mode mode) {
     case Mode::kRouteMap: return "route-map";
     case Mode::kVpnGateway: return "vpn-gateway";
     case Mode::kVpnConnection: return "vpn-connection";
+    case Mode::kBfd: return "bfd";
+    case Mode::kBfdPeer: return "bfd-peer";
   }
   return "?";
 }
@@ -33,6 +35,8 @@ const char* mode_prompt(Mode mode) {
     case Mode::kRouteMap: return "config-route-map";
     case Mode::kVpnGateway: return "config-vpn-gw";
     case Mode::kVpnConnection: return "config-vpn-conn";
+    case Mode::kBfd: return "config-bfd";
+    case Mode::kBfdPeer: return "config-bfd-peer";
   }
   return "?";
 }
@@ -210,6 +214,12 @@ const PlaceholderInfo* placeholder_info(const std::string& name) {
          return v == "0" || v == "100" ? "" : "weight " + std::string(v) + " is not 100 (active) or 0 (standby)";
        }}},
       {"FAILBACK", {"Seconds (0-3600)", [](std::string_view v) { return check_number(v, 0, 3600); }}},
+      {"MULTIPLIER", {"BFD detection multiplier: missed packets before the session is down (2-255)",
+                      [](std::string_view v) { return check_number(v, 2, 255); }}},
+      {"RXINTERVAL", {"Milliseconds (10-60000): the fastest we accept BFD packets",
+                      [](std::string_view v) { return check_number(v, 10, 60000); }}},
+      {"TXINTERVAL", {"Milliseconds (10-60000): the fastest we want to send BFD packets",
+                      [](std::string_view v) { return check_number(v, 10, 60000); }}},
       {"INTERVALMS", {"Milliseconds between health-check probes (100-60000)",
                       [](std::string_view v) { return check_number(v, 100, 60000); }}},
       {"TUNNEL", {"Tunnel name", [](std::string_view v) -> std::string {

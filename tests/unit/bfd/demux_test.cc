@@ -73,6 +73,24 @@ TEST(BfdDemux, SessionWithoutInterfaceMatchesAnyInterface) {
   EXPECT_EQ(demux.peer_of(6)->ifindex, 42u);
 }
 
+TEST(BfdDemux, RekeyKeepsTheDiscriminatorUnderTheNewInterface) {
+  test::ScriptedRandom random({5, 6});
+  Demux demux(random);
+  // A tunnel's session registered before its interface existed (0), then bound to it.
+  ASSERT_TRUE(demux.add(PeerKey{ip("169.254.10.1"), 0}).ok());
+  ASSERT_TRUE(demux.rekey(5, PeerKey{ip("169.254.10.1"), 12}).ok());
+  EXPECT_EQ(*demux.find(packet(5), PeerKey{ip("169.254.10.1"), 12}), 5u);
+  EXPECT_EQ(demux.find(packet(5), PeerKey{ip("169.254.10.1"), 13}).error(), DropReason::kNoSession);
+  EXPECT_EQ(demux.find(packet(0, State::kDown), PeerKey{ip("169.254.10.1"), 13}).error(),
+            DropReason::kNoSession);
+  EXPECT_TRUE(demux.rekey(5, PeerKey{ip("169.254.10.1"), 12}).ok());  // unchanged: fine
+  // Another session's key is refused, an unknown discriminator too.
+  ASSERT_TRUE(demux.add(PeerKey{ip("169.254.10.1"), 14}).ok());
+  EXPECT_FALSE(demux.rekey(5, PeerKey{ip("169.254.10.1"), 14}).ok());
+  EXPECT_EQ(demux.peer_of(5)->ifindex, 12u);
+  EXPECT_FALSE(demux.rekey(77, PeerKey{ip("169.254.10.1"), 15}).ok());
+}
+
 TEST(BfdDemux, DiscriminatorsAreUniqueNonZeroAndRandom) {
   SplitMix64 random(1);
   Demux demux(random);

@@ -304,6 +304,84 @@ TEST(ConfigRoundTrip, HealthChecksRoundTripWithTheirDefaults) {
   EXPECT_FALSE(a.config().tunnels.at("t1").health_check.has_value());
 }
 
+TEST(ConfigRoundTrip, BfdPeersNeighborBfdAndTunnelBfdRoundTrip) {
+  Gateway a({""});
+  auto st = load(a,
+                 "tunnel t1\n inside 169.254.10.1/30\n bfd\nexit\n"
+                 "tunnel t2\n inside 169.254.20.2/31\n bfd detect-multiplier 5 receive-interval 100 transmit-interval 50\nexit\n"
+                 "bfd\n"
+                 " peer 10.0.0.2\n  detect-multiplier 4\n  receive-interval 100\n  transmit-interval 150\n  shutdown\n exit\n"
+                 " peer fe80::2 interface eth1\n exit\n"
+                 " peer 2001:db8::2 local-address 2001:db8::1\n  receive-interval 50\n"
+                 "exit\n"
+                 "router bgp 65001\n neighbor 10.0.0.2 remote-as 65002\n neighbor 10.0.0.2 bfd\n"
+                 " neighbor 10.0.0.3 remote-as 65003\n neighbor 10.0.0.3 bfd\nexit\n");
+  ASSERT_TRUE(st.ok()) << st.error().message;
+  const auto& peers = a.config().bfd_peers;
+  ASSERT_EQ(peers.size(), 3u);
+  const auto& p = peers.at({*IpAddress::parse("10.0.0.2"), ""});
+  EXPECT_EQ(p.timers.detect_multiplier, 4u);
+  EXPECT_EQ(p.timers.receive_interval_ms, 100u);
+  EXPECT_EQ(p.timers.transmit_interval_ms, 150u);
+  EXPECT_TRUE(p.shutdown);
+  EXPECT_EQ(peers.at({*IpAddress::parse("2001:db8::2"), ""}).local_address->to_string(), "2001:db8::1");
+  EXPECT_TRUE(a.config().bgp->neighbors.begin()->second.bfd);
+  EXPECT_EQ(a.config().tunnels.at("t2").bfd->detect_multiplier, 5u);
+  EXPECT_EQ(*a.config().tunnels.at("t1").bfd, BfdTimersConfig{});
+
+  std::string file = a.get_running_config({})->config();
+  EXPECT_NE(file.find("bfd\n peer 10.0.0.2\n  detect-multiplier 4\n  receive-interval 100\n  transmit-interval 150\n"
+                      "  shutdown\n exit\n"),
+            std::string::npos)
+      << file;
+  EXPECT_NE(file.find(" peer fe80::2 interface eth1\n exit\n"), std::string::npos) << file;
+  EXPECT_NE(file.find(" peer 2001:db8::2 local-address 2001:db8::1\n  receive-interval 50\n exit\n"), std::string::npos)
+      << file;
+  EXPECT_NE(file.find(" neighbor 10.0.0.2 bfd\n"), std::string::npos) << file;
+  EXPECT_NE(file.find(" bfd detect-multiplier 5 receive-interval 100 transmit-interval 50\n"), std::string::npos) << file;
+  Gateway b({""});
+  st = load(b, file);
+  ASSERT_TRUE(st.ok()) << st.error().message << "\n" << file;
+  EXPECT_EQ(a.config(), b.config());
+  EXPECT_EQ(b.get_running_config({})->config(), file);
+
+  // Without protocols running, the API still lists every session wanted: the configured peers,
+  // the neighbors' (10.0.0.2 joins its configured peer) and none for tunnels without interface.
+  auto listed = a.list_bfd_peers({});
+  ASSERT_TRUE(listed.ok());
+  ASSERT_EQ(listed->peers_size(), 4);
+  EXPECT_EQ(listed->peers(0).config().peer(), "10.0.0.2");
+  EXPECT_TRUE(listed->peers(0).configured());
+  ASSERT_EQ(listed->peers(0).state().clients_size(), 2);
+  EXPECT_EQ(listed->peers(0).state().clients(1), "bgp");
+  EXPECT_EQ(listed->peers(1).config().peer(), "10.0.0.3");
+  EXPECT_FALSE(listed->peers(1).configured());
+  EXPECT_EQ(listed->peers(1).config().receive_interval_ms(), 300u);
+
+  // Deleting a peer a neighbor uses leaves the neighbor's session with the defaults.
+  st = load(a, "bfd\n no peer 10.0.0.2\nexit\n");
+  ASSERT_TRUE(st.ok()) << st.error().message;
+  EXPECT_EQ(a.config().bfd_peers.size(), 2u);
+  v1::ListBfdPeersRequest one;
+  one.set_peer("10.0.0.2");
+  listed = a.list_bfd_peers(one);
+  ASSERT_TRUE(listed.ok());
+  EXPECT_EQ(listed->peers(0).config().detect_multiplier(), 3u);
+  EXPECT_FALSE(listed->peers(0).configured());
+
+  expect_refused(file, {{"bfd\n peer 10.0.0.2\n  detect-multiplier 1\n", "2-255"},
+                        {"bfd\n peer 10.0.0.2\n  receive-interval 9\n", "10-60000"},
+                        {"bfd\n peer 10.0.0.2\n  transmit-interval 60001\n", "10-60000"},
+                        {"bfd\n peer 224.0.0.5\n", "not a unicast address"},
+                        {"bfd\n peer 10.0.0.9 local-address 2001:db8::1\n", "address family"},
+                        {"bfd\n no peer 10.0.0.9\n", "no BFD peer 10.0.0.9"},
+                        {"tunnel t1\n inside 169.254.10.1/24\n", "/30 or /31"}});
+  st = load(a, "tunnel t1\n no bfd\nexit\nrouter bgp 65001\n no neighbor 10.0.0.2 bfd\nexit\n");
+  ASSERT_TRUE(st.ok()) << st.error().message;
+  EXPECT_FALSE(a.config().tunnels.at("t1").bfd.has_value());
+  EXPECT_FALSE(a.config().bgp->neighbors.begin()->second.bfd);
+}
+
 TEST(ConfigRoundTrip, VpnGatewayAndConnectionsRoundTrip) {
   Gateway a({""});
   auto st = load(a, "customer-gateway hq ip 203.0.113.10 asn 65010\n"

@@ -11,7 +11,7 @@ TEST(Dispatcher, EveryApiMethodHasAHandler) {
   Dispatcher d;
   const auto* pool = google::protobuf::DescriptorPool::generated_pool();
   int methods = 0;
-  for (const char* file : {"vgw/v1/system.proto", "vgw/v1/vpn.proto", "vgw/v1/rib.proto", "vgw/v1/bgp.proto", "vgw/v1/tunnel.proto", "vgw/v1/ike.proto"}) {
+  for (const char* file : {"vgw/v1/system.proto", "vgw/v1/vpn.proto", "vgw/v1/rib.proto", "vgw/v1/bgp.proto", "vgw/v1/tunnel.proto", "vgw/v1/ike.proto", "vgw/v1/bfd.proto"}) {
     const auto* fd = pool->FindFileByName(file);
     ASSERT_NE(fd, nullptr) << file;
     for (int s = 0; s < fd->service_count(); ++s) {

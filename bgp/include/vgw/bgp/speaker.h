@@ -81,6 +81,9 @@ class Speaker {
   Status soft_reset_out(const IpAddress& address);
   // Cease / Administrative Reset, then the session restarts.
   Status hard_reset(const IpAddress& address);
+  // BFD saw the path fail (RFC 5882 4.3): Cease / BFD Down (RFC 9384), then the session
+  // restarts; its routes leave at once.
+  Status bfd_down(const IpAddress& address);
 
   // ---- Local routes (`network PREFIX`) ----
   // Originates prefix with ORIGIN IGP and an empty AS_PATH (weight 32768 as in FRR); extra

@@ -79,6 +79,7 @@ struct BgpNeighborConfig {
   uint16_t advertisement_interval = 0;  // seconds (MRAI)
   bool next_hop_self = false;
   uint32_t weight = 0;
+  bool bfd = false;  // `neighbor X bfd`: a BFD session to X; when it fails, the session is reset
   friend bool operator==(const BgpNeighborConfig&, const BgpNeighborConfig&) = default;
 };
 
@@ -164,6 +165,35 @@ struct TunnelHealthCheckConfig {
   friend bool operator==(const TunnelHealthCheckConfig&, const TunnelHealthCheckConfig&) = default;
 };
 
+// BFD timers (RFC 5880) in FRR's words and units: milliseconds and a multiplier.
+struct BfdTimersConfig {
+  static constexpr uint32_t kDefaultIntervalMs = 300;  // FRR's default
+  static constexpr uint32_t kMinIntervalMs = 10;
+  static constexpr uint32_t kMaxIntervalMs = 60000;
+  static constexpr uint32_t kDefaultMultiplier = 3;
+  static constexpr uint32_t kMinMultiplier = 2;        // FRR's range
+  static constexpr uint32_t kMaxMultiplier = 255;
+  uint32_t detect_multiplier = kDefaultMultiplier;
+  uint32_t receive_interval_ms = kDefaultIntervalMs;
+  uint32_t transmit_interval_ms = kDefaultIntervalMs;
+  friend bool operator==(const BfdTimersConfig&, const BfdTimersConfig&) = default;
+};
+// Checks each field's range; the message names the field (prefix + "detect_multiplier", ...).
+Status validate_bfd_timers(const std::string& prefix, const BfdTimersConfig& timers);
+
+// `peer ADDRESS [local-address ADDRESS] [interface IFNAME]` in the `bfd` block and its lines.
+// Keyed by (peer, interface). A BGP neighbor with `bfd` uses the peer entry of its address
+// without interface when there is one, FRR's defaults when not.
+struct BfdPeerConfig {
+  IpAddress peer;
+  std::string interface;               // "": any (the route decides)
+  std::optional<IpAddress> local_address;
+  BfdTimersConfig timers;
+  bool shutdown = false;               // AdminDown (RFC 5880 6.8.16): clients keep their routes
+  auto key() const { return std::make_pair(peer, interface); }
+  friend bool operator==(const BfdPeerConfig&, const BfdPeerConfig&) = default;
+};
+
 // `tunnel NAME` and its block: a route-based IPsec tunnel interface.
 struct TunnelConfig {
   std::string name;
@@ -177,6 +207,10 @@ struct TunnelConfig {
   std::vector<TunnelSaConfig> sas;
   TunnelIkeConfig ike;
   std::optional<TunnelHealthCheckConfig> health_check;
+  // `bfd [detect-multiplier N] [receive-interval MS] [transmit-interval MS]`: a BFD session
+  // between the inside addresses (over the tunnel's interface), a health input of the tunnel;
+  // when it fails the tunnel is down and the BGP session over it is reset at once.
+  std::optional<BfdTimersConfig> bfd;
   // `shutdown`: administratively down: its routes leave (a drain: the SAs and the interface stay,
   // so what is in flight still arrives), IKE and the health check keep running.
   bool shutdown = false;
@@ -257,6 +291,7 @@ struct ConfigModel {
   bgp::policy::PolicySet policies;              // prefix-lists, as-path/community lists, route-maps
   VpnGatewayConfig vpn_gateway;
   std::map<std::string, VpnConnectionConfig> vpn_connections;  // by name
+  std::map<std::pair<IpAddress, std::string>, BfdPeerConfig> bfd_peers;  // by (peer, interface)
 
   friend bool operator==(const ConfigModel&, const ConfigModel&) = default;
 };
@@ -290,6 +325,12 @@ std::optional<IpAddress> point_to_point_peer(const InterfaceAddress& inside);
 // The (source, destination) a tunnel's health check uses: the configured ones, else the inside
 // address and the other address of its /30 or /31 (/126, /127). The error names the field.
 Result<std::pair<IpAddress, IpAddress>> health_check_addresses(const TunnelConfig& tunnel);
+// The `bfd ...` line of a tunnel block, without the leading space.
+std::string render_tunnel_bfd(const BfdTimersConfig& timers);
+// The BFD session of a tunnel with `bfd`: (local, peer) inside addresses; the error says why
+// there is none (no inside prefix, not a /30 or /31).
+Result<std::pair<IpAddress, IpAddress>> tunnel_bfd_addresses(const TunnelConfig& tunnel);
+
 // The `health-check ...` line of a tunnel block, without the leading space.
 std::string render_health_check(const TunnelHealthCheckConfig& check);
 

@@ -21,6 +21,7 @@
 #include "vgw/rib/rib.h"
 #include "vgw/routing/config_model.h"
 #include "vgw/routing/kernel_sync.h"
+#include "vgw/v1/bfd.pb.h"
 #include "vgw/v1/bgp.pb.h"
 #include "vgw/v1/ike.pb.h"
 #include "vgw/v1/rib.pb.h"
@@ -44,6 +45,9 @@ namespace api {
 class ServerStream;
 }
 class IkeDriver;
+class BfdDriver;
+struct BfdChange;
+struct BfdSessionSpec;
 struct BgpPlan;
 struct ConnectionBgpPeer;
 struct IkeEventView;
@@ -144,6 +148,12 @@ class Gateway {
   uint64_t add_ike_event_sink(IkeEventSink sink);
   void remove_ike_event_sink(uint64_t id);
 
+  // BfdService (gateway_bfd.cc)
+  Result<v1::BfdPeer> set_bfd_peer(const v1::SetBfdPeerRequest&);
+  Result<v1::DeleteBfdPeerResponse> delete_bfd_peer(const v1::DeleteBfdPeerRequest&);
+  Result<v1::ListBfdPeersResponse> list_bfd_peers(const v1::ListBfdPeersRequest&) const;
+  Result<std::unique_ptr<api::ServerStream>> watch_bfd(const v1::WatchBfdRequest&);
+
   const ConfigModel& config() const { return model_; }
   const bgp::Speaker* bgp_speaker() const { return speaker_.get(); }
   rib::Rib& rib() { return rib_; }
@@ -206,6 +216,12 @@ class Gateway {
   void on_peer_state_for_health(const IpAddress& peer);
   void on_tunnel_health(const HealthChange& change);
   void describe_health(const std::string& tunnel, v1::TunnelState& state) const;
+  // BFD (gateway_bfd.cc): the sessions the bfd block, BGP neighbors and tunnels want.
+  std::vector<BfdSessionSpec> bfd_wanted() const;
+  void sync_bfd();
+  void stop_bfd();
+  void on_bfd_change(const BfdChange& change);
+  Status apply_tunnel_bfd(TunnelConfig& tunnel, const v1::UpdateTunnelRequest& change) const;
   // Connections (gateway_vpn.cc).
   void sync_vpn();
   VpnTunnelLink tunnel_link(const std::string& tunnel) const;
@@ -243,6 +259,8 @@ class Gateway {
   std::unique_ptr<TunnelRuntime> tunnels_;  // the dataplane, once start_kernel ran
   std::unique_ptr<Redistribution> redistribution_;
   std::unique_ptr<VpnConnections> vpn_;  // after rib_: destroyed before it
+  std::unique_ptr<BfdDriver> bfd_;       // once protocols start (start_kernel), until stop_kernel
+  std::map<uint64_t, std::function<void(const v1::BfdEvent&)>> bfd_event_sinks_;
   std::map<uint64_t, PeerEventSink> peer_event_sinks_;
   std::map<uint64_t, IkeEventSink> ike_event_sinks_;
   std::map<uint64_t, std::function<void(const v1::TunnelEvent&)>> tunnel_event_sinks_;

@@ -42,6 +42,9 @@ class Demux {
   // session for key exists already.
   Result<uint32_t> add(const PeerKey& key);
   void remove(uint32_t local_discriminator);
+  // The session's interface changed (it appeared, or came back with another index): the same
+  // discriminator, found under the new key from now on. Fails when another session has it.
+  Status rekey(uint32_t local_discriminator, const PeerKey& key);
 
   // The session a packet from `from` belongs to, or why there is none (kNoSession).
   Result<uint32_t, DropReason> find(const ControlPacket& p, const PeerKey& from) const;

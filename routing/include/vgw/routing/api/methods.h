@@ -61,4 +61,9 @@ inline constexpr const char* kTerminateIke = "/vgw.v1.IkeService/Terminate";
 inline constexpr const char* kRekeyIke = "/vgw.v1.IkeService/Rekey";
 inline constexpr const char* kWatchIke = "/vgw.v1.IkeService/Watch";
 
+inline constexpr const char* kSetBfdPeer = "/vgw.v1.BfdService/SetPeer";
+inline constexpr const char* kDeleteBfdPeer = "/vgw.v1.BfdService/DeletePeer";
+inline constexpr const char* kListBfdPeers = "/vgw.v1.BfdService/ListPeers";
+inline constexpr const char* kWatchBfd = "/vgw.v1.BfdService/Watch";
+
 }  // namespace vgw::routing::api

@@ -26,7 +26,9 @@ class Session;
 // Modes nest like FRR's: exec > config > a block (router bgp, tunnel) > a sub-block
 // (address-family). A line that does not fit the current block is tried in the enclosing ones,
 // so config files need no explicit `exit`.
-enum class Mode { kExec, kConfig, kRouterBgp, kBgpAddressFamily, kTunnel, kRouteMap, kVpnGateway, kVpnConnection };
+enum class Mode {
+  kExec, kConfig, kRouterBgp, kBgpAddressFamily, kTunnel, kRouteMap, kVpnGateway, kVpnConnection, kBfd, kBfdPeer
+};
 const char* mode_name(Mode mode);
 // The prompt suffix of a mode: "", "config", "config-router", "config-router-af", ...
 const char* mode_prompt(Mode mode);
