@@ -66,6 +66,8 @@ FRR = "/usr/lib/frr"
 SCENARIOS = {
     "vgw-hc-100x3": {"kind": "vgw", "interval": 100, "retries": 3},
     "vgw-hc-1000x3": {"kind": "vgw", "interval": 1000, "retries": 3},
+    "vgw-bfd-100x3": {"kind": "vgw", "bfd": (100, 3)},
+    "vgw-bfd-50x3": {"kind": "vgw", "bfd": (50, 3)},
     "frr-bgp-bfd-100x3": {"kind": "frr", "timers": (1, 3), "bfd": (100, 3)},
     "frr-bgp-1/3": {"kind": "frr", "timers": (1, 3)},
     "frr-bgp-10/30": {"kind": "frr", "timers": (10, 30)},
@@ -144,19 +146,33 @@ class Run:
                          f"remote {(B_WAN if side == 'a' else A_WAN)[i]}", f"inside {INSIDE[t][me]}/30",
                          f"sa outbound spi {o_spi:#x} aes128gcm16 key 0x{o_key}",
                          f"sa inbound spi {i_spi:#x} aes128gcm16 key 0x{i_key}"]
-                if self.spec["kind"] == "vgw":
+                if self.spec["kind"] == "vgw" and self.spec.get("bfd"):
+                    interval, mult = self.spec["bfd"]
+                    lines.append(f"bfd detect-multiplier {mult} receive-interval {interval} transmit-interval {interval}")
+                elif self.spec["kind"] == "vgw":
                     lines.append(f"health-check interval {self.spec['interval']} retries {self.spec['retries']}")
                 self.vgwsh(side, "configure", *lines)
         if self.spec["kind"] == "vgw":
             for side, prefix in (("a", "10.2.0.0/24"), ("b", "10.1.0.0/24")):
                 self.vgwsh(side, "configure", f"ip route {prefix} t1", f"ip route {prefix} t2 distance 10")
+            if self.spec.get("bfd"):
+                self.vgwtest.wait(lambda: self.bfd_counts("a")[0] == 2, timeout=60, what="A's BFD sessions up")
             if self.spec.get("bgp_routes"):
                 self.feed_bgp(self.spec["bgp_routes"])
+            if self.spec.get("bfd"):
+                # BFD shares the control loop with BGP: did the ingest make a session time out?
+                self.bfd_downs = self.bfd_counts("a")[1] + self.bfd_counts("b")[1]
         else:
             for side in ("a", "b"):
                 self.start_frr(side)
         self.vgwtest.wait(lambda: "dev t1" in self.kernel_route("a", B_LAN), timeout=60, what="A's route via t1")
         self.vgwtest.wait(lambda: "dev t1" in self.kernel_route("b", A_LAN), timeout=60, what="B's route via t1")
+
+    def bfd_counts(self, side):
+        """(sessions up, down events so far) of a side's vgwd."""
+        peers = json.loads(self.vgwsh(side, "show bfd peers json"))
+        counters = json.loads(self.vgwsh(side, "show bfd peers counters json"))
+        return sum(p["status"] == "up" for p in peers), sum(c["session-down"] for c in counters)
 
     def setup_charons(self):
         """charon on both sides, two IKE SAs (over wan1 and wan2) with the same selectors; A
@@ -273,6 +289,8 @@ class Run:
         finally:
             stream.close()
         result["moved_within_s"] = round(moved_after, 3)
+        if hasattr(self, "bfd_downs"):
+            result["bfd_down_events_before_cut"] = self.bfd_downs
         if on_t2:
             # From t1 being declared down (its health's since) to all n routes via t2 in the kernel.
             line = next_line(on_t2, 60, f"{n} routes via t2 in A's kernel")
@@ -307,6 +325,9 @@ def main():
     if args.bgp_routes:
         SCENARIOS[f"vgw-bgp-{args.bgp_routes // 1000}k"] = {"kind": "vgw", "interval": 100, "retries": 3,
                                                             "bgp_routes": args.bgp_routes}
+        # BFD at 50 ms x 3 on the control loop while it takes in the BGP table.
+        SCENARIOS[f"vgw-bfd50-bgp-{args.bgp_routes // 1000}k"] = {"kind": "vgw", "bfd": (50, 3),
+                                                                  "bgp_routes": args.bgp_routes}
     args.scenarios = args.scenarios or ",".join(SCENARIOS)
     if os.geteuid() != 0:
         sys.exit("run as root (network namespaces)")
@@ -336,6 +357,12 @@ def main():
         ratio = f"{lost / ref:.1f}" if ref else "-"
         each = "/".join(str(x["lost"]) for x in results[n])
         print(f"{n:<20} {lost:>20.0f} {each:>18} {ratio:>18}")
+    for n in names:
+        downs = [x["bfd_down_events_before_cut"] for x in results[n] if "bfd_down_events_before_cut" in x]
+        if downs:
+            what = f" while A took in {SCENARIOS[n]['bgp_routes']:,} BGP routes" if SCENARIOS[n].get("bgp_routes") else ""
+            print(f"\n{n}: BFD sessions that went down before the cut{what}: {'/'.join(map(str, downs))} "
+                  f"(per round, both sides)")
     for n in names:
         moved = [x["bgp_routes_moved_ms"] for x in results[n] if "bgp_routes_moved_ms" in x]
         if moved:
