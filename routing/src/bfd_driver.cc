@@ -404,14 +404,28 @@ void BfdDriver::send(Entry& e, const bfd::ControlPacket& p) {
   } else if (!e.problem.empty() && e.problem.rfind("send to ", 0) == 0) {
     e.problem.clear();
   }
-  if (!e.local_address) {
-    sockaddr_storage local{};
-    socklen_t local_len = sizeof local;
-    if (::getsockname(e.socket.native_handle(), reinterpret_cast<sockaddr*>(&local), &local_len) == 0) {
-      auto a = from_sockaddr(local);
-      if (a && !a->is_unspecified()) e.local_address = a;
-    }
+  if (!e.local_address && n >= 0) learn_local_address(e);
+}
+
+// The source the kernel chooses for the peer (no local address configured): what a connected
+// UDP socket to the peer is bound to. Nothing is sent.
+void BfdDriver::learn_local_address(Entry& e) {
+  int fd = ::socket(e.spec.peer.is_v6() ? AF_INET6 : AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return;
+  if (!e.spec.interface.empty()) {
+    ::setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, e.spec.interface.c_str(),
+                 static_cast<socklen_t>(e.spec.interface.size()));
   }
+  socklen_t len = 0;
+  auto to = to_sockaddr(e.spec.peer, bfd::kSingleHopControlPort, e.ifindex, len);
+  sockaddr_storage local{};
+  socklen_t local_len = sizeof local;
+  if (::connect(fd, reinterpret_cast<const sockaddr*>(&to), len) == 0 &&
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &local_len) == 0) {
+    auto a = from_sockaddr(local);
+    if (a && !a->is_unspecified()) e.local_address = a;
+  }
+  ::close(fd);
 }
 
 // ---- the engine's actions ------------------------------------------------------------------

@@ -124,6 +124,7 @@ class BfdDriver {
   void open_sender(Entry& e);
   void apply(Entry& e, const bfd::Actions& actions);
   void send(Entry& e, const bfd::ControlPacket& p);
+  void learn_local_address(Entry& e);
   void arm(Entry& e);
   Entry* find(const BfdKey& key) const;
   BfdSessionView view(const Entry& e) const;

@@ -50,6 +50,9 @@ class BfdWithFrr(unittest.TestCase):
            "netns", self.ns["frr"])
         sh("ip", "-n", self.ns["vgw"], "addr", "add", f"{self.vgw_ip}/24", "dev", "vf0")
         sh("ip", "-n", self.ns["frr"], "addr", "add", f"{self.frr_ip}/24", "dev", "fr0")
+        self.vgw_ip6, self.frr_ip6 = f"fd00:{n}::1", f"fd00:{n}::2"
+        sh("ip", "-n", self.ns["vgw"], "addr", "add", f"{self.vgw_ip6}/64", "dev", "vf0", "nodad")
+        sh("ip", "-n", self.ns["frr"], "addr", "add", f"{self.frr_ip6}/64", "dev", "fr0", "nodad")
         sh("ip", "-n", self.ns["vgw"], "link", "set", "vf0", "up")
         sh("ip", "-n", self.ns["frr"], "link", "set", "fr0", "up")
         self.pids = []
@@ -262,9 +265,11 @@ router bgp 65002
         # The peer going AdminDown is no path failure (RFC 5882 3.2): vgw keeps the BGP session.
         # (FRR 8.4's bgpd does reset its session when vgw goes AdminDown, so shut FRR's side.)
         resets = self.our_bgp_peer()["establishedTransitions"]
+        events = self.watch_bfd()
+        time.sleep(0.3)
         self.vtysh("configure terminal", "bfd", "profile fast", "shutdown")
-        wait(lambda: self.our_bfd()["status"] == "down" and self.our_bfd()["remote-status"] == "admin-down", 5,
-             "FRR's AdminDown seen")
+        down = self.next_event(events, "down")
+        self.assertTrue(down.remote_admin_down, down)
         self.assertEqual(self.our_bfd()["diagnostic"], "neighbor signaled session down")
         time.sleep(1)
         self.assertEqual(self.our_bgp_state(), "Established")
@@ -278,6 +283,39 @@ router bgp 65002
              "FRR sees AdminDown")
         self.vgwsh("configure", "bfd", f"peer {self.frr_ip}", "no shutdown")
         self.wait_all_up()
+
+    def link_local(self, side, dev):
+        out = json.loads(sh("ip", "-n", self.ns[side], "-j", "-6", "addr", "show", "dev", dev, "scope", "link").stdout)
+        return next((a["local"] for i in out for a in i.get("addr_info", [])
+                     if a.get("local") and not a.get("tentative")), None)
+
+    def test_ipv6_global_and_link_local_sessions(self):
+        # Sessions of the bfd block alone (no BGP), IPv6 with a global address and a link-local
+        # one (which needs the interface), on both sides.
+        wait(lambda: self.link_local("vgw", "vf0") and self.link_local("frr", "fr0"), 10, "link-local addresses")
+        vgw_ll, frr_ll = self.link_local("vgw", "vf0"), self.link_local("frr", "fr0")
+        self.vtysh("configure terminal", "bfd", f"peer {self.vgw_ip6}", "profile fast", "exit",
+                   f"peer {vgw_ll} interface fr0", "profile fast")
+        self.vgwsh("configure", "bfd", f"peer {self.frr_ip6}", "receive-interval 100", "transmit-interval 100",
+                   "exit", f"peer {frr_ll} interface vf0", "receive-interval 100", "transmit-interval 100")
+        sessions = lambda: {(p["peer"], p.get("interface", "")): p for p in json.loads(self.vgwsh("show bfd peers json"))}
+        wait(lambda: all(s["status"] == "up" for s in sessions().values()) and len(sessions()) == 2, 20,
+             "vgw's IPv6 sessions up")
+        ours = sessions()
+        self.assertEqual(ours[(frr_ll, "vf0")]["local"], vgw_ll)
+        self.assertEqual(ours[(self.frr_ip6, "")]["detection-time"], 300)
+        theirs = {p["peer"]: p for p in json.loads(self.vtysh("show bfd peers json"))}
+        self.assertEqual(theirs[self.vgw_ip6]["status"], "up")
+        self.assertEqual(theirs[vgw_ll]["status"], "up")
+        self.assertEqual(theirs[vgw_ll]["remote-id"], ours[(frr_ll, "vf0")]["id"])
+        text = self.vgwsh(f"show bfd peer {frr_ll} interface vf0")
+        self.assertIn("interface vf0", text)
+        # Silence the IPv6 link: both vgw sessions time out.
+        self.nft("vgw", "table inet vgwbfd {", "  chain bfdin { type filter hook input priority 0; udp dport 3784 drop; }", "}")
+        wait(lambda: all(s["status"] == "down" and s["diagnostic"] == "control detection time expired"
+                         for s in sessions().values()), 5, "vgw's IPv6 sessions down")
+        self.nft("vgw", "delete table inet vgwbfd")
+        wait(lambda: all(s["status"] == "up" for s in sessions().values()), 20, "vgw's IPv6 sessions up again")
 
     def test_garbage_is_counted_and_dropped(self):
         self.configure_vgw()
