@@ -205,6 +205,9 @@ router bgp 65002
         self.assertIn(f"peer {self.frr_ip}", text)
         self.assertIn("Status: up", text)
         self.assertIn("Detect-multiplier: 3", text)
+        neighbor = self.vgwsh(f"show bgp neighbors {self.frr_ip}")
+        self.assertIn("BFD: Type: single hop", neighbor)
+        self.assertIn("Status: up, detection time 300 ms", neighbor)
 
         # Timer changes while Up go through Poll/Final on both sides (RFC 5880 6.8.3).
         ups_before = self.our_counters()["session-up"]

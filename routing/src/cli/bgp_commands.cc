@@ -8,6 +8,7 @@
 #include "vgw/base/asn.h"
 #include "vgw/routing/api/methods.h"
 #include "vgw/routing/cli/table.h"
+#include "vgw/v1/bfd.pb.h"
 #include "vgw/v1/bgp.pb.h"
 
 namespace vgw::routing::cli {
@@ -184,6 +185,24 @@ Status show_summary(Session& s, const Args& a) {
   return {};
 }
 
+// FRR's "BFD:" lines of a neighbor with `bfd`: the session's state and timers in force.
+void print_neighbor_bfd(Session& s, const std::string& address) {
+  v1::ListBfdPeersRequest req;
+  req.set_peer(address);
+  v1::ListBfdPeersResponse r;
+  if (!s.backend().call(api::kListBfdPeers, req, r) || r.peers().empty()) {
+    s.out() << "  BFD: Type: single hop, no session\n";
+    return;
+  }
+  const auto& st = r.peers(0).state();
+  s.out() << "  BFD: Type: single hop\n    Detect Multiplier: " << r.peers(0).config().detect_multiplier()
+          << ", Min Rx interval: " << r.peers(0).config().receive_interval_ms()
+          << ", Min Tx interval: " << r.peers(0).config().transmit_interval_ms() << "\n    Status: " << st.status();
+  if (st.detection_time_ms()) s.out() << ", detection time " << st.detection_time_ms() << " ms";
+  if (!st.reason().empty()) s.out() << " (" << st.reason() << ")";
+  s.out() << "\n";
+}
+
 Status show_neighbors(Session& s, const Args& a) {
   auto peers = list_peers(s, a.get("ADDRESS"));
   if (!peers) return fail(peers.error());
@@ -237,6 +256,7 @@ Status show_neighbors(Session& s, const Args& a) {
       s.out() << "\n";
     }
     if (!st.connect_error().empty()) s.out() << "  Last connection attempt: " << st.connect_error() << "\n";
+    if (c.bfd()) print_neighbor_bfd(s, c.address());
     if (!st.local_address().empty()) {
       s.out() << "  Local host: " << st.local_address() << ", port " << st.local_port() << "; foreign port "
               << st.remote_port() << "\n";
