@@ -91,9 +91,11 @@ wait_for 30 "t1 to carry the traffic" "$(carrying t1)"
 show vgw vgwsh -c "show ike sa"
 show vgw vgwsh -c "show vpn-connection dc"
 show vgw vgwsh -c "show bgp summary"
+show vgw vgwsh -c "show bfd peers"
 show vgw vgwsh -c "show ip route"
 say "The data center's network 10.20.0.0/24 came over BGP on both tunnels; the one over t1 (the active tunnel, weight 200) is in the kernel."
 show cgw vtysh -c "show bgp ipv4 unicast 10.0.0.0/16"
+show cgw vtysh -c "show bfd peers brief"
 
 step "traffic through the tunnels, both ways: 1,000 numbered UDP datagrams a second each way"
 on dc-host ping -c 3 -i 0.2 -W 2 10.0.1.10 || fail "no ping through the tunnels"
@@ -140,7 +142,7 @@ read -r pings_sent pings_back < <(sed -n 's/^\([0-9]*\) packets transmitted, \([
 [[ -n ${pings_sent:-} ]] || fail "ping printed no summary: $(tail -3 "$tmp/ping")"
 down_at=$(connection | jq -r '.tunnels[] | select(.tunnel == "t1") | .sinceUnixMs')
 printf '\n'
-bold "failover: vgw found t1 dead $((down_at - cut)) ms after the cut (health check 100 ms x 3) and moved its traffic to t2"
+bold "failover: vgw found t1 dead $((down_at - cut)) ms after the cut (BFD 100 ms x 3) and moved its traffic to t2"
 bold "  vpc-host -> dc-host (vgw picks the tunnel):        lost $to_dc datagrams = $to_dc ms without traffic"
 bold "  dc-host -> vpc-host (strongSwan picks the tunnel): lost $to_vpc datagrams = $to_vpc ms without traffic"
 bold "  ping dc-host -> vpc-host (both ways, 100/s):        lost $((pings_sent - pings_back)) of $pings_sent pings"
@@ -149,7 +151,7 @@ if [[ $sending_on == t1 ]]; then
 else
   why="it was sending on t2 all along, so that direction did not notice"
 fi
-say "vgw withdrew t1's routes the moment its health check failed. The data center side chooses by its own rules: strongSwan sends on the SA its policies hold first (active/standby is vgw's notion, not strongSwan's); $why."
+say "vgw withdrew t1's routes the moment BFD over t1 failed (and reset the BGP session over it; cgw's FRR did the same on its side). The data center side chooses by its own rules: strongSwan sends on the SA its policies hold first (active/standby is vgw's notion, not strongSwan's); $why."
 
 step "the path comes back: cgw's eth1 up again"
 on cgw ip link set eth1 up
