@@ -88,7 +88,8 @@ class DcToVpc(LabCase):
                 re.finditer(r"(\S+ -> \S+) \(.*?\):\s+lost (\d+) datagrams", out)}
         self.assertEqual(set(lost), {"vpc-host -> dc-host", "dc-host -> vpc-host"}, out[-3000:])
         self.assertLess(lost["vpc-host -> dc-host"], 600, "vgw's direction lost more than 600 ms of traffic")
-        for story in ("show ike sa", "show bgp summary", "carrying traffic", "traffic is back on t1"):
+        for story in ("show ike sa", "show bgp summary", "show bfd peers", "Status: up", "carrying traffic",
+                      "traffic is back on t1"):
             self.assertIn(story, out)
 
         # The lab it left up (--keep): vgwd in the node serves a gRPC client on the host through
