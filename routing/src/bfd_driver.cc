@@ -19,6 +19,7 @@
 #include "vgw/base/clock.h"
 #include "vgw/base/log.h"
 #include "vgw/bfd/single_hop.h"
+#include "vgw/esp/dataplane/socket_address.h"
 
 namespace vgw::routing {
 
@@ -31,39 +32,19 @@ constexpr uint32_t kSourcePortAttempts = 64;
 
 std::string errno_text(int err) { return std::strerror(err); }
 
-sockaddr_storage to_sockaddr(const IpAddress& a, uint16_t port, uint32_t scope, socklen_t& len) {
-  sockaddr_storage ss{};
-  if (a.is_v4()) {
-    auto* s = reinterpret_cast<sockaddr_in*>(&ss);
-    s->sin_family = AF_INET;
-    s->sin_port = htons(port);
-    std::memcpy(&s->sin_addr, a.data(), 4);
-    len = sizeof(sockaddr_in);
-  } else {
-    auto* s = reinterpret_cast<sockaddr_in6*>(&ss);
-    s->sin6_family = AF_INET6;
-    s->sin6_port = htons(port);
-    std::memcpy(&s->sin6_addr, a.data(), 16);
-    if (a.is_link_local()) s->sin6_scope_id = scope;
-    len = sizeof(sockaddr_in6);
-  }
-  return ss;
+// Where to send (or bind): an IPv6 link-local address needs the interface as its scope.
+esp::SocketAddress socket_address(const IpAddress& a, uint16_t port, uint32_t scope) {
+  esp::SocketAddress sa(a, port);
+  if (a.is_v6() && a.is_link_local()) reinterpret_cast<sockaddr_in6*>(&sa.storage)->sin6_scope_id = scope;
+  return sa;
 }
 
-std::optional<IpAddress> from_sockaddr(const sockaddr_storage& ss) {
-  if (ss.ss_family == AF_INET) {
-    const auto* s = reinterpret_cast<const sockaddr_in*>(&ss);
-    return IpAddress::v4(ntohl(s->sin_addr.s_addr));
-  }
-  if (ss.ss_family == AF_INET6) {
-    const auto* s = reinterpret_cast<const sockaddr_in6*>(&ss);
-    std::array<uint8_t, 16> bytes;
-    std::memcpy(bytes.data(), &s->sin6_addr, 16);
-    auto a = IpAddress::v6(bytes);
-    // A v4-mapped source cannot reach a V6ONLY socket; unmap anyway for a clean key.
-    return a.is_v4_mapped() ? a.unmapped() : a;
-  }
-  return std::nullopt;
+// A v4-mapped source cannot reach a V6ONLY socket; unmapped anyway for a clean key.
+std::optional<IpAddress> address_of(const sockaddr_storage& ss, socklen_t len) {
+  auto sa = esp::SocketAddress::from(reinterpret_cast<const sockaddr*>(&ss), len);
+  if (sa.family() != AF_INET && sa.family() != AF_INET6) return std::nullopt;
+  auto a = sa.address();
+  return a.is_v4_mapped() ? a.unmapped() : a;
 }
 
 bfd::Micros ms(uint32_t v) { return bfd::Micros(int64_t{v} * 1000); }
@@ -252,9 +233,8 @@ void BfdDriver::open_sender(Entry& e) {
   IpAddress local = e.spec.local ? *e.spec.local : (v6 ? IpAddress::v6(std::array<uint8_t, 16>{}) : IpAddress::v4(0u));
   for (uint32_t attempt = 0; attempt < kSourcePortAttempts; ++attempt) {
     uint16_t port = bfd::source_port_for(e.session.local_discriminator(), attempt);
-    socklen_t len = 0;
-    auto sa = to_sockaddr(local, port, e.ifindex, len);
-    if (::bind(fd, reinterpret_cast<const sockaddr*>(&sa), len) == 0) {
+    auto sa = socket_address(local, port, e.ifindex);
+    if (::bind(fd, sa.get(), sa.size) == 0) {
       e.source_port = port;
       e.local_address = e.spec.local;
       return;
@@ -348,7 +328,7 @@ void BfdDriver::receive(const std::shared_ptr<Receiver>& receiver) {
           ifindex = info.ipi6_ifindex;
         }
       }
-      auto src = from_sockaddr(from);
+      auto src = address_of(from, msg.msg_namelen);
       if (!src) continue;
       handle_datagram(data, static_cast<size_t>(got), *src, ifindex, ttl);
       if (!r.socket.is_open()) return;  // a session change closed the receivers
@@ -394,10 +374,8 @@ void BfdDriver::send(Entry& e, const bfd::ControlPacket& p) {
   }
   e.buffer.clear();
   bfd::serialize(p, e.buffer);
-  socklen_t len = 0;
-  auto to = to_sockaddr(e.spec.peer, bfd::kSingleHopControlPort, e.ifindex, len);
-  ssize_t n = ::sendto(e.socket.native_handle(), e.buffer.data(), e.buffer.size(), MSG_DONTWAIT,
-                       reinterpret_cast<const sockaddr*>(&to), len);
+  auto to = socket_address(e.spec.peer, bfd::kSingleHopControlPort, e.ifindex);
+  ssize_t n = ::sendto(e.socket.native_handle(), e.buffer.data(), e.buffer.size(), MSG_DONTWAIT, to.get(), to.size);
   if (n < 0) {
     ++e.send_errors;
     e.problem = "send to " + e.spec.peer.to_string() + ": " + errno_text(errno);
@@ -416,13 +394,11 @@ void BfdDriver::learn_local_address(Entry& e) {
     ::setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, e.spec.interface.c_str(),
                  static_cast<socklen_t>(e.spec.interface.size()));
   }
-  socklen_t len = 0;
-  auto to = to_sockaddr(e.spec.peer, bfd::kSingleHopControlPort, e.ifindex, len);
+  auto to = socket_address(e.spec.peer, bfd::kSingleHopControlPort, e.ifindex);
   sockaddr_storage local{};
   socklen_t local_len = sizeof local;
-  if (::connect(fd, reinterpret_cast<const sockaddr*>(&to), len) == 0 &&
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &local_len) == 0) {
-    auto a = from_sockaddr(local);
+  if (::connect(fd, to.get(), to.size) == 0 && ::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &local_len) == 0) {
+    auto a = address_of(local, local_len);
     if (a && !a->is_unspecified()) e.local_address = a;
   }
   ::close(fd);

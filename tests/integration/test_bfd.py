@@ -27,7 +27,7 @@ import time
 import unittest
 
 import vgwtest
-from vgwtest import read_pid, sh, wait
+from vgwtest import sh, wait
 
 SOURCE_DIR = os.environ.get("VGW_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
 
@@ -64,7 +64,6 @@ class BfdWithFrr(unittest.TestCase):
 
     def start_frr(self):
         d = self.frr_dir = os.path.join(self.dir, "frr")
-        os.makedirs(d)
         configs = {
             "zebra": "hostname frr\n",
             # bgpd's `neighbor X bfd` session and a `peer X` of the bfd block are different
@@ -87,14 +86,7 @@ router bgp 65002
 !
 """,
         }
-        common = ["-d", "-u", "root", "-g", "frrvty", "-z", f"{d}/zserv.api", "--vty_socket", d, "-P", "0"]
-        for daemon in ("zebra", "bfdd", "bgpd"):
-            with open(os.path.join(d, f"{daemon}.conf"), "w") as f:
-                f.write(configs[daemon])
-            extra = ["--bfdctl", f"{d}/bfdd.sock"] if daemon == "bfdd" else []
-            sh("ip", "netns", "exec", self.ns["frr"], f"/usr/lib/frr/{daemon}", *common, *extra,
-               "-f", f"{d}/{daemon}.conf", "-i", f"{d}/{daemon}.pid")
-            self.pids.append(read_pid(f"{d}/{daemon}.pid"))
+        vgwtest.start_frr(self.ns["frr"], d, configs, self.pids)
 
     # ---- helpers -------------------------------------------------------------------------------
 
@@ -104,10 +96,7 @@ router bgp 65002
         return r.stdout
 
     def vtysh(self, *cmds):
-        args = ["vtysh", "--vty_socket", self.frr_dir]
-        for c in cmds:
-            args += ["-c", c]
-        return sh(*args, check=False).stdout
+        return vgwtest.vtysh(self.frr_dir, *cmds)
 
     def our_bfd(self):
         return json.loads(self.vgwsh(f"show bfd peer {self.frr_ip} json"))

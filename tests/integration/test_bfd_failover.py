@@ -27,7 +27,7 @@ import time
 import unittest
 
 import vgwtest
-from vgwtest import read_pid, sh, wait
+from vgwtest import sh, wait
 
 PSK = "bfd-failover-psk-0123456789"
 TUNNELS = {  # name: (gateway's wan, customer's wan, gateway's inside, customer's inside)
@@ -86,7 +86,6 @@ class BfdFailoverWithFrr(unittest.TestCase):
 
     def start_frr(self):
         d = self.frr_dir = os.path.join(self.dir, "frr")
-        os.makedirs(d)
         t1, t2 = TUNNELS["t1"][2], TUNNELS["t2"][2]
         neighbors = "".join(
             f" neighbor {peer} remote-as 45104\n neighbor {peer} timers 10 30\n"
@@ -111,14 +110,7 @@ router bgp 65010
 !
 """,
         }
-        common = ["-d", "-u", "root", "-g", "frrvty", "-z", f"{d}/zserv.api", "--vty_socket", d, "-P", "0"]
-        for daemon in ("zebra", "bfdd", "bgpd"):
-            with open(os.path.join(d, f"{daemon}.conf"), "w") as f:
-                f.write(configs[daemon])
-            extra = ["--bfdctl", f"{d}/bfdd.sock"] if daemon == "bfdd" else []
-            sh("ip", "netns", "exec", self.ns["cgw"], f"/usr/lib/frr/{daemon}", *common, *extra,
-               "-f", f"{d}/{daemon}.conf", "-i", f"{d}/{daemon}.pid")
-            self.pids.append(read_pid(f"{d}/{daemon}.pid"))
+        vgwtest.start_frr(self.ns["cgw"], d, configs, self.pids)
 
     # ---- helpers -------------------------------------------------------------------------------
 
@@ -128,10 +120,7 @@ router bgp 65010
         return r.stdout
 
     def vtysh(self, *cmds):
-        args = ["vtysh", "--vty_socket", self.frr_dir]
-        for c in cmds:
-            args += ["-c", c]
-        return sh(*args, check=False).stdout
+        return vgwtest.vtysh(self.frr_dir, *cmds)
 
     def gw_bfd(self):
         return {p["peer"]: p for p in json.loads(self.vgwsh(self.gw, "show bfd peers json"))}

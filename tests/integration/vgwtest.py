@@ -189,6 +189,30 @@ class UdpStream:
         self.sink = self.source = None
 
 
+def start_frr(ns, d, configs, pids):
+    """Starts FRR daemons in ns, in the order of configs ({"zebra": text, "bfdd": text, ...};
+    zebra first), each with its config file, sockets and pid file in directory d (bfdd's control
+    socket too, so that runs never share one); appends their pids to pids (stop them with
+    stop_peer_daemons). vtysh(d, ...) talks to them."""
+    os.makedirs(d, exist_ok=True)
+    common = ["-d", "-u", "root", "-g", "frrvty", "-z", f"{d}/zserv.api", "--vty_socket", d, "-P", "0"]
+    for daemon, text in configs.items():
+        with open(os.path.join(d, f"{daemon}.conf"), "w") as f:
+            f.write(text)
+        extra = ["--bfdctl", f"{d}/bfdd.sock"] if daemon == "bfdd" else []
+        sh("ip", "netns", "exec", ns, f"/usr/lib/frr/{daemon}", *common, *extra,
+           "-f", f"{d}/{daemon}.conf", "-i", f"{d}/{daemon}.pid")
+        pids.append(read_pid(f"{d}/{daemon}.pid"))
+
+
+def vtysh(d, *commands):
+    """Runs vtysh commands (one session, in order) against the FRR daemons of start_frr(d)."""
+    args = ["vtysh", "--vty_socket", d]
+    for c in commands:
+        args += ["-c", c]
+    return sh(*args, check=False).stdout
+
+
 def stop_peer_daemons(pids, grace=5.0):
     """Ends daemons a test started (FRR, BIRD) by pid: SIGTERM, SIGKILL what is left after
     `grace` seconds; then FRR's leftover directories (remove_stale_frr_dirs)."""
