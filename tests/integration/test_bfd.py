@@ -41,20 +41,13 @@ class BfdWithFrr(unittest.TestCase):
         self.dir = tempfile.mkdtemp(prefix="vgw-bfd-")
         self.addCleanup(shutil.rmtree, self.dir, True)
         for ns in self.ns.values():
-            sh("ip", "netns", "add", ns)
             self.addCleanup(sh, "ip", "netns", "del", ns, check=False)
-            sh("ip", "-n", ns, "link", "set", "lo", "up")
+        vgwtest.add_netns(*self.ns.values())
         n = self.octet
         self.vgw_ip, self.frr_ip = f"10.{n}.1.1", f"10.{n}.1.2"
-        sh("ip", "link", "add", "vf0", "netns", self.ns["vgw"], "type", "veth", "peer", "name", "fr0",
-           "netns", self.ns["frr"])
-        sh("ip", "-n", self.ns["vgw"], "addr", "add", f"{self.vgw_ip}/24", "dev", "vf0")
-        sh("ip", "-n", self.ns["frr"], "addr", "add", f"{self.frr_ip}/24", "dev", "fr0")
         self.vgw_ip6, self.frr_ip6 = f"fd00:{n}::1", f"fd00:{n}::2"
-        sh("ip", "-n", self.ns["vgw"], "addr", "add", f"{self.vgw_ip6}/64", "dev", "vf0", "nodad")
-        sh("ip", "-n", self.ns["frr"], "addr", "add", f"{self.frr_ip6}/64", "dev", "fr0", "nodad")
-        sh("ip", "-n", self.ns["vgw"], "link", "set", "vf0", "up")
-        sh("ip", "-n", self.ns["frr"], "link", "set", "fr0", "up")
+        vgwtest.veth(self.ns["vgw"], "vf0", [f"{self.vgw_ip}/24", f"{self.vgw_ip6}/64"],
+                     self.ns["frr"], "fr0", [f"{self.frr_ip}/24", f"{self.frr_ip6}/64"])
         self.pids = []
         self.addCleanup(vgwtest.stop_peer_daemons, self.pids)
         self.start_frr()

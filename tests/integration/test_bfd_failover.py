@@ -44,15 +44,10 @@ class BfdFailoverWithFrr(unittest.TestCase):
         self.dir = tempfile.mkdtemp(prefix="vgw-bfo-")
         self.addCleanup(shutil.rmtree, self.dir, True)
         for ns in self.ns.values():
-            sh("ip", "netns", "add", ns)
             self.addCleanup(sh, "ip", "netns", "del", ns, check=False)
-            sh("ip", "-n", ns, "link", "set", "lo", "up")
-        for i, (name, (gw_wan, cgw_wan, _, _)) in enumerate(TUNNELS.items(), start=1):
-            sh("ip", "link", "add", f"wan{i}", "netns", self.ns["gw"], "type", "veth", "peer", "name", f"wan{i}",
-               "netns", self.ns["cgw"])
-            for side, addr in (("gw", gw_wan), ("cgw", cgw_wan)):
-                sh("ip", "-n", self.ns[side], "addr", "add", f"{addr}/24", "dev", f"wan{i}")
-                sh("ip", "-n", self.ns[side], "link", "set", f"wan{i}", "up")
+        vgwtest.add_netns(*self.ns.values())
+        for i, (gw_wan, cgw_wan, _, _) in enumerate(TUNNELS.values(), start=1):
+            vgwtest.veth(self.ns["gw"], f"wan{i}", [f"{gw_wan}/24"], self.ns["cgw"], f"wan{i}", [f"{cgw_wan}/24"])
         for side, addr in (("gw", "10.1.0.1/32"), ("cgw", "10.2.0.1/32")):
             sh("ip", "-n", self.ns[side], "addr", "add", addr, "dev", "lo")
         self.pids = []
