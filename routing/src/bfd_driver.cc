@@ -72,6 +72,7 @@ struct BfdDriver::Entry {
   uint32_t ifindex = 0;
   std::optional<IpAddress> local_address;
   bfd::Diag remote_diag = bfd::Diag::kNone;
+  bool peer_admin_down = false;
   std::string reason = "session created";
   int64_t since_unix_ms = 0;
   uint64_t send_errors = 0;
@@ -413,6 +414,10 @@ void BfdDriver::apply(Entry& e, const bfd::Actions& actions) {
     } else if (const auto* c = std::get_if<bfd::StateChanged>(&a)) {
       e.reason = c->reason;
       e.since_unix_ms = unix_ms_now();
+      // The peer's AdminDown holds until the session comes back, even once the peer has gone
+      // quiet and its state is forgotten (RFC 5880 6.8.16, RFC 5882 3.2).
+      if (c->remote_admin_down) e.peer_admin_down = true;
+      if (c->to == bfd::State::kInit || c->to == bfd::State::kUp) e.peer_admin_down = false;
       BfdChange change{e.spec.peer, e.spec.interface, c->from, c->to, c->diag, c->reason, c->remote_admin_down};
       asio::post(io_, [this, life = std::weak_ptr<int>(life_), change] {
         if (!life.expired()) on_change_(change);
@@ -454,6 +459,7 @@ BfdSessionView BfdDriver::view(const Entry& e) const {
   v.remote_state = s.remote_state();
   v.local_diag = s.local_diag();
   v.remote_diag = e.remote_diag;
+  v.peer_admin_down = e.peer_admin_down;
   v.reason = e.reason;
   v.since_unix_ms = e.since_unix_ms;
   v.local_address = e.local_address;

@@ -67,6 +67,7 @@ struct BfdSessionView {
   bfd::State remote_state = bfd::State::kDown;
   bfd::Diag local_diag = bfd::Diag::kNone;
   bfd::Diag remote_diag = bfd::Diag::kNone;
+  bool peer_admin_down = false;  // Down because the peer went AdminDown (not a path failure)
   std::string reason;
   int64_t since_unix_ms = 0;
   std::optional<IpAddress> local_address;  // the source in use, once known

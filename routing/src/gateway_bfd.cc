@@ -100,6 +100,15 @@ void state_to_proto(const BfdSessionView& v, v1::BfdSessionState& out) {
   out.set_problem(v.problem);
 }
 
+// A tunnel's `bfd` health input from its session: ok while Up, and while Down because the peer
+// is AdminDown or AdminDown here (RFC 5882 3.2: not a failure of the path).
+std::pair<bool, std::string> bfd_health(const BfdSessionView& v) {
+  if (v.state == bfd::State::kUp) return {true, ""};
+  if (v.state == bfd::State::kAdminDown) return {true, "session administratively down"};
+  if (v.peer_admin_down) return {true, "the peer is AdminDown"};
+  return {false, "session to " + v.spec.peer.to_string() + " is " + status_word(v.state) + ": " + v.reason};
+}
+
 Result<IpAddress> parse_peer(const std::string& field, const std::string& text) {
   if (text.empty()) return fail(Error::invalid(field + " is required"));
   auto a = IpAddress::parse(text);
@@ -184,11 +193,8 @@ void Gateway::sync_bfd() {
     if (addrs && ifname) v = bfd_->session(BfdKey{addrs->second, *ifname});
     if (!v) {
       tunnels_->health->set_bfd(name, std::make_pair(false, addrs ? "no session" : addrs.error().message));
-    } else if (v->state == bfd::State::kUp) {
-      tunnels_->health->set_bfd(name, std::make_pair(true, std::string()));
     } else {
-      tunnels_->health->set_bfd(name, std::make_pair(false, "session to " + v->spec.peer.to_string() + " is " +
-                                                                status_word(v->state) + ": " + v->reason));
+      tunnels_->health->set_bfd(name, bfd_health(*v));
     }
   }
 }
@@ -225,17 +231,10 @@ void Gateway::on_bfd_change(const BfdChange& c) {
       }
     }
   }
-  // A tunnel with `bfd`: the health input (the peer's AdminDown counts as up, RFC 5882 3.2).
+  // A tunnel with `bfd`: its health input follows the session.
   if (v && tunnels_ && tunnels_->health) {
     for (const auto& client : v->spec.clients) {
-      if (client.rfind("tunnel ", 0) != 0) continue;
-      std::string name = client.substr(7);
-      if (c.to == bfd::State::kUp || (c.remote_admin_down && c.to == bfd::State::kDown)) {
-        tunnels_->health->set_bfd(name, std::make_pair(true, std::string()));
-      } else {
-        tunnels_->health->set_bfd(name, std::make_pair(false, "session to " + c.peer.to_string() + " is " +
-                                                                  status_word(c.to) + ": " + c.reason));
-      }
+      if (client.rfind("tunnel ", 0) == 0) tunnels_->health->set_bfd(client.substr(7), bfd_health(*v));
     }
   }
   if (bfd_event_sinks_.empty()) return;

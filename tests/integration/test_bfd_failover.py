@@ -190,6 +190,19 @@ router bgp 65010
         wait(lambda: self.gw_bfd()[t1_cgw]["status"] == "up", 30, "vgw's BFD over t1 up again")
         wait(lambda: self.frr_bfd()[t1_gw]["status"] == "up", 30, "FRR's BFD over t1 up again")
 
+        # The customer turning its BFD off (AdminDown) is no failure (RFC 5882 3.2): both tunnels
+        # stay up, also once the customer has stopped sending altogether.
+        wait(lambda: self.tunnel_health("t2").get("up", False), 10, "t2 up")
+        self.vtysh("configure terminal", "bfd", "profile fast", "shutdown")
+        wait(lambda: all(self.gw_bfd()[p]["status"] == "down" for p in (t1_cgw, t2_cgw)), 5,
+             "vgw's sessions down by the customer's AdminDown")
+        time.sleep(1.5)  # past the detection time: the customer has gone quiet
+        for name in ("t1", "t2"):
+            health = self.tunnel_health(name)
+            bfd = next(i for i in health["inputs"] if i["name"] == "bfd")
+            self.assertTrue(bfd.get("ok", False), health)
+        self.assertTrue(self.tunnel_health("t2").get("up", False), self.tunnel_health("t2"))
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -85,9 +85,11 @@ class DcToVpc(LabCase):
         self.assertEqual(r.returncode, 0, out[-6000:] + r.stderr[-3000:])
         print("\n" + "\n".join(line for line in out.splitlines() if "lost" in line or "found t1 dead" in line))
         lost = {m.group(1): int(m.group(2)) for m in
-                re.finditer(r"(\S+ -> \S+) \(.*?\):\s+lost (\d+) datagrams", out)}
+                re.finditer(r"(\S+ -> \S+) \(.*?\):\s+lost (-?\d+) datagrams", out)}
         self.assertEqual(set(lost), {"vpc-host -> dc-host", "dc-host -> vpc-host"}, out[-3000:])
         self.assertLess(lost["vpc-host -> dc-host"], 600, "vgw's direction lost more than 600 ms of traffic")
+        for direction, n in lost.items():
+            self.assertGreaterEqual(n, 0, f"{direction}: the sink counted more datagrams than the source sent")
         for story in ("show ike sa", "show bgp summary", "show bfd peers", "Status: up", "carrying traffic",
                       "traffic is back on t1"):
             self.assertIn(story, out)
