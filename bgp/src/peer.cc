@@ -200,8 +200,11 @@ void Peer::clear_export_cache() {
 void Peer::accept(boost::asio::ip::tcp::socket socket) {
   auto reject = [&](const char* why) {
     ++counters.connections_rejected;
-    VGW_LOG(kInfo, "bgp") << describe(config_.address) << ": incoming connection refused (" << why
-                          << ")";
+    static log::Limiter limiter(5, std::chrono::seconds(60));  // the peer's address may be spoofed at will
+    if (auto held = limiter.admit(config_.address.to_string() + why)) {
+      VGW_LOG(kInfo, "bgp") << describe(config_.address) << ": incoming connection refused (" << why << ")"
+                            << log::suppressed_text(*held);
+    }
     boost::system::error_code ec;
     socket.close(ec);
   };
@@ -423,8 +426,12 @@ void Peer::handle_message(Session& s, std::span<const uint8_t> msg) {
         for (const wire::ParseError& pe : update.errors) {
           if (pe.action == wire::ErrorAction::kAttributeDiscard) ++counters.attribute_discards;
         }
-        VGW_LOG(kInfo, "bgp") << describe(config_.address) << ": "
-                              << wire::to_string(update.errors.front());
+        // RFC 7606 keeps the session: a peer can send these without end.
+        static log::Limiter limiter(10, std::chrono::seconds(60));
+        if (auto held = limiter.admit(config_.address.to_string())) {
+          VGW_LOG(kInfo, "bgp") << describe(config_.address) << ": " << wire::to_string(update.errors.front())
+                                << log::suppressed_text(*held);
+        }
       }
       engine_.receive_update(*this, update);
       check_maximum_prefix();

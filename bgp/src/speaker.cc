@@ -157,8 +157,12 @@ void Engine::on_accept(boost::asio::ip::tcp::socket socket) {
   transport::Endpoint from = transport::from_asio(remote);
   Peer* p = find_peer(from.address);
   if (p == nullptr) {
-    VGW_LOG(kInfo, "bgp") << "connection from " << from.address.to_string()
-                          << " refused: not a configured peer";
+    // Anyone can connect to port 179: at most 5 lines a minute per source address.
+    static log::Limiter limiter(5, std::chrono::seconds(60));
+    if (auto held = limiter.admit(from.address.to_string())) {
+      VGW_LOG(kInfo, "bgp") << "connection from " << from.address.to_string() << " refused: not a configured peer"
+                            << log::suppressed_text(*held);
+    }
     socket.close(ec);
     return;
   }

@@ -149,6 +149,31 @@ Result<v1::GetRunningConfigResponse> Gateway::get_running_config(
   return r;
 }
 
+Result<v1::GetLogResponse> Gateway::get_log(const v1::GetLogRequest& req) const {
+  log::Level min = log::Level::kDebug;
+  if (!req.min_level().empty() && (!log::parse_level(req.min_level(), min) || min == log::Level::kOff)) {
+    return fail(Error::invalid("min_level '" + req.min_level() + "' is not debug, info, warning or error"));
+  }
+  v1::GetLogResponse r;
+  std::vector<const log::Entry*> matching;
+  auto kept = log::recent();
+  for (const auto& e : kept) {
+    if (e.level >= min && (req.component().empty() || e.component == req.component())) matching.push_back(&e);
+  }
+  size_t first = req.max_lines() && matching.size() > req.max_lines() ? matching.size() - req.max_lines() : 0;
+  for (size_t i = first; i < matching.size(); ++i) {
+    auto* l = r.add_lines();
+    l->set_unix_ms(static_cast<uint64_t>(matching[i]->unix_ms));
+    l->set_level(log::level_name(matching[i]->level));
+    l->set_component(matching[i]->component);
+    l->set_message(matching[i]->message);
+  }
+  r.set_level(log::level_name(log::level()));
+  r.set_kept(static_cast<uint32_t>(log::kKeptLines));
+  r.set_suppressed(log::suppressed_total());
+  return r;
+}
+
 Result<v1::HealthResponse> Gateway::health(const v1::HealthRequest&) const {
   v1::HealthResponse r;
   r.set_state(v1::HealthResponse::SERVING);

@@ -233,6 +233,34 @@ protocol bgp vgw {{
         self.assertIn("Cease", down.peer.reason)
         self.assertGreater(down.peer.unix_time_ms, 0)
 
+    def test_connections_from_unknown_hosts_are_logged_at_a_limited_rate(self):
+        n = self.octet
+        self.vgwsh("configure", "router bgp 65001", f"bgp router-id 10.{n}.1.1",
+                   f"neighbor 10.{n}.1.2 remote-as 65002", "end")
+        wait(lambda: self.peers(), what="BGP running")
+        # A host that is no peer knocks 30 times on port 179.
+        stranger = f"10.{n}.1.3"
+        sh("ip", "-n", self.ns["frr"], "addr", "add", f"{stranger}/24", "dev", "fr0")
+        knock = ("import socket,sys\n"
+                 "for _ in range(30):\n"
+                 "  s=socket.socket(); s.bind((sys.argv[1],0))\n"
+                 "  try: s.connect((sys.argv[2],179)); s.recv(1)\n"
+                 "  except OSError: pass\n"
+                 "  s.close()\n")
+        sh("ip", "netns", "exec", self.ns["frr"], "/usr/bin/python3", "-c", knock, stranger, f"10.{n}.1.1")
+        refused = f"connection from {stranger} refused"
+
+        def lines():
+            out = json.loads(self.vgwsh("show logging info json"))
+            return out, [l["message"] for l in out.get("lines", []) if refused in l["message"]]
+        wait(lambda: len(lines()[1]) == 5, what="five lines about the stranger")
+        out, logged = lines()
+        self.assertGreaterEqual(int(out["suppressed"]), 25)
+        self.assertEqual(len(json.loads(self.vgwsh("show logging last 3 json"))["lines"]), 3)
+        text = self.vgwsh("show logging warning")
+        self.assertIn("Rate limits held back", text)
+        self.assertNotIn(refused, text)  # info lines are below warning
+
     def test_redistribute_connected_and_static(self):
         n = self.octet
         frr, bird = f"10.{n}.1.2", f"10.{n}.2.2"

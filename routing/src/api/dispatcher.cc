@@ -66,6 +66,7 @@ Dispatcher::Dispatcher() {
       kGetRunningConfig, [](Gateway& gw, const auto& r) { return gw.get_running_config(r); });
   add<v1::HealthRequest, v1::HealthResponse>(
       kHealth, [](Gateway& gw, const auto& r) { return gw.health(r); });
+  add<v1::GetLogRequest, v1::GetLogResponse>(kGetLog, [](Gateway& gw, const auto& r) { return gw.get_log(r); });
 
   add<v1::CreateCustomerGatewayRequest, v1::CustomerGateway>(
       kCreateCustomerGateway,

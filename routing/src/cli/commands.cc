@@ -120,6 +120,27 @@ Status end_config(Session& s, const Args&) {
   return {};
 }
 
+Status show_logging(Session& s, const Args& a) {
+  v1::GetLogRequest req;
+  if (a.has("last")) req.set_max_lines(static_cast<uint32_t>(std::stoul(a.get("LINES"))));
+  for (const char* level : {"debug", "info", "warning", "error"}) {
+    if (a.has(level)) req.set_min_level(level);
+  }
+  v1::GetLogResponse r;
+  if (auto st = s.backend().call(api::kGetLog, req, r); !st) return st;
+  if (a.has("json")) return print_json(s, r);
+  auto& o = s.out();
+  o << "Logging to standard error at level " << r.level() << "; the last " << r.kept()
+    << " lines are kept in memory\n";
+  o << "Rate limits held back " << r.suppressed()
+    << " lines since the start (connections from unknown hosts, malformed UPDATEs kept per RFC 7606, ...)\n";
+  if (r.lines().empty()) o << "(no lines" << (req.min_level().empty() ? "" : " at " + req.min_level() + " or above") << ")\n";
+  for (const auto& l : r.lines()) {
+    o << format_unix_ms(l.unix_ms()) << " " << l.level() << " " << l.component() << ": " << l.message() << "\n";
+  }
+  return {};
+}
+
 Status exit_mode(Session& s, const Args&) {
   s.leave();
   return {};
@@ -153,6 +174,8 @@ Status no_customer_gateway(Session& s, const Args& a) {
 std::vector<CommandSpec> base_commands() {
   return {
           {Mode::kExec, "show version [json]", "Show the daemon's version and state", show_version},
+          {Mode::kExec, "show logging [(debug|info|warning|error)] [last LINES] [json]",
+           "The daemon's last log lines (at or above a level) and what rate limits held back", show_logging},
           {Mode::kExec, "show running-config [with-secrets]",
            "Show the running configuration (keys and passwords masked unless with-secrets)",
            show_running_config},
@@ -185,6 +208,12 @@ std::map<std::string, std::string> base_keyword_help() {
           {"startup-config", "The configuration loaded at start"},
           {"do", "Run an exec-mode command"},
           {"version", "Daemon version and state"},
+          {"logging", "The daemon's recent log lines"},
+          {"debug", "Every line (debug and above)"},
+          {"info", "Info, warning and error lines"},
+          {"warning", "Warning and error lines"},
+          {"error", "Error lines only"},
+          {"last", "Only the newest lines"},
           {"running-config", "The running configuration"},
           {"with-secrets", "Include keys and passwords"},
           {"customer-gateway", "Customer gateway (the on-premises VPN device)"},

@@ -214,6 +214,7 @@ const PlaceholderInfo* placeholder_info(const std::string& name) {
          return v == "0" || v == "100" ? "" : "weight " + std::string(v) + " is not 100 (active) or 0 (standby)";
        }}},
       {"FAILBACK", {"Seconds (0-3600)", [](std::string_view v) { return check_number(v, 0, 3600); }}},
+      {"LINES", {"Number of lines (1-1000)", [](std::string_view v) { return check_number(v, 1, 1000); }}},
       {"MULTIPLIER", {"BFD detection multiplier: missed packets before the session is down (2-255)",
                       [](std::string_view v) { return check_number(v, 2, 255); }}},
       {"RXINTERVAL", {"Milliseconds (10-60000): the fastest we accept BFD packets",

@@ -78,6 +78,7 @@ class Gateway {
   Result<v1::GetVersionResponse> get_version(const v1::GetVersionRequest&) const;
   Result<v1::GetRunningConfigResponse> get_running_config(const v1::GetRunningConfigRequest&) const;
   Result<v1::HealthResponse> health(const v1::HealthRequest&) const;
+  Result<v1::GetLogResponse> get_log(const v1::GetLogRequest&) const;
 
   // VpnService: customer gateways
   Result<v1::CustomerGateway> create_customer_gateway(const v1::CreateCustomerGatewayRequest&);

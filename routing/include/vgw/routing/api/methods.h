@@ -8,6 +8,7 @@ namespace vgw::routing::api {
 inline constexpr const char* kGetVersion = "/vgw.v1.SystemService/GetVersion";
 inline constexpr const char* kGetRunningConfig = "/vgw.v1.SystemService/GetRunningConfig";
 inline constexpr const char* kHealth = "/vgw.v1.SystemService/Health";
+inline constexpr const char* kGetLog = "/vgw.v1.SystemService/GetLog";
 
 inline constexpr const char* kCreateCustomerGateway = "/vgw.v1.VpnService/CreateCustomerGateway";
 inline constexpr const char* kDescribeCustomerGateways =
