@@ -117,7 +117,7 @@ void Engine::announce(Peer* peer, PeerId id,
     if (!peer->imports()) {  // RFC 8212
       c.denied_by_policy += nlri.size();
       refuse = true;
-    } else if (peer->external() && attrs.as_path.first_asn() != peer->config().remote_as) {
+    } else if (peer->external() && attrs.as_path.first_asn() != peer->remote_as()) {
       // RFC 4271 6.3 / RFC 7606 7.2: an eBGP path must start with the peer's AS (FRR's and
       // BIRD's enforce-first-as); an empty one cannot. Treat-as-withdraw.
       c.first_as_mismatch += nlri.size();
@@ -144,7 +144,7 @@ void Engine::announce(Peer* peer, PeerId id,
       route.attributes = attrs;
       route.weight = weight;
       const Prefix prefix = Traits::prefix(Traits::key(p), p.length);
-      PolicyContext ctx{prefix, peer->config().address, peer->config().remote_as, peer->external(), local};
+      PolicyContext ctx{prefix, peer->config().address, peer->remote_as(), peer->external(), local};
       if constexpr (Traits::kIndex == 1) route.next_hop_v6 = next_hop;
       if (peer->config().import_policy(ctx, route) == PolicyResult::kReject) {
         ++peer->counters.denied_by_policy;

@@ -38,11 +38,21 @@ Peer::~Peer() {
   out->release_all(engine_.attrs_);
 }
 
+uint32_t Peer::remote_as() const {
+  switch (config_.remote_as_kind) {
+    case PeerConfig::RemoteAs::kInternal: return local_as();
+    case PeerConfig::RemoteAs::kExternal: return negotiated_ ? negotiated_->remote_as : 0;
+    case PeerConfig::RemoteAs::kNumber: break;
+  }
+  return config_.remote_as;
+}
+
 session::FsmConfig Peer::fsm_config(bool passive) const {
   session::FsmConfig c;
   c.local.local_as = local_as();
   c.local.router_id = engine_.config_.router_id;
-  c.local.remote_as = config_.remote_as;
+  c.local.remote_as = remote_as();
+  c.local.any_external_as = config_.remote_as_kind == PeerConfig::RemoteAs::kExternal;
   c.local.hold_time = config_.hold_time;
   c.local.keepalive_time = config_.keepalive_time;
   c.local.ipv4_unicast = config_.ipv4_unicast;
@@ -128,7 +138,8 @@ void Peer::bfd_down() {
 
 void Peer::reconfigure(PeerConfig c) {
   const PeerConfig& o = config_;
-  bool reset = c.port != o.port || c.remote_as != o.remote_as || c.local_as != o.local_as ||
+  bool reset = c.port != o.port || c.remote_as != o.remote_as || c.remote_as_kind != o.remote_as_kind ||
+               c.local_as != o.local_as ||
                c.password != o.password || c.ebgp_multihop != o.ebgp_multihop ||
                c.ttl_security != o.ttl_security || c.source_address != o.source_address ||
                c.passive != o.passive || c.hold_time != o.hold_time ||
@@ -326,7 +337,7 @@ void Peer::execute(Session& s, session::Actions& actions, const Event& cause) {
         remote_id_ = negotiated_->remote_id;
         ++counters.established;
         VGW_LOG(kInfo, "bgp") << describe(config_.address) << ": session established (AS "
-                              << config_.remote_as << ", hold " << negotiated_->hold_time << " s)";
+                              << remote_as() << ", hold " << negotiated_->hold_time << " s)";
         engine_.on_established(*this);
         break;
       case session::ActionKind::kSessionDown: {

@@ -37,7 +37,15 @@ class Peer final : public transport::Connection::Handler {
   PeerId id() const { return id_; }
   const PeerConfig& config() const { return config_; }
   uint32_t local_as() const { return config_.local_as.value_or(engine_.config_.local_as); }
-  bool external() const { return config_.remote_as != local_as(); }
+  // The peer's AS: configured, ours (`remote-as internal`), or the one its OPEN announced
+  // (`remote-as external`; 0 until then).
+  uint32_t remote_as() const;
+  bool external() const {
+    if (config_.remote_as_kind != PeerConfig::RemoteAs::kNumber) {
+      return config_.remote_as_kind == PeerConfig::RemoteAs::kExternal;
+    }
+    return config_.remote_as != local_as();
+  }
   uint32_t remote_id() const { return remote_id_; }
   session::State state() const { return primary_->fsm.state(); }
   bool established() const { return state() == session::State::kEstablished && negotiated_; }

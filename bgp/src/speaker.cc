@@ -78,7 +78,9 @@ namespace {
 
 Status validate(const PeerConfig& c) {
   if (c.address.is_unspecified()) return fail(Error::invalid("peer address is not set"));
-  if (c.remote_as == 0) return fail(Error::invalid("remote-as of " + c.address.to_string() + " is not set"));
+  if (c.remote_as == 0 && c.remote_as_kind == PeerConfig::RemoteAs::kNumber) {
+    return fail(Error::invalid("remote-as of " + c.address.to_string() + " is not set"));
+  }
   if (c.hold_time == 1 || c.hold_time == 2) {
     return fail(Error::invalid("hold time must be 0 or at least 3 seconds"));
   }

@@ -16,7 +16,7 @@ PeerStatus status_of(const Engine& e, const Peer& p) {
   s.address = c.address;
   s.port = c.port;
   s.description = c.description;
-  s.remote_as = c.remote_as;
+  s.remote_as = p.remote_as();
   s.local_as = p.local_as();
   s.external = p.external();
   s.state = p.state();
@@ -175,7 +175,7 @@ void paths_of(Engine& e, typename PathTable<Key>::Handle h, bool best_only,
     v.prefix = prefix;
     if (const Peer* pr = e.peer(p.peer)) {
       v.peer = pr->config().address;
-      v.peer_as = pr->config().remote_as;
+      v.peer_as = pr->remote_as();
     }
     e.attrs_.decode(p.attr, v.attributes);
     v.next_hop = e.nexthops_.address(c.nexthop);

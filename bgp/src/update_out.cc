@@ -45,7 +45,7 @@ AttrId Engine::export_attr(Peer& to, typename PathTable<Key>::Handle h) {
   std::optional<IpAddress> self = to.self_next_hop(Traits::kFamily);
   IpAddress hop = nexthops_.address(attrs_.nexthop(best->attr));
   bool ok = attrs_.decode(best->attr, a);
-  if (ok && to_external && a.as_path.contains(to.config().remote_as)) ok = false;
+  if (ok && to_external && a.as_path.contains(to.remote_as())) ok = false;
   if (ok && to_external) {  // our AS is prepended after the export policy, as FRR does
     a.unset(wire::attr::kLocalPref);
     a.local_pref = 0;
@@ -80,7 +80,7 @@ AttrId Engine::export_attr(Peer& to, typename PathTable<Key>::Handle h) {
     PolicyRoute route{a, 0, {}};
     if constexpr (Traits::kIndex == 1) route.next_hop_v6 = hop;
     const Prefix prefix = Traits::prefix(t.key(h), t.length(h));
-    PolicyContext ctx{prefix, to.config().address, to.config().remote_as, to_external, self, {}};
+    PolicyContext ctx{prefix, to.config().address, to.remote_as(), to_external, self, {}};
     if (from != nullptr) ctx.source_peer = from->config().address;
     ok = to.config().export_policy(ctx, route) == PolicyResult::kAccept;
     if (ok) {
@@ -171,7 +171,7 @@ uint32_t Engine::export_group(Peer& peer) {
   if (c.export_policy && c.export_policy_id.empty()) return 0;  // an anonymous policy: alone
   auto self4 = peer.self_next_hop(Family::kIpv4);
   auto self6 = peer.self_next_hop(Family::kIpv6);
-  std::string sig = std::to_string(peer.external()) + "|" + std::to_string(c.remote_as) + "|" +
+  std::string sig = std::to_string(peer.external()) + "|" + std::to_string(peer.remote_as()) + "|" +
                     std::to_string(peer.local_as()) + "|" + (self4 ? self4->to_string() : "-") + "|" +
                     (self6 ? self6->to_string() : "-") + "|" + std::to_string(c.next_hop_self) + "|" +
                     (c.export_policy ? c.export_policy_id : std::string("-"));

@@ -91,7 +91,13 @@ void render_bgp(std::ostream& out, const BgpConfig& b, bool show_secrets) {
   if (b.multipath_relax) out << " bgp bestpath as-path multipath-relax\n";
   for (const auto& [addr, n] : b.neighbors) {
     std::string p = " neighbor " + addr.to_string() + " ";
-    out << p << "remote-as " << n.remote_as << "\n";
+    out << p << "remote-as ";
+    switch (n.remote_as_kind) {
+      case BgpNeighborConfig::RemoteAs::kExternal: out << "external"; break;
+      case BgpNeighborConfig::RemoteAs::kInternal: out << "internal"; break;
+      case BgpNeighborConfig::RemoteAs::kNumber: out << n.remote_as; break;
+    }
+    out << "\n";
     if (!n.description.empty()) out << p << "description " << n.description << "\n";
     if (!n.password.empty()) out << p << "password " << (show_secrets ? n.password : kMaskedSecret) << "\n";
     if (n.ebgp_multihop) out << p << "ebgp-multihop " << int{n.ebgp_multihop} << "\n";

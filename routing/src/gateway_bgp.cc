@@ -80,6 +80,8 @@ v1::PeerConfig to_proto(const BgpNeighborConfig& n) {
   v1::PeerConfig c;
   c.set_address(n.address.to_string());
   c.set_remote_as(n.remote_as);
+  if (n.remote_as_kind == BgpNeighborConfig::RemoteAs::kExternal) c.set_remote_as_type("external");
+  if (n.remote_as_kind == BgpNeighborConfig::RemoteAs::kInternal) c.set_remote_as_type("internal");
   c.set_description(n.description);
   c.set_has_password(!n.password.empty());
   c.set_ebgp_multihop(n.ebgp_multihop);
@@ -121,6 +123,7 @@ void fill_state(v1::PeerState& s, const bgp::PeerStatus& st) {
   s.set_local_port(st.local_port);
   s.set_remote_port(st.remote_port);
   s.set_local_as(st.local_as);
+  s.set_remote_as(st.remote_as);
   s.set_external(st.external);
   if (st.negotiated) {
     const auto& n = *st.negotiated;
@@ -183,8 +186,18 @@ Result<BgpNeighborConfig> parse_peer(const v1::PeerConfig& m, const BgpNeighborC
     return fail(Error::invalid("peer.address " + a->to_string() + " cannot be a BGP peer"));
   }
   n.address = *a;
-  if (m.remote_as() == 0) return fail(Error::invalid("peer.remote_as is required (1..4294967295)"));
-  if (m.remote_as() == kAsTrans) return fail(Error::invalid("peer.remote_as 23456 is AS_TRANS (RFC 6793)"));
+  if (m.remote_as_type() == "external" || m.remote_as_type() == "internal") {
+    if (m.remote_as() != 0) {
+      return fail(Error::invalid("remote-as is either a number or " + m.remote_as_type() + ", not both"));
+    }
+    n.remote_as_kind = m.remote_as_type() == "external" ? BgpNeighborConfig::RemoteAs::kExternal
+                                                        : BgpNeighborConfig::RemoteAs::kInternal;
+  } else if (!m.remote_as_type().empty()) {
+    return fail(Error::invalid("peer.remote_as_type '" + m.remote_as_type() + "' is not external or internal"));
+  } else {
+    if (m.remote_as() == 0) return fail(Error::invalid("peer.remote_as is required (1..4294967295)"));
+    if (m.remote_as() == kAsTrans) return fail(Error::invalid("peer.remote_as 23456 is AS_TRANS (RFC 6793)"));
+  }
   n.remote_as = m.remote_as();
   if (auto st = validate_description("peer.description", m.description()); !st) return fail(st.error());
   n.description = m.description();
@@ -277,6 +290,8 @@ bgp::PeerConfig speaker_peer_config(const BgpNeighborConfig& n) {
   bgp::PeerConfig p;
   p.address = n.address;
   p.remote_as = n.remote_as;
+  if (n.remote_as_kind == BgpNeighborConfig::RemoteAs::kExternal) p.remote_as_kind = bgp::PeerConfig::RemoteAs::kExternal;
+  if (n.remote_as_kind == BgpNeighborConfig::RemoteAs::kInternal) p.remote_as_kind = bgp::PeerConfig::RemoteAs::kInternal;
   p.description = n.description;
   p.password = n.password;
   if (n.ebgp_multihop) p.ebgp_multihop = n.ebgp_multihop;

@@ -235,9 +235,17 @@ protocol bgp vgw {{
 
     def test_connections_from_unknown_hosts_are_logged_at_a_limited_rate(self):
         n = self.octet
-        self.vgwsh("configure", "router bgp 65001", f"bgp router-id 10.{n}.1.1",
-                   f"neighbor 10.{n}.1.2 remote-as 65002", "end")
-        wait(lambda: self.peers(), what="BGP running")
+        # FRR's `remote-as external`: the AS comes from FRR's OPEN.
+        self.vgwsh("configure", "router bgp 65001", f"bgp router-id 10.{n}.1.1", "no bgp ebgp-requires-policy",
+                   f"neighbor 10.{n}.1.2 remote-as external", "end")
+        wait(lambda: self.peers().get(f"10.{n}.1.2", {}).get("state", {}).get("state") == "Established",
+             what="the session with FRR Established")
+        peer = self.peers()[f"10.{n}.1.2"]
+        self.assertEqual(peer["config"]["remoteAsType"], "external")
+        self.assertEqual(peer["state"]["remoteAs"], 65002)
+        self.assertTrue(peer["state"]["external"])
+        self.assertIn("65002", self.vgwsh("show bgp summary"))
+        wait(lambda: self.kernel_route("198.51.100.0/24"), what="FRR's route in the kernel")
         # A host that is no peer knocks 30 times on port 179.
         stranger = f"10.{n}.1.3"
         sh("ip", "-n", self.ns["frr"], "addr", "add", f"{stranger}/24", "dev", "fr0")

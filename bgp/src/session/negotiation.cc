@@ -64,12 +64,12 @@ Result<Negotiated, wire::ParseError> negotiate(const wire::Open& o, const LocalS
                                " differs from the 4-octet AS capability " +
                                std::to_string(*caps.four_octet_as)));
   }
-  if (asn != s.remote_as) {
+  if (s.any_external_as ? asn == s.local_as : asn != s.remote_as) {
     std::vector<uint8_t> data;
     ByteWriter w(data);
     w.u16(o.my_as);  // RFC 4271 6.2 gives no data; FRR and BIRD send the field, so do we
-    return fail(open_error(wire::err::kBadPeerAs, "peer announces AS " + asn_to_string(asn) +
-                                                      ", expected " + asn_to_string(s.remote_as),
+    std::string expected = s.any_external_as ? "an AS other than ours (remote-as external)" : asn_to_string(s.remote_as);
+    return fail(open_error(wire::err::kBadPeerAs, "peer announces AS " + asn_to_string(asn) + ", expected " + expected,
                            std::move(data)));
   }
   // RFC 6286 2.2: the identifier must be unique within an AS (the codec refused 0).

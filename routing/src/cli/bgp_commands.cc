@@ -83,15 +83,28 @@ Status router_bgp(Session& s, const Args& a) {
   return {};
 }
 
+// `remote-as ASN|external|internal` into the API's two fields.
+void set_remote_as(v1::PeerConfig& c, const Args& a) {
+  c.set_remote_as(a.has_value("ASN") ? asn(a) : 0);
+  c.set_remote_as_type(a.has("external") ? "external" : a.has("internal") ? "internal" : "");
+}
+
+// The remote AS as show output writes it: the number in use, or "external" before the OPEN.
+std::string remote_as_text(const v1::Peer& p) {
+  if (p.state().remote_as()) return std::to_string(p.state().remote_as());
+  if (!p.config().remote_as_type().empty()) return p.config().remote_as_type();
+  return std::to_string(p.config().remote_as());
+}
+
 Status neighbor_remote_as(Session& s, const Args& a) {
   auto peers = list_peers(s, a.get("ADDRESS"));
   if (peers && !peers->empty()) {
-    return modify_peer(s, a.get("ADDRESS"), [&](v1::PeerConfig& c) { c.set_remote_as(asn(a)); });
+    return modify_peer(s, a.get("ADDRESS"), [&](v1::PeerConfig& c) { set_remote_as(c, a); });
   }
   v1::AddPeerRequest req;
   auto* c = req.mutable_peer();
   c->set_address(a.get("ADDRESS"));
-  c->set_remote_as(asn(a));
+  set_remote_as(*c, a);
   c->set_keepalive_time(30);
   c->set_hold_time(90);
   c->set_connect_retry_time(120);
@@ -173,7 +186,7 @@ Status show_summary(Session& s, const Args& a) {
                                                         : std::to_string(st.prefixes_advertised_ipv4() +
                                                                          st.prefixes_advertised_ipv6()))
                            : "0";
-    t.add({p.config().address(), "4", std::to_string(p.config().remote_as()), std::to_string(st.messages_received()),
+    t.add({p.config().address(), "4", remote_as_text(p), std::to_string(st.messages_received()),
            std::to_string(st.messages_sent()),
            st.state() == "Established"      ? uptime(st.state_seconds())
            : st.established_transitions() ? uptime(st.down_seconds())
@@ -215,7 +228,7 @@ Status show_neighbors(Session& s, const Args& a) {
   for (const auto& p : *peers) {
     const auto& c = p.config();
     const auto& st = p.state();
-    s.out() << "BGP neighbor is " << c.address() << ", remote AS " << c.remote_as() << ", local AS "
+    s.out() << "BGP neighbor is " << c.address() << ", remote AS " << remote_as_text(p) << ", local AS "
             << st.local_as() << ", " << (st.external() ? "external" : "internal") << " link\n";
     if (!c.description().empty()) s.out() << " Description: " << c.description() << "\n";
     s.out() << "  BGP state = " << st.state() << (c.shutdown() ? " (administratively shut down)" : "")
@@ -419,7 +432,8 @@ void add_bgp_commands(std::vector<CommandSpec>& c, std::map<std::string, std::st
     c.push_back({m, "no maximum-paths [PATHS]", "One best path only",
                  [](Session& s, const Args&) { return set_bgp(s, [](v1::SetBgpRequest& r) { r.set_maximum_paths(1); }); }});
   }
-  c.push_back({M::kRouterBgp, "neighbor ADDRESS remote-as ASN", "Configure a BGP peer", neighbor_remote_as});
+  c.push_back({M::kRouterBgp, "neighbor ADDRESS remote-as (ASN|external|internal)",
+               "Configure a BGP peer: its AS, any AS but ours (external) or ours (internal)", neighbor_remote_as});
   c.push_back({M::kRouterBgp, "no neighbor ADDRESS [remote-as ASN]", "Remove a BGP peer", [](Session& s, const Args& a) {
                  v1::DeletePeerRequest req;
                  req.set_address(a.get("ADDRESS"));
@@ -586,6 +600,8 @@ void add_bgp_commands(std::vector<CommandSpec>& c, std::map<std::string, std::st
                {"maximum-paths", "ECMP paths"},
                {"neighbor", "A BGP peer"},
                {"remote-as", "The peer's AS"},
+               {"external", "Any AS but ours (learned from the peer's OPEN)"},
+               {"internal", "Our own AS (iBGP)"},
                {"password", "TCP MD5 password"},
                {"ebgp-multihop", "eBGP TTL"},
                {"ttl-security", "GTSM (RFC 5082)"},

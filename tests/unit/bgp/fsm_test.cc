@@ -430,6 +430,27 @@ TEST_F(OpenCheckTest, WrongPeerAsIsBadPeerAs) {
   EXPECT_NE(fsm.last_error().text.find("expected 65002"), std::string::npos);
 }
 
+TEST_F(OpenCheckTest, RemoteAsExternalAcceptsAnyAsButOurs) {
+  FsmConfig c = config();
+  c.local.remote_as = 0;
+  c.local.any_external_as = true;  // FRR's `remote-as external`
+  fsm.set_config(c);
+  open_in_open_sent(peer_open(65099));
+  EXPECT_EQ(fsm.state(), State::kOpenConfirm);
+  EXPECT_EQ(fsm.negotiated()->remote_as, 65099u);
+}
+
+TEST_F(OpenCheckTest, RemoteAsExternalRefusesOurOwnAs) {
+  FsmConfig c = config();
+  c.local.remote_as = 0;
+  c.local.any_external_as = true;
+  fsm.set_config(c);
+  auto a = open_in_open_sent(peer_open(65001));  // ours: that would be iBGP
+  ASSERT_EQ(a[0].kind, ActionKind::kSendNotification);
+  EXPECT_EQ(a[0].notification.subcode, err::kBadPeerAs);
+  EXPECT_NE(fsm.last_error().text.find("an AS other than ours"), std::string::npos) << fsm.last_error().text;
+}
+
 TEST_F(OpenCheckTest, FourOctetPeerAsThroughTheCapability) {
   FsmConfig c = config();
   c.local.remote_as = 4200000001u;

@@ -304,6 +304,40 @@ TEST(ConfigRoundTrip, HealthChecksRoundTripWithTheirDefaults) {
   EXPECT_FALSE(a.config().tunnels.at("t1").health_check.has_value());
 }
 
+TEST(ConfigRoundTrip, RemoteAsExternalAndInternalRoundTrip) {
+  Gateway a({""});
+  auto st = load(a, "router bgp 65001\n neighbor 10.0.0.2 remote-as external\n neighbor 10.0.0.3 remote-as internal\n"
+                    " neighbor 10.0.0.4 remote-as 65004\n neighbor 10.0.0.4 remote-as external\nexit\n");
+  ASSERT_TRUE(st.ok()) << st.error().message;
+  const auto& n = a.config().bgp->neighbors;
+  using K = BgpNeighborConfig::RemoteAs;
+  EXPECT_EQ(n.at(*IpAddress::parse("10.0.0.2")).remote_as_kind, K::kExternal);
+  EXPECT_EQ(n.at(*IpAddress::parse("10.0.0.3")).remote_as_kind, K::kInternal);
+  EXPECT_EQ(n.at(*IpAddress::parse("10.0.0.4")).remote_as_kind, K::kExternal);  // changed in place
+  EXPECT_EQ(n.at(*IpAddress::parse("10.0.0.4")).remote_as, 0u);
+  std::string file = a.get_running_config({})->config();
+  EXPECT_NE(file.find(" neighbor 10.0.0.2 remote-as external\n"), std::string::npos) << file;
+  EXPECT_NE(file.find(" neighbor 10.0.0.3 remote-as internal\n"), std::string::npos) << file;
+  Gateway b({""});
+  st = load(b, file);
+  ASSERT_TRUE(st.ok()) << st.error().message << "\n" << file;
+  EXPECT_EQ(a.config(), b.config());
+  // The API refuses a number and a word at once, and unknown words.
+  v1::UpdatePeerRequest both;
+  both.mutable_peer()->set_address("10.0.0.2");
+  both.mutable_peer()->set_remote_as(65002);
+  both.mutable_peer()->set_remote_as_type("external");
+  auto r = a.update_peer(both);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("not both"), std::string::npos) << r.error().message;
+  v1::UpdatePeerRequest word;
+  word.mutable_peer()->set_address("10.0.0.2");
+  word.mutable_peer()->set_remote_as_type("confederation");
+  r = a.update_peer(word);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("not external or internal"), std::string::npos) << r.error().message;
+}
+
 TEST(ConfigRoundTrip, BfdPeersNeighborBfdAndTunnelBfdRoundTrip) {
   Gateway a({""});
   auto st = load(a,

@@ -51,6 +51,10 @@ struct PeerConfig {
   IpAddress address;
   uint16_t port = 179;           // the peer's port we connect to
   uint32_t remote_as = 0;
+  // FRR's `remote-as external` (any AS but ours, learned from the peer's OPEN) and `remote-as
+  // internal` (ours); kNumber: remote_as.
+  enum class RemoteAs : uint8_t { kNumber, kExternal, kInternal };
+  RemoteAs remote_as_kind = RemoteAs::kNumber;
   std::optional<uint32_t> local_as;  // overrides Config::local_as for this session
   std::string description;
   std::string password;          // TCP MD5 (RFC 2385); empty: none. Never logged or shown.

@@ -58,6 +58,9 @@ struct StaticRouteConfig {
 struct BgpNeighborConfig {
   IpAddress address;
   uint32_t remote_as = 0;
+  // `remote-as external` (any AS but ours, learned from the OPEN; remote_as 0) or `internal`.
+  enum class RemoteAs : uint8_t { kNumber, kExternal, kInternal };
+  RemoteAs remote_as_kind = RemoteAs::kNumber;
   std::string description;
   std::string password;  // secret: masked in show output
   uint8_t ebgp_multihop = 0;

@@ -21,6 +21,7 @@ struct LocalSettings {
   uint32_t local_as = 0;
   uint32_t router_id = 0;   // host order
   uint32_t remote_as = 0;   // the AS the peer must announce
+  bool any_external_as = false;  // instead: any AS but local_as (`remote-as external`)
   uint16_t hold_time = 90;  // 0 or >= 3 (RFC 4271 4.2)
   uint16_t keepalive_time = 30;  // 0: a third of the negotiated hold time
   bool ipv4_unicast = true;
@@ -30,7 +31,7 @@ struct LocalSettings {
   bool graceful_restart = true;  // helper: the capability with no families (RFC 4724 3)
   uint16_t graceful_restart_time = 120;
 
-  bool internal() const { return local_as == remote_as; }
+  bool internal() const { return !any_external_as && local_as == remote_as; }
 };
 
 // The OPEN this speaker sends for settings s.
