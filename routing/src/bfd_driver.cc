@@ -215,10 +215,13 @@ void BfdDriver::open_sender(Entry& e) {
   int fd = e.socket.native_handle();
   int ttl = bfd::kSingleHopTtl;
   int on = 1;
+  int tos = 0xc0;  // DSCP CS6 (network control), as routers send BFD, so queues favour it
   if (v6) {
     ::setsockopt(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &ttl, sizeof ttl);
+    ::setsockopt(fd, IPPROTO_IPV6, IPV6_TCLASS, &tos, sizeof tos);
   } else {
     ::setsockopt(fd, IPPROTO_IP, IP_TTL, &ttl, sizeof ttl);
+    ::setsockopt(fd, IPPROTO_IP, IP_TOS, &tos, sizeof tos);
   }
   // The local address may not exist yet (a tunnel's inside address before its interface):
   // bind anyway, the packets leave once it does.

@@ -187,6 +187,14 @@ router bgp 65002
         self.assertIn(f"peer {self.frr_ip}", text)
         self.assertIn("Status: up", text)
         self.assertIn("Detect-multiplier: 3", text)
+        # On the wire: TTL 255 (RFC 5881 5) and DSCP CS6, as routers send BFD.
+        cap = sh("ip", "netns", "exec", self.ns["frr"], "timeout", "5", "tcpdump", "-n", "-v", "-c", "1", "-i", "fr0",
+                 f"udp dst port 3784 and src host {self.vgw_ip}", check=False).stdout
+        self.assertIn("tos 0xc0", cap)
+        self.assertIn("ttl 255", cap)
+        brief = self.vgwsh("show bfd peers brief")
+        self.assertIn("Session count: 1", brief)
+        self.assertRegex(brief, rf"{ours['id']}\s+{self.vgw_ip}\s+{self.frr_ip}\s+-\s+up")
         neighbor = self.vgwsh(f"show bgp neighbors {self.frr_ip}")
         self.assertIn("BFD: Type: single hop", neighbor)
         self.assertIn("Status: up, detection time 300 ms", neighbor)

@@ -9,6 +9,7 @@
 
 #include "output.h"
 #include "vgw/routing/api/methods.h"
+#include "vgw/routing/cli/table.h"
 #include "vgw/v1/bfd.pb.h"
 #include "vgw/v1/tunnel.pb.h"
 
@@ -207,6 +208,36 @@ Status show_peers(Session& s, const Args& a) {
   return {};
 }
 
+// FRR's `show bfd peers brief`: one line per session.
+Status show_brief(Session& s, const Args& a) {
+  v1::ListBfdPeersResponse r;
+  if (auto st = s.backend().call(api::kListBfdPeers, v1::ListBfdPeersRequest{}, r); !st) return st;
+  if (a.has("json")) {
+    google::protobuf::Value list;
+    list.mutable_list_value();
+    for (const auto& p : r.peers()) {
+      google::protobuf::Value v;
+      auto& f = *v.mutable_struct_value()->mutable_fields();
+      f["id"].set_number_value(p.state().local_id());
+      f["local"].set_string_value(p.state().local_address());
+      f["peer"].set_string_value(p.config().peer());
+      f["interface"].set_string_value(p.config().interface());
+      f["status"].set_string_value(p.state().status());
+      *list.mutable_list_value()->add_values() = v;
+    }
+    s.out() << to_json(list, true) << "\n";
+    return {};
+  }
+  s.out() << "Session count: " << r.peers_size() << "\n";
+  Table t({"SessionId", "LocalAddress", "PeerAddress", "Interface", "Status"});
+  for (const auto& p : r.peers()) {
+    t.add({std::to_string(p.state().local_id()), p.state().local_address().empty() ? "-" : p.state().local_address(),
+           p.config().peer(), p.config().interface().empty() ? "-" : p.config().interface(), p.state().status()});
+  }
+  t.print(s.out());
+  return {};
+}
+
 }  // namespace
 
 void add_bfd_commands(std::vector<CommandSpec>& c, std::map<std::string, std::string>& help) {
@@ -279,11 +310,13 @@ void add_bfd_commands(std::vector<CommandSpec>& c, std::map<std::string, std::st
   c.push_back({M::kExec, "show bfd peers [counters] [json]", "BFD sessions: state, timers, who uses them", show_peers});
   c.push_back({M::kExec, "show bfd peer ADDRESS [interface IFNAME] [counters] [json]", "One BFD session in detail",
                show_peers});
+  c.push_back({M::kExec, "show bfd peers brief [json]", "BFD sessions, one line each", show_brief});
 
   help.insert({{"bfd", "Bidirectional Forwarding Detection (RFC 5880)"},
                {"peer", "A BFD peer"},
                {"peers", "Every BFD session"},
                {"counters", "Packet and event counters"},
+               {"brief", "One line each"},
                {"local-address", "The source address of our BFD packets"},
                {"detect-multiplier", "Packets missed before the session is down"},
                {"receive-interval", "Required minimum receive interval"},
