@@ -343,7 +343,7 @@ void BfdDriver::receive(const std::shared_ptr<Receiver>& receiver) {
 
 void BfdDriver::handle_datagram(const uint8_t* data, size_t size, const IpAddress& from, uint32_t ifindex, int ttl) {
   ++stats_.received;
-  if (ttl < 0 || !bfd::acceptable_single_hop_ttl(static_cast<uint8_t>(ttl)) || ttl > 255) {
+  if (ttl < 0 || ttl > 255 || !bfd::acceptable_single_hop_ttl(static_cast<uint8_t>(ttl))) {
     ++stats_.bad_ttl;  // RFC 5881 5: more than one hop away, or no TTL to check
     return;
   }

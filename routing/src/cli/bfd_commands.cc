@@ -19,8 +19,6 @@ namespace {
 
 namespace api = vgw::routing::api;
 
-uint32_t num(const Args& a, const char* name) { return static_cast<uint32_t>(std::stoul(a.get(name))); }
-
 Status set_peer(Session& s, const std::function<void(v1::SetBfdPeerRequest&)>& change) {
   v1::SetBfdPeerRequest req;
   req.set_peer(s.context("BFDPEER"));
@@ -262,14 +260,14 @@ void add_bfd_commands(std::vector<CommandSpec>& c, std::map<std::string, std::st
                }});
   c.push_back({M::kBfdPeer, "detect-multiplier MULTIPLIER", "Packets missed before the session is down (default 3)",
                [](Session& s, const Args& a) {
-                 return set_peer(s, [&](v1::SetBfdPeerRequest& r) { r.set_detect_multiplier(num(a, "MULTIPLIER")); });
+                 return set_peer(s, [&](v1::SetBfdPeerRequest& r) { r.set_detect_multiplier(number(a, "MULTIPLIER")); });
                }});
   c.push_back({M::kBfdPeer, "no detect-multiplier [MULTIPLIER]", "The default multiplier (3)", [](Session& s, const Args&) {
                  return set_peer(s, [](v1::SetBfdPeerRequest& r) { r.set_detect_multiplier(3); });
                }});
   c.push_back({M::kBfdPeer, "receive-interval RXINTERVAL", "The fastest we accept packets (default 300 ms)",
                [](Session& s, const Args& a) {
-                 return set_peer(s, [&](v1::SetBfdPeerRequest& r) { r.set_receive_interval_ms(num(a, "RXINTERVAL")); });
+                 return set_peer(s, [&](v1::SetBfdPeerRequest& r) { r.set_receive_interval_ms(number(a, "RXINTERVAL")); });
                }});
   c.push_back({M::kBfdPeer, "no receive-interval [RXINTERVAL]", "The default receive interval (300 ms)",
                [](Session& s, const Args&) {
@@ -277,7 +275,7 @@ void add_bfd_commands(std::vector<CommandSpec>& c, std::map<std::string, std::st
                }});
   c.push_back({M::kBfdPeer, "transmit-interval TXINTERVAL", "The fastest we want to send (default 300 ms)",
                [](Session& s, const Args& a) {
-                 return set_peer(s, [&](v1::SetBfdPeerRequest& r) { r.set_transmit_interval_ms(num(a, "TXINTERVAL")); });
+                 return set_peer(s, [&](v1::SetBfdPeerRequest& r) { r.set_transmit_interval_ms(number(a, "TXINTERVAL")); });
                }});
   c.push_back({M::kBfdPeer, "no transmit-interval [TXINTERVAL]", "The default transmit interval (300 ms)",
                [](Session& s, const Args&) {
@@ -298,9 +296,9 @@ void add_bfd_commands(std::vector<CommandSpec>& c, std::map<std::string, std::st
                [](Session& s, const Args& a) {
                  return update_tunnel(s, [&](v1::UpdateTunnelRequest& r) {
                    auto* b = r.mutable_bfd();
-                   if (a.has_value("MULTIPLIER")) b->set_detect_multiplier(num(a, "MULTIPLIER"));
-                   if (a.has("receive-interval")) b->set_receive_interval_ms(num(a, "RXINTERVAL"));
-                   if (a.has("transmit-interval")) b->set_transmit_interval_ms(num(a, "TXINTERVAL"));
+                   if (a.has_value("MULTIPLIER")) b->set_detect_multiplier(number(a, "MULTIPLIER"));
+                   if (a.has("receive-interval")) b->set_receive_interval_ms(number(a, "RXINTERVAL"));
+                   if (a.has("transmit-interval")) b->set_transmit_interval_ms(number(a, "TXINTERVAL"));
                  });
                }});
   c.push_back({M::kTunnel, "no bfd", "No BFD on the tunnel", [](Session& s, const Args&) {

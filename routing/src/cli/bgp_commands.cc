@@ -17,10 +17,6 @@ namespace {
 
 namespace api = vgw::routing::api;
 
-uint32_t num(const Args& a, const char* name) {
-  return static_cast<uint32_t>(std::stoul(a.get(name)));
-}
-
 // The ASN placeholder (asplain or asdot, already checked by the grammar).
 uint32_t asn(const Args& a) { return parse_asn(a.get("ASN")).value(); }
 
@@ -427,7 +423,7 @@ void add_bgp_commands(std::vector<CommandSpec>& c, std::map<std::string, std::st
                [](Session& s, const Args&) { return set_bgp(s, [](v1::SetBgpRequest& r) { r.set_multipath_relax(false); }); }});
   for (M m : {M::kRouterBgp, M::kBgpAddressFamily}) {
     c.push_back({m, "maximum-paths PATHS", "Install up to PATHS equal BGP paths (ECMP)", [](Session& s, const Args& a) {
-                   return set_bgp(s, [&](v1::SetBgpRequest& r) { r.set_maximum_paths(num(a, "PATHS")); });
+                   return set_bgp(s, [&](v1::SetBgpRequest& r) { r.set_maximum_paths(number(a, "PATHS")); });
                  }});
     c.push_back({m, "no maximum-paths [PATHS]", "One best path only",
                  [](Session& s, const Args&) { return set_bgp(s, [](v1::SetBgpRequest& r) { r.set_maximum_paths(1); }); }});
@@ -450,7 +446,7 @@ void add_bgp_commands(std::vector<CommandSpec>& c, std::map<std::string, std::st
                peer_change([](v1::PeerConfig& p, const Args&) { p.set_password(""); p.set_has_password(false); })});
   c.push_back({M::kRouterBgp, "neighbor ADDRESS ebgp-multihop [HOPS]", "eBGP peer not directly connected (TTL)",
                peer_change([](v1::PeerConfig& p, const Args& a) {
-                 p.set_ebgp_multihop(a.has_value("HOPS") ? num(a, "HOPS") : 255);
+                 p.set_ebgp_multihop(a.has_value("HOPS") ? number(a, "HOPS") : 255);
                })});
   c.push_back({M::kRouterBgp, "no neighbor ADDRESS ebgp-multihop [HOPS]", "eBGP peer directly connected",
                peer_change([](v1::PeerConfig& p, const Args&) { p.set_ebgp_multihop(0); })});
@@ -468,8 +464,8 @@ void add_bgp_commands(std::vector<CommandSpec>& c, std::map<std::string, std::st
                peer_change([](v1::PeerConfig& p, const Args&) { p.set_passive(false); })});
   c.push_back({M::kRouterBgp, "neighbor ADDRESS timers KEEPALIVE HOLD", "Keepalive interval and hold time",
                peer_change([](v1::PeerConfig& p, const Args& a) {
-                 p.set_keepalive_time(num(a, "KEEPALIVE"));
-                 p.set_hold_time(num(a, "HOLD"));
+                 p.set_keepalive_time(number(a, "KEEPALIVE"));
+                 p.set_hold_time(number(a, "HOLD"));
                })});
   c.push_back({M::kRouterBgp, "no neighbor ADDRESS timers [KEEPALIVE HOLD]", "Default timers (30/90)",
                peer_change([](v1::PeerConfig& p, const Args&) {
@@ -477,7 +473,7 @@ void add_bgp_commands(std::vector<CommandSpec>& c, std::map<std::string, std::st
                  p.set_hold_time(90);
                })});
   c.push_back({M::kRouterBgp, "neighbor ADDRESS timers connect SECONDS", "Connect retry interval",
-               peer_change([](v1::PeerConfig& p, const Args& a) { p.set_connect_retry_time(num(a, "SECONDS")); })});
+               peer_change([](v1::PeerConfig& p, const Args& a) { p.set_connect_retry_time(number(a, "SECONDS")); })});
   c.push_back({M::kRouterBgp, "no neighbor ADDRESS timers connect [SECONDS]", "Default connect retry (120 s)",
                peer_change([](v1::PeerConfig& p, const Args&) { p.set_connect_retry_time(120); })});
   c.push_back({M::kRouterBgp, "neighbor ADDRESS bfd", "Detect a failed path with BFD; its session is reset at once",
@@ -496,9 +492,9 @@ void add_bgp_commands(std::vector<CommandSpec>& c, std::map<std::string, std::st
                })});
   c.push_back({M::kRouterBgp, "neighbor ADDRESS maximum-prefix MAXPREFIX [warning-only|restart MINUTES]",
                "Limit the prefixes accepted from the peer", peer_change([](v1::PeerConfig& p, const Args& a) {
-                 p.set_maximum_prefix(num(a, "MAXPREFIX"));
+                 p.set_maximum_prefix(number(a, "MAXPREFIX"));
                  p.set_maximum_prefix_warning_only(a.has("warning-only"));
-                 p.set_maximum_prefix_restart(a.has_value("MINUTES") ? num(a, "MINUTES") : 0);
+                 p.set_maximum_prefix_restart(a.has_value("MINUTES") ? number(a, "MINUTES") : 0);
                })});
   c.push_back({M::kRouterBgp, "no neighbor ADDRESS maximum-prefix [MAXPREFIX]", "No prefix limit",
                peer_change([](v1::PeerConfig& p, const Args&) {
@@ -521,7 +517,7 @@ void add_bgp_commands(std::vector<CommandSpec>& c, std::map<std::string, std::st
                [](Session& s, const Args& a) { return network(s, a, false); }});
   c.push_back({M::kRouterBgp, "neighbor ADDRESS advertisement-interval SECONDS",
                "Minimum interval between UPDATEs to the peer (MRAI)", peer_change([](v1::PeerConfig& p, const Args& a) {
-                 p.set_advertisement_interval(num(a, "SECONDS"));
+                 p.set_advertisement_interval(number(a, "SECONDS"));
                })});
   c.push_back({M::kRouterBgp, "no neighbor ADDRESS advertisement-interval [SECONDS]", "No MRAI (send at once)",
                peer_change([](v1::PeerConfig& p, const Args&) { p.set_advertisement_interval(0); })});
@@ -531,7 +527,7 @@ void add_bgp_commands(std::vector<CommandSpec>& c, std::map<std::string, std::st
     c.push_back({m, "no neighbor ADDRESS next-hop-self", "Keep the next-hop towards iBGP peers",
                  peer_change([](v1::PeerConfig& p, const Args&) { p.set_next_hop_self(false); })});
     c.push_back({m, "neighbor ADDRESS weight NUMBER", "Local weight of the peer's routes",
-                 peer_change([](v1::PeerConfig& p, const Args& a) { p.set_weight(num(a, "NUMBER")); })});
+                 peer_change([](v1::PeerConfig& p, const Args& a) { p.set_weight(number(a, "NUMBER")); })});
     c.push_back({m, "no neighbor ADDRESS weight [NUMBER]", "Weight 0",
                  peer_change([](v1::PeerConfig& p, const Args&) { p.set_weight(0); })});
     c.push_back({m, "neighbor ADDRESS route-map NAME (in|out)", "Apply a route-map to the peer's routes (in: import, out: export)",

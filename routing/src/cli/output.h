@@ -22,6 +22,10 @@ namespace vgw::routing::cli {
 Status update_tunnel(Session& s, const std::function<void(v1::UpdateTunnelRequest&)>& change);
 Handler set_tunnel_field(void (v1::UpdateTunnelRequest::*setter)(const std::string&), const char* placeholder);
 Handler clear_tunnel_field(void (v1::UpdateTunnelRequest::*setter)(const std::string&));
+// A numeric placeholder's value (the grammar has checked its range).
+inline uint32_t number(const Args& a, const char* placeholder) {
+  return static_cast<uint32_t>(std::stoul(a.get(placeholder)));
+}
 // An SPI as show output prints it: "0x00001001".
 std::string spi_text(uint32_t spi);
 

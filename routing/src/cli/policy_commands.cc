@@ -18,7 +18,6 @@ namespace {
 
 namespace api = vgw::routing::api;
 
-uint32_t number(const Args& a, const char* name) { return static_cast<uint32_t>(std::stoul(a.get(name))); }
 
 v1::PolicyAction action(const Args& a) { return a.has("deny") ? v1::DENY : v1::PERMIT; }
 
