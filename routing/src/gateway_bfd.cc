@@ -156,7 +156,8 @@ std::vector<BfdSessionSpec> Gateway::bfd_wanted() const {
       if (!n.bfd) continue;
       auto it = wanted.find(BfdKey{address, ""});
       if (it == wanted.end()) {
-        it = std::find_if(wanted.begin(), wanted.end(), [&](const auto& w) { return w.first.first == address; });
+        const IpAddress& peer = address;  // (clang 14 cannot capture a structured binding)
+        it = std::find_if(wanted.begin(), wanted.end(), [&](const auto& w) { return w.first.first == peer; });
       }
       if (it == wanted.end()) {
         auto s = spec_from(address, "", BfdTimersConfig{});

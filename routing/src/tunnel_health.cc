@@ -142,7 +142,7 @@ void TunnelHealth::set_admin_down(const std::string& name, bool down) {
   Entry& e = *it->second;
   if (down == e.admin.has_value()) return;
   if (down) {
-    e.admin.emplace();
+    e.admin = Input{};
     set_input(*e.admin, false, "shut down by the operator");
   } else {
     e.admin.reset();
@@ -159,7 +159,7 @@ void TunnelHealth::set_optional_input(const std::string& name, std::optional<Inp
   if (!state) {
     in.reset();
   } else {
-    if (!in) in.emplace();
+    if (!in) in = Input{};
     set_input(*in, state->first, state->first ? "" : state->second);
   }
   evaluate(e);

@@ -1,5 +1,7 @@
 #include "vgw/rib/fib/route_socket.h"
 
+#include "vgw/rib/fib/rtnetlink.h"
+
 #include <libmnl/libmnl.h>
 #include <linux/rtnetlink.h>
 #include <sys/socket.h>
@@ -19,39 +21,6 @@ int family_of(const Prefix& p) { return p.family() == Family::kIpv4 ? AF_INET : 
 
 void put_address(nlmsghdr* nlh, uint16_t type, const IpAddress& a) {
   mnl_attr_put(nlh, type, a.size(), a.data());
-}
-
-std::optional<IpAddress> address_from(const nlattr* attr, int family) {
-  size_t len = mnl_attr_get_payload_len(attr);
-  const auto* p = static_cast<const uint8_t*>(mnl_attr_get_payload(attr));
-  if (family == AF_INET && len == 4) return IpAddress::v4({p[0], p[1], p[2], p[3]});
-  if (family == AF_INET6 && len == 16) {
-    std::array<uint8_t, 16> b;
-    std::memcpy(b.data(), p, 16);
-    return IpAddress::v6(b);
-  }
-  return std::nullopt;
-}
-
-// The message of an extended ack (NLMSGERR_ATTR_MSG), if the kernel sent one.
-std::string extended_ack(const nlmsghdr* nlh) {
-  if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS)) return "";
-  const auto* err = static_cast<const nlmsgerr*>(mnl_nlmsg_get_payload(nlh));
-  size_t offset = sizeof(nlmsgerr);
-  if (!(nlh->nlmsg_flags & NLM_F_CAPPED)) offset += err->msg.nlmsg_len - sizeof(nlmsghdr);
-  const char* start = static_cast<const char*>(mnl_nlmsg_get_payload(nlh)) + MNL_ALIGN(offset);
-  const char* end = reinterpret_cast<const char*>(nlh) + nlh->nlmsg_len;
-  for (const char* p = start; p + sizeof(nlattr) <= end;) {
-    const auto* a = reinterpret_cast<const nlattr*>(p);
-    if (a->nla_len < sizeof(nlattr) || p + a->nla_len > end) break;
-    if ((a->nla_type & NLA_TYPE_MASK) == NLMSGERR_ATTR_MSG) {
-      return std::string(static_cast<const char*>(mnl_attr_get_payload(a)),
-                         strnlen(static_cast<const char*>(mnl_attr_get_payload(a)),
-                                 mnl_attr_get_payload_len(a)));
-    }
-    p += MNL_ALIGN(a->nla_len);
-  }
-  return "";
 }
 
 // Appends one RTM_NEWROUTE / RTM_DELROUTE for `op` at `where`; returns its length.
@@ -102,68 +71,6 @@ size_t build_message(char* where, bool remove, bool with_metric, const KernelRou
     mnl_attr_nest_end(nlh, nest);
   }
   return nlh->nlmsg_len;
-}
-
-// Parses one RTM_NEWROUTE from a dump into a KernelRoute of `protocol`, if it is one.
-std::optional<KernelRoute> parse_route(const nlmsghdr* nlh, uint8_t protocol) {
-  const auto* rtm = static_cast<const rtmsg*>(mnl_nlmsg_get_payload(nlh));
-  if (rtm->rtm_protocol != protocol || (rtm->rtm_flags & RTM_F_CLONED)) return std::nullopt;
-  int family = rtm->rtm_family;
-  if (family != AF_INET && family != AF_INET6) return std::nullopt;
-  KernelRoute r;
-  if (rtm->rtm_type == RTN_BLACKHOLE) r.type = KernelRouteType::kBlackhole;
-  if (rtm->rtm_type == RTN_UNREACHABLE) r.type = KernelRouteType::kUnreachable;
-  r.table = rtm->rtm_table;
-  r.metric = 0;  // no RTA_PRIORITY means metric 0
-  IpAddress dst = family == AF_INET ? IpAddress::v4(0u) : IpAddress::v6({});
-  KernelNexthop single;
-  bool has_single = false;
-  const char* payload_end = reinterpret_cast<const char*>(nlh) + nlh->nlmsg_len;
-  const char* attrs_begin = static_cast<const char*>(mnl_nlmsg_get_payload_offset(nlh, sizeof(rtmsg)));
-  int attrs_len = static_cast<int>(payload_end - attrs_begin);
-  for (auto* attr = reinterpret_cast<const nlattr*>(attrs_begin); mnl_attr_ok(attr, attrs_len);
-       attrs_len -= MNL_ALIGN(attr->nla_len), attr = mnl_attr_next(attr)) {
-    switch (mnl_attr_get_type(attr)) {
-      case RTA_DST:
-        if (auto a = address_from(attr, family)) dst = *a;
-        break;
-      case RTA_TABLE: r.table = mnl_attr_get_u32(attr); break;
-      case RTA_PRIORITY: r.metric = mnl_attr_get_u32(attr); break;
-      case RTA_GATEWAY:
-        single.gateway = address_from(attr, family);
-        has_single = true;
-        break;
-      case RTA_OIF:
-        single.ifindex = static_cast<int>(mnl_attr_get_u32(attr));
-        has_single = true;
-        break;
-      case RTA_MULTIPATH: {
-        const char* p = static_cast<const char*>(mnl_attr_get_payload(attr));
-        const char* end = p + mnl_attr_get_payload_len(attr);
-        while (p + sizeof(rtnexthop) <= end && p + sizeof(rtnexthop) <= payload_end) {
-          const auto* rtnh = reinterpret_cast<const rtnexthop*>(p);
-          if (rtnh->rtnh_len < sizeof(rtnexthop) || p + rtnh->rtnh_len > end) break;
-          KernelNexthop nh;
-          nh.ifindex = rtnh->rtnh_ifindex;
-          nh.weight = static_cast<uint8_t>(rtnh->rtnh_hops + 1);
-          const char* a = p + MNL_ALIGN(sizeof(rtnexthop));
-          while (a + sizeof(nlattr) <= p + rtnh->rtnh_len) {
-            const auto* na = reinterpret_cast<const nlattr*>(a);
-            if (na->nla_len < sizeof(nlattr)) break;
-            if (mnl_attr_get_type(na) == RTA_GATEWAY) nh.gateway = address_from(na, family);
-            a += MNL_ALIGN(na->nla_len);
-          }
-          r.nexthops.push_back(nh);
-          p += RTNH_ALIGN(rtnh->rtnh_len);
-        }
-        break;
-      }
-      default: break;
-    }
-  }
-  if (has_single && r.nexthops.empty()) r.nexthops.push_back(single);
-  r.prefix = Prefix(dst, rtm->rtm_dst_len);
-  return r;
 }
 
 }  // namespace
@@ -249,21 +156,19 @@ Result<std::vector<RouteFailure>> RouteSocket::send_batch(size_t begin, size_t e
       if (errno == EINTR) continue;
       return fail(Error::unavailable(std::string("netlink receive: ") + std::strerror(errno)));
     }
-    int remaining = static_cast<int>(n);
-    for (auto* nlh = reinterpret_cast<const nlmsghdr*>(rbuf.data()); mnl_nlmsg_ok(nlh, remaining);
-         nlh = mnl_nlmsg_next(nlh, &remaining)) {
-      if (nlh->nlmsg_type != NLMSG_ERROR || nlh->nlmsg_pid != port_id_) continue;
-      if (nlh->nlmsg_seq < first_seq || nlh->nlmsg_seq > last_seq) continue;
-      const auto* err = static_cast<const nlmsgerr*>(mnl_nlmsg_get_payload(nlh));
-      if (err->error != 0) {
+    rtnetlink::for_each_message(rbuf.data(), static_cast<size_t>(n), [&](const nlmsghdr* nlh) {
+      if (nlh->nlmsg_pid != port_id_) return;
+      if (nlh->nlmsg_seq < first_seq || nlh->nlmsg_seq > last_seq) return;
+      auto ack = rtnetlink::parse_ack(nlh);
+      if (!ack) return;
+      if (ack->error != 0) {
         const Op& op = ops_[begin + (nlh->nlmsg_seq - first_seq)];
-        std::string msg = std::strerror(-err->error);
-        std::string ext = extended_ack(nlh);
-        if (!ext.empty()) msg += " (" + ext + ")";
-        failures.push_back({op.route.prefix, op.remove, -err->error, msg});
+        std::string msg = std::strerror(ack->error);
+        if (!ack->message.empty()) msg += " (" + ack->message + ")";
+        failures.push_back({op.route.prefix, op.remove, ack->error, msg});
       }
       if (nlh->nlmsg_seq == last_seq) done = true;
-    }
+    });
   }
   return failures;
 }
@@ -288,19 +193,20 @@ Result<std::vector<KernelRoute>> RouteSocket::dump() {
       if (errno == EINTR) continue;
       return fail(Error::unavailable(std::string("netlink dump: ") + std::strerror(errno)));
     }
-    int remaining = static_cast<int>(n);
-    for (auto* m = reinterpret_cast<const nlmsghdr*>(rbuf.data()); mnl_nlmsg_ok(m, remaining);
-         m = mnl_nlmsg_next(m, &remaining)) {
-      if (m->nlmsg_seq != seq) continue;
-      if (m->nlmsg_type == NLMSG_DONE) return routes;
-      if (m->nlmsg_type == NLMSG_ERROR) {
-        const auto* err = static_cast<const nlmsgerr*>(mnl_nlmsg_get_payload(m));
-        return fail(Error::unavailable(std::string("netlink dump: ") + std::strerror(-err->error)));
+    bool done = false;
+    std::optional<int> error;
+    rtnetlink::for_each_message(rbuf.data(), static_cast<size_t>(n), [&](const nlmsghdr* m) {
+      if (done || error || m->nlmsg_seq != seq) return;
+      if (m->nlmsg_type == NLMSG_DONE) {
+        done = true;
+      } else if (auto ack = rtnetlink::parse_ack(m)) {
+        error = ack->error ? ack->error : EPROTO;
+      } else if (auto r = rtnetlink::parse_route(m, protocol_)) {
+        routes.push_back(std::move(*r));
       }
-      if (m->nlmsg_type == RTM_NEWROUTE) {
-        if (auto r = parse_route(m, protocol_)) routes.push_back(std::move(*r));
-      }
-    }
+    });
+    if (error) return fail(Error::unavailable(std::string("netlink dump: ") + std::strerror(*error)));
+    if (done) return routes;
   }
 }
 

@@ -85,8 +85,6 @@ class PrefixTable {
   // Bytes held by nodes and entries (not by V's own heap data).
   size_t memory_bytes() const { return nodes_.memory_bytes() + entries_.memory_bytes(); }
   size_t node_count() const { return nodes_.live(); }
-  static constexpr size_t kEntryBytes = sizeof(typename PrefixTable::Entry);
-  static constexpr size_t kNodeBytes = sizeof(typename PrefixTable::Node);
 
  private:
   struct Node {
@@ -103,6 +101,14 @@ class PrefixTable {
     V value;
     uint8_t len;
   };
+
+ public:
+  // Sizes of the two records (declared after them: a static member's initializer is not a
+  // complete-class context, and clang insists).
+  static constexpr size_t kEntryBytes = sizeof(Entry);
+  static constexpr size_t kNodeBytes = sizeof(Node);
+
+ private:
   static constexpr uint32_t kEntryTag = 0x80000000u;
   static constexpr uint8_t kFree = 0xff;
   static constexpr uint32_t kRootRef = 0;  // in walk(): the root node
