@@ -200,54 +200,60 @@ void Engine::withdraw_at(Peer* peer, PeerId id, typename PathTable<Key>::Handle 
   t.erase_if_empty(h);
 }
 
-void Engine::mark_stale(Peer& peer, unsigned mask) {
-  const PeerId id = peer.id();
-  auto mark = [&](auto& t) {
-    t.walk_from(0, SIZE_MAX, [&](uint32_t h) {
-      if (Path* p = t.find_path(h, id)) p->flags |= path_flag::kStale;
-    });
-  };
-  if (mask & 1) mark(v4_);
-  if (mask & 2) mark(v6_);
-}
-
-void Engine::sweep_stale(Peer& peer, unsigned mask) {
+void Engine::queue_stale_walk(Peer& peer, bool sweep, unsigned mask) {
   if (mask == 0) return;
-  peer.sweep.active = true;
-  peer.sweep.mask |= mask;
-  peer.sweep.family = 0;
-  peer.sweep.cursor = 0;
+  auto& walks = peer.stale_walks;
+  if (!walks.empty() && walks.back().sweep == sweep) {
+    // The same walk again (marks and sweeps are idempotent): widen it; a walk under way
+    // starts over so the families it already passed are covered too.
+    walks.back().mask |= mask;
+    walks.back().family = 0;
+    walks.back().cursor = 0;
+  } else {
+    walks.push_back({sweep, mask, 0, 0});
+  }
+  if (!sweep) peer.hold_input(true);
   schedule_work();
 }
 
-void Engine::sweep_step(Peer& peer, size_t budget) {
-  Peer::Sweep& s = peer.sweep;
+void Engine::mark_stale(Peer& peer, unsigned mask) { queue_stale_walk(peer, false, mask); }
+
+void Engine::sweep_stale(Peer& peer, unsigned mask) { queue_stale_walk(peer, true, mask); }
+
+void Engine::stale_walk_step(Peer& peer, size_t budget) {
   const PeerId id = peer.id();
-  while (s.active && budget > 0) {
-    if (s.family > 1) {
-      s = Peer::Sweep{};
-      return;
+  while (!peer.stale_walks.empty() && budget > 0) {
+    Peer::StaleWalk& w = peer.stale_walks.front();
+    if (w.family > 1) {
+      peer.stale_walks.pop_front();
+      if (!peer.marking()) peer.hold_input(false);
+      continue;
     }
-    if (!(s.mask & (1u << s.family))) {
-      ++s.family;
-      s.cursor = 0;
+    if (!(w.mask & (1u << w.family))) {
+      ++w.family;
+      w.cursor = 0;
       continue;
     }
     auto step = [&](auto& t, auto key_tag) {
       using Key = decltype(key_tag);
       size_t visited = 0;
-      s.cursor = t.walk_from(s.cursor, budget, [&](uint32_t h) {
+      w.cursor = t.walk_from(w.cursor, budget, [&](uint32_t h) {
         ++visited;
         Path* p = t.find_path(h, id);
-        if (p != nullptr && (p->flags & path_flag::kStale)) withdraw_at<Key>(&peer, id, h);
+        if (p == nullptr) return;
+        if (!w.sweep) {
+          p->flags |= path_flag::kStale;
+        } else if (p->flags & path_flag::kStale) {
+          withdraw_at<Key>(&peer, id, h);
+        }
       });
       budget -= std::min(budget, std::max<size_t>(visited, 1));
-      if (s.cursor >= t.handle_limit()) {
-        ++s.family;
-        s.cursor = 0;
+      if (w.cursor >= t.handle_limit()) {
+        ++w.family;
+        w.cursor = 0;
       }
     };
-    if (s.family == 0) {
+    if (w.family == 0) {
       step(v4_, rib::Ipv4Key{});
     } else {
       step(v6_, rib::Ipv6Key{});

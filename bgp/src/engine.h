@@ -75,12 +75,15 @@ class Engine {
   // Gives the path of (id, key/len) the attribute set attr, consuming one reference on it.
   template <typename Key>
   void set_path(Peer* peer, PeerId id, Key key, int len, AttrId attr);
-  // One bounded step of the peer's stale sweep.
-  void sweep_step(Peer& peer, size_t budget);
-  // Marks the peer's paths stale (of the families in mask bit 0 = IPv4, 1 = IPv6).
+  // Marks the peer's paths stale (of the families in mask bit 0 = IPv4, 1 = IPv6), holding
+  // the peer's input until it is done; then (sweep) removes its stale paths of those families.
+  // Both are walks queued per peer in order and run in chunks by the work loop, so a BoRR or a
+  // session going down never walks a full table in one turn of the loop.
   void mark_stale(Peer& peer, unsigned family_mask);
-  // Starts removing the peer's stale paths of those families (chunked, in the work loop).
   void sweep_stale(Peer& peer, unsigned family_mask);
+  void queue_stale_walk(Peer& peer, bool sweep, unsigned family_mask);
+  // One bounded step of the peer's queued walks.
+  void stale_walk_step(Peer& peer, size_t budget);
 
   // ---- Decision and RIB (loc_rib.cc) ----
   // Re-runs the decision for dest after a change to the path of `touched` (removed_selected:

@@ -236,6 +236,7 @@ void Peer::accept(boost::asio::ip::tcp::socket socket) {
     if (s.conn) s.conn->close();
     s.conn = c;
     ++counters.connections_accepted;
+    if (input_held_) c->pause();
     c->start_reading();
     return true;
   };
@@ -649,8 +650,22 @@ void Peer::on_connected(transport::Connection& c, const std::string& error) {
     return;
   }
   connect_error.clear();
+  if (input_held_) c.pause();
   c.start_reading();
   run(*s, Event::of(EventKind::kTcpConnectionConfirmed));
+}
+
+void Peer::hold_input(bool on) {
+  if (input_held_ == on) return;
+  input_held_ = on;
+  for (Session* s : {primary_.get(), secondary_.get()}) {
+    if (s == nullptr || !s->conn) continue;
+    if (on) {
+      s->conn->pause();
+    } else {
+      s->conn->resume();
+    }
+  }
 }
 
 bool Peer::on_message(transport::Connection& c, std::span<const uint8_t> message) {

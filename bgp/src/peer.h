@@ -11,6 +11,7 @@
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
@@ -102,12 +103,26 @@ class Peer final : public transport::Connection::Handler {
     std::unordered_map<AttrId, AttrId> cache;  // source set -> out set (both referenced)
     Clock::TimePoint next_flush{};
   } exp;
-  struct Sweep {
-    bool active = false;
-    unsigned mask = 0;
+  // Walks over this peer's paths, in the order asked, each in chunks of the work loop's budget
+  // (adj_rib_in.cc): a mark (BoRR, session down) sets the stale flag of every path of the
+  // families in mask; a sweep removes the stale ones. While a mark waits or runs, the peer's
+  // input is held (nothing more is read from its connections; TCP pushes back), so no UPDATE
+  // interleaves with it and a peer has at most one table walk of its making in flight.
+  struct StaleWalk {
+    bool sweep = false;  // false: mark
+    unsigned mask = 0;   // bit 0 IPv4, bit 1 IPv6
     int family = 0;
     uint32_t cursor = 0;
-  } sweep;
+  };
+  std::deque<StaleWalk> stale_walks;
+  bool marking() const {
+    for (const auto& w : stale_walks) {
+      if (!w.sweep) return true;
+    }
+    return false;
+  }
+  // Holds or releases the input of the peer's connections (current and future).
+  void hold_input(bool on);
   unsigned gr_stale_mask = 0;       // families held stale for a restarting peer (RFC 4724)
   unsigned refresh_stale_mask = 0;  // families marked stale by BoRR (RFC 7313)
   bool eor_received[2] = {false, false};
@@ -158,6 +173,7 @@ class Peer final : public transport::Connection::Handler {
   PeerConfig config_;
   std::unique_ptr<Session> primary_;
   std::unique_ptr<Session> secondary_;  // collision candidate
+  bool input_held_ = false;             // hold_input(): a mark of its paths is under way
   std::optional<session::Negotiated> negotiated_;
   wire::SessionContext ctx_;
   uint32_t remote_id_ = 0;

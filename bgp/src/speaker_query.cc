@@ -45,7 +45,7 @@ PeerStatus status_of(const Engine& e, const Peer& p) {
   s.established_transitions = p.counters.established;
   s.accepted_ipv4 = p.accepted[0];
   s.accepted_ipv6 = p.accepted[1];
-  if (p.gr_stale_mask != 0 || p.sweep.active || p.refresh_stale_mask != 0) {
+  if (p.gr_stale_mask != 0 || !p.stale_walks.empty() || p.refresh_stale_mask != 0) {
     auto count = [&](auto& t) {
       auto& table = const_cast<std::remove_const_t<std::remove_reference_t<decltype(t)>>&>(t);
       table.walk_from(0, SIZE_MAX, [&](uint32_t h) {

@@ -1,7 +1,7 @@
 // The work loop: one posted task at a time does a bounded amount of background work - stale
-// sweeps, next-hop revalidation walks, export steps (initial table walks and flushes) - and
-// posts itself again while work remains, so protocol events are never starved (BIRD's chunked
-// table walks). Also the periodic next-hop scan.
+// marks and sweeps, next-hop revalidation walks, export steps (initial table walks and
+// flushes) - and posts itself again while work remains, so protocol events are never starved
+// (BIRD's chunked table walks). Also the periodic next-hop scan.
 #include <boost/asio/post.hpp>
 
 #include "engine.h"
@@ -26,9 +26,9 @@ void Engine::work() {
   bool more = false;
   for (size_t i = 1; i < peers_.size(); ++i) {
     Peer* p = peers_[i].get();
-    if (p == nullptr || !p->sweep.active) continue;
-    sweep_step(*p, budget);
-    more |= p->sweep.active;
+    if (p == nullptr || p->stale_walks.empty()) continue;
+    stale_walk_step(*p, budget);
+    more |= !p->stale_walks.empty();
   }
   if (revalidation_.active) {
     revalidate_step(budget);
@@ -40,7 +40,7 @@ void Engine::work() {
   // Removed peers go once their paths are gone.
   for (size_t i = 1; i < peers_.size(); ++i) {
     Peer* p = peers_[i].get();
-    if (p != nullptr && p->deleting && !p->sweep.active && p->accepted[0] + p->accepted[1] == 0 &&
+    if (p != nullptr && p->deleting && p->stale_walks.empty() && p->accepted[0] + p->accepted[1] == 0 &&
         p->state() == session::State::kIdle) {
       peers_[i].reset();
     }

@@ -109,9 +109,11 @@ void Connection::read_more() {
     rx_begin_ = 0;
   }
   auto self = shared_from_this();
+  read_pending_ = true;
   socket_.async_read_some(
       asio::buffer(rx_.data() + rx_end_, rx_.size() - rx_end_),
       [self](const boost::system::error_code& ec, size_t n) {
+        self->read_pending_ = false;
         if (self->closing_ || self->handler_ == nullptr) return;
         if (ec) {
           self->fail(ec == asio::error::eof ? "connection closed by peer"
@@ -128,6 +130,7 @@ void Connection::process() {
   processing_posted_ = false;
   size_t delivered = 0;
   while (handler_ != nullptr && !closing_) {
+    if (paused_) return;  // resume() continues from here
     size_t avail = rx_end_ - rx_begin_;
     if (avail < wire::kHeaderSize) break;
     std::span<const uint8_t> bytes(rx_.data() + rx_begin_, avail);
@@ -149,8 +152,22 @@ void Connection::process() {
     ++delivered;
     if (!handler_->on_message(*this, bytes.first(header->length))) return;
   }
-  if (handler_ == nullptr || closing_) return;
+  if (handler_ == nullptr || closing_ || paused_ || read_pending_) return;
   read_more();
+}
+
+void Connection::pause() { paused_ = true; }
+
+void Connection::resume() {
+  if (!paused_) return;
+  paused_ = false;
+  if (!reading_ || processing_posted_) return;
+  // Deliver what is buffered (and read on) from the loop, not from inside the caller.
+  processing_posted_ = true;
+  auto self = shared_from_this();
+  asio::post(io_, [self] {
+    if (self->processing_posted_) self->process();
+  });
 }
 
 void Connection::send(std::span<const uint8_t> bytes) {

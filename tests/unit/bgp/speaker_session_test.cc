@@ -444,5 +444,58 @@ TEST_F(RefreshTest, PeerBorrEorrSweepsRoutesItDidNotResend) {
   EXPECT_FALSE(node->has_route("198.51.101.0/24"));
 }
 
+// A BoRR marks the peer's paths stale in chunks of the work loop (not in one turn, which would
+// stall the loop for a full table), and nothing the peer sends after the BoRR is handled before
+// the mark is done: a re-announced path is never marked stale behind its back and swept.
+TEST(ChunkedStaleMarkTest, BorrMarksInChunksAndKeepsWhatThePeerResends) {
+  Config c = base_config(65001, "10.0.0.1", "127.0.0.1");
+  c.walk_budget = 1;  // one destination per loop turn
+  SpeakerNode node(std::move(c));
+  node.start();
+  node.add_peer(peer_config("127.0.0.2", 65002));
+  BgpFakePeer fake;
+  ASSERT_TRUE(fake.connect(ip("127.0.0.2"), ip("127.0.0.1"), node.port));
+  wire::Open o = BgpFakePeer::make_open(65002, kFakeId);
+  o.capabilities.enhanced_route_refresh = true;
+  ASSERT_TRUE(fake.establish(o));
+  ASSERT_TRUE(node.wait_state("127.0.0.2", State::kEstablished));
+  constexpr uint32_t kRoutes = 20000;
+  std::vector<Prefix> all, resent;
+  for (uint32_t i = 0; i < kRoutes; ++i) {
+    all.push_back(Prefix(IpAddress::v4(0x0a000000u + (i << 8)), 24));  // 10.x.y.0/24
+    if (i % 2 == 0) resent.push_back(all.back());
+  }
+  auto attrs = BgpFakePeer::attributes({65002}, ip("127.0.0.2"));
+  fake.announce(all, attrs);
+  ASSERT_TRUE(node.wait([&] { return node.speaker->peer(ip("127.0.0.2"))->accepted_ipv4 == kRoutes; }, 30s));
+  auto status = [&] { return node.peer("127.0.0.2"); };                    // from this thread
+  auto on_loop = [&] { return *node.speaker->peer(ip("127.0.0.2")); };     // inside wait()
+  // A BoRR alone: the mark is seen from outside the loop part-way (some paths stale, not all).
+  fake.send_route_refresh(wire::kIpv4Unicast, wire::RefreshSubtype::kBegin);
+  bool seen_part_way = false;
+  auto deadline = std::chrono::steady_clock::now() + 60s;
+  for (PeerStatus st = status(); st.stale < kRoutes && std::chrono::steady_clock::now() < deadline;
+       st = status()) {
+    if (st.stale > 0) seen_part_way = true;
+  }
+  EXPECT_TRUE(seen_part_way);
+  ASSERT_EQ(status().stale, kRoutes);
+  fake.announce(resent, attrs);
+  fake.send_route_refresh(wire::kIpv4Unicast, wire::RefreshSubtype::kEnd);
+  ASSERT_TRUE(node.wait([&] { return on_loop().accepted_ipv4 == resent.size() && on_loop().stale == 0; }, 60s));
+  // BoRR, resend and EoRR back to back: the resend waits for the mark, so what it refreshed
+  // stays and only the rest is swept.
+  std::vector<Prefix> again;
+  for (size_t i = 0; i < resent.size(); i += 2) again.push_back(resent[i]);
+  fake.send_route_refresh(wire::kIpv4Unicast, wire::RefreshSubtype::kBegin);
+  fake.announce(again, attrs);
+  fake.send_route_refresh(wire::kIpv4Unicast, wire::RefreshSubtype::kEnd);
+  EXPECT_TRUE(node.wait([&] { return on_loop().accepted_ipv4 == again.size() && on_loop().stale == 0; }, 60s))
+      << status().accepted_ipv4 << " accepted, " << status().stale << " stale";
+  EXPECT_TRUE(node.has_route("10.0.0.0/24"));   // resent both times
+  EXPECT_FALSE(node.has_route("10.0.2.0/24"));  // resent once: swept by the second refresh
+  EXPECT_FALSE(node.has_route("10.0.1.0/24"));  // never resent
+}
+
 }  // namespace
 }  // namespace vgw::bgp

@@ -25,10 +25,11 @@
 //                                         pack_withdraw -> connection; End-of-RIB after the
 //                                         initial table
 //
-// Peers going down: their paths are marked stale at once and removed by a chunked sweep - or,
-// for a graceful-restart-capable peer (RFC 4724 helper), kept until it is back and sends
-// End-of-RIB or the restart timer expires. Enhanced route refresh (RFC 7313) reuses the same
-// marking on BoRR/EoRR.
+// Peers going down: their paths are marked stale and removed by a sweep - or, for a
+// graceful-restart-capable peer (RFC 4724 helper), kept until it is back and sends End-of-RIB
+// or the restart timer expires. Enhanced route refresh (RFC 7313) reuses the same marking on
+// BoRR/EoRR. Marks and sweeps are chunked walks queued per peer; while a mark runs, nothing
+// more is read from that peer (a stream of BoRRs costs one walk at a time, never a stall).
 //
 // Everything runs on the io_context's thread: no locks; every method of Speaker must be called
 // on that thread (post to it from others). Long walks (peer flush, initial table export, next-hop

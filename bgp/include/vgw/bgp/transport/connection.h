@@ -4,7 +4,8 @@
 // Reading: bytes land in one reusable buffer; complete messages (framed by the 19-octet header,
 // RFC 4271 4.1) are handed to the Handler in place, at most `messages_per_turn` per loop turn -
 // then the rest is posted, so a full-table burst never monopolises the io_context. Nothing more
-// is read from the socket while complete messages wait, which pushes back on the sender via TCP.
+// is read from the socket while complete messages wait, which pushes back on the sender via TCP;
+// pause() holds delivery (and reading) the same way until resume().
 // Writing: the owner appends encoded messages to out() and calls flush(); queued() counts the
 // bytes not yet written. When it drops from above the high-water mark to the low-water mark,
 // Handler::on_writable() fires so that update generation can resume.
@@ -74,6 +75,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
   Status adopt(Tcp::socket socket, const SocketOptions& options);
   // Begins delivering messages (after on_connected / adopt).
   void start_reading();
+  // Stops delivering after the message being handled (nothing more is read from the socket
+  // either, so TCP pushes back), and starts again; may be called before start_reading.
+  void pause();
+  void resume();
 
   std::vector<uint8_t>& out() { return pending_; }
   void send(std::span<const uint8_t> bytes);
@@ -113,6 +118,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool writing_ = false;
   bool reading_ = false;
   bool processing_posted_ = false;
+  bool paused_ = false;
+  bool read_pending_ = false;
   bool closing_ = false;
   bool was_above_ = false;
   bool outgoing_ = false;
