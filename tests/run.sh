@@ -8,7 +8,10 @@
 # A full run (no arguments) then builds the tree again with AddressSanitizer +
 # UndefinedBehaviorSanitizer (build-asan/) and runs the unit and integration labels under it,
 # so every vgwd start, change and shutdown of those tests is checked for memory errors.
-# VGW_SANITIZER_RUN=0 skips that second pass. Exit status: non-zero if either pass failed.
+# VGW_SANITIZER_RUN=0 skips that second pass. Last, every libFuzzer target is built with clang,
+# ASan and UBSan (build-fuzz/) and fuzzed for VGW_FUZZ_SECONDS (default 60) from its corpus,
+# two at a time (tests/fuzz/run.sh); VGW_FUZZ_RUN=0 skips it. Exit status: non-zero if any
+# pass failed.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${VGW_BUILD_DIR:-$root/build}
@@ -31,5 +34,9 @@ if (($# == 0)) && [[ ${VGW_SANITIZER_RUN:-1} != 0 ]]; then
   export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
   export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$root/tests/lsan.supp:print_suppressions=0}
   ctest --output-on-failure --timeout 900 -L 'unit|integration' || status=$?
+fi
+if (($# == 0)) && [[ ${VGW_FUZZ_RUN:-1} != 0 ]]; then
+  echo "== fuzz pass: every target for ${VGW_FUZZ_SECONDS:-60} s under ASan + UBSan"
+  bash "$root/tests/fuzz/run.sh" "${VGW_FUZZ_SECONDS:-60}" || status=$?
 fi
 exit $status

@@ -133,6 +133,12 @@ Status Gateway::commit(ConfigModel next) {
   return {};
 }
 
+Result<bool> Gateway::replace_config(ConfigModel next) {
+  if (next == model_) return false;
+  if (auto st = commit(std::move(next)); !st) return fail(st.error());
+  return true;
+}
+
 Result<v1::GetVersionResponse> Gateway::get_version(const v1::GetVersionRequest&) const {
   v1::GetVersionResponse r;
   r.set_version(kVersion);

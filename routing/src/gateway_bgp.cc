@@ -1,3 +1,4 @@
+#include <google/protobuf/descriptor.h>
 // The Gateway's BgpService: `router bgp` configuration (validated, persisted, then applied to
 // the bgp::Speaker as a diff), and the speaker's state as the API shows it.
 #include <algorithm>
@@ -640,7 +641,34 @@ Result<v1::Peer> Gateway::update_peer(const v1::UpdatePeerRequest& req) {
   if (!addr) return fail(addr.error());
   if (auto st = check_not_connection_peer(*addr); !st) return fail(st.error());
   auto it = model_.bgp->neighbors.find(*addr);
-  auto n = parse_peer(req.peer(), &it->second);
+  v1::PeerConfig wanted = req.peer();
+  if (req.update_fields_size() > 0) {
+    // The current configuration with the listed fields taken from the request.
+    wanted = describe_peer(*addr)->config();
+    const auto* desc = v1::PeerConfig::descriptor();
+    const auto* from = req.peer().GetReflection();
+    const auto* to = wanted.GetReflection();
+    for (const std::string& name : req.update_fields()) {
+      const auto* f = desc->FindFieldByName(name);
+      if (f == nullptr || f->is_repeated() || name == "address") {
+        return fail(Error::invalid("update_fields: '" + name.substr(0, 64) + "' is not a PeerConfig field that can change"));
+      }
+      switch (f->cpp_type()) {
+        case google::protobuf::FieldDescriptor::CPPTYPE_STRING:
+          to->SetString(&wanted, f, from->GetString(req.peer(), f));
+          break;
+        case google::protobuf::FieldDescriptor::CPPTYPE_UINT32:
+          to->SetUInt32(&wanted, f, from->GetUInt32(req.peer(), f));
+          break;
+        case google::protobuf::FieldDescriptor::CPPTYPE_BOOL:
+          to->SetBool(&wanted, f, from->GetBool(req.peer(), f));
+          break;
+        default:
+          return fail(Error::invalid("update_fields: '" + name + "' is not a PeerConfig field that can change"));
+      }
+    }
+  }
+  auto n = parse_peer(wanted, &it->second);
   if (!n) return fail(n.error());
   if (!(*n == it->second)) {
     ConfigModel next = model_;

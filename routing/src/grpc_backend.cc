@@ -15,13 +15,14 @@ struct GrpcBackend::Impl {
   bool connected = false;
 };
 
-GrpcBackend::GrpcBackend(std::string target, const std::string& tls_ca_pem)
-    : impl_(std::make_unique<Impl>()) {
+GrpcBackend::GrpcBackend(std::string target, const Tls& tls) : impl_(std::make_unique<Impl>()) {
   impl_->target = std::move(target);
   std::shared_ptr<grpc::ChannelCredentials> creds = grpc::InsecureChannelCredentials();
-  if (!tls_ca_pem.empty()) {
+  if (!tls.ca.empty() || !tls.cert.empty()) {
     grpc::SslCredentialsOptions ssl;
-    ssl.pem_root_certs = tls_ca_pem;
+    ssl.pem_root_certs = tls.ca;
+    ssl.pem_cert_chain = tls.cert;
+    ssl.pem_private_key = tls.key;
     creds = grpc::SslCredentials(ssl);
   }
   impl_->channel = grpc::CreateChannel(impl_->target, creds);

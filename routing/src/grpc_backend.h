@@ -10,9 +10,16 @@ namespace vgw::routing {
 
 class GrpcBackend final : public cli::Backend {
  public:
-  // target: "unix:/run/vgw/vgwd.sock" or "host:port". tls_ca: PEM file of the CA (or the
-  // self-signed certificate) to verify a TLS listener with; empty = plaintext.
-  GrpcBackend(std::string target, const std::string& tls_ca_pem);
+  // PEM texts for a TLS target: the CA (or self-signed certificate) that vgwd's certificate
+  // is checked against, and the client's own certificate and key (vgwd's listener asks for
+  // one: mutual TLS). All empty = plaintext.
+  struct Tls {
+    std::string ca;
+    std::string cert;
+    std::string key;
+  };
+  // target: "unix:/run/vgw/vgwd.sock" or "host:port".
+  GrpcBackend(std::string target, const Tls& tls);
   ~GrpcBackend() override;
   Status call(const char* path, const google::protobuf::Message& request,
               google::protobuf::Message& response) override;

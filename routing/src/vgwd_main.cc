@@ -18,6 +18,7 @@
 #include "vgw/routing/api/control_plane.h"
 #include "vgw/routing/api/dispatcher.h"
 #include "vgw/routing/api/server.h"
+#include "vgw/routing/apply/config_apply.h"
 #include "vgw/routing/cli/session.h"
 #include "vgw/routing/gateway.h"
 #include "vgw/routing/version.h"
@@ -33,9 +34,18 @@ The vgw router daemon: IPsec-VPN gateway with BGP, managed with vgwsh or gRPC.
   -f, --config FILE        configuration file (default /etc/vgw/vgwd.conf); every
                            acknowledged change is saved to it
   -s, --socket PATH        gRPC unix socket (default /run/vgw/vgwd.sock)
-  -l, --listen HOST:PORT   also serve gRPC on TCP (plaintext unless --tls-cert/--tls-key)
+  -l, --listen HOST:PORT   also serve gRPC on TCP, with mutual TLS: needs --tls-cert,
+                           --tls-key and --tls-client-ca
       --tls-cert FILE      PEM certificate for the TCP listener
       --tls-key FILE       PEM private key for the TCP listener
+      --tls-client-ca FILE PEM CA certificate(s): TCP clients must present a certificate
+                           signed by one of them
+      --secrets-clients CN[,CN...]
+                           client certificates (by common name) that may read secrets
+                           (GetRunningConfig show_secrets) over TCP; the unix socket's
+                           file permissions govern it locally
+      --insecure           serve --listen in plaintext without client authentication
+                           (loopback addresses only; secrets are never served on it)
       --log-level LEVEL    debug, info (default), warning, error
       --no-fib             never change kernel routes (connected routes are still
                            learned from the kernel's interfaces)
@@ -73,22 +83,7 @@ class LocalBackend final : public cli::Backend {
 // Applies the config file line by line; an error names the file and line.
 Status load_config(api::ControlPlane& cp, const std::string& path, const std::string& text) {
   LocalBackend backend(cp);
-  std::ostringstream sink;
-  cli::Session session(cli::command_grammar(), backend, sink, {.config_file = true});
-  std::istringstream in(text);
-  std::string line;
-  int number = 0;
-  auto failed = [&](const Error& e) {
-    std::string msg = e.message;
-    if (msg.rfind("% ", 0) == 0) msg = msg.substr(2);
-    return fail(Error::invalid(path + ":" + std::to_string(number) + ": " + msg));
-  };
-  while (std::getline(in, line)) {
-    ++number;
-    if (auto st = session.execute(line); !st) return failed(st.error());
-  }
-  if (auto st = session.finish(); !st) return failed(st.error());  // the last policy lines
-  return {};
+  return apply_lines(backend, text, path);
 }
 
 int fail_start(const std::string& msg) {
@@ -104,11 +99,14 @@ int main(int argc, char** argv) {
   bool check_only = false;
   bool program_fib = true;
   bool retain = false;
-  enum { kTlsCert = 256, kTlsKey, kLogLevel, kNoFib };
+  enum { kTlsCert = 256, kTlsKey, kTlsClientCa, kSecretsClients, kInsecure, kLogLevel, kNoFib };
   static const option long_options[] = {
       {"config", required_argument, nullptr, 'f'},   {"socket", required_argument, nullptr, 's'},
       {"listen", required_argument, nullptr, 'l'},   {"tls-cert", required_argument, nullptr, kTlsCert},
       {"tls-key", required_argument, nullptr, kTlsKey}, {"log-level", required_argument, nullptr, kLogLevel},
+      {"tls-client-ca", required_argument, nullptr, kTlsClientCa},
+      {"secrets-clients", required_argument, nullptr, kSecretsClients},
+      {"insecure", no_argument, nullptr, kInsecure},
       {"no-fib", no_argument, nullptr, kNoFib},      {"retain", no_argument, nullptr, 'r'},
       {"check", no_argument, nullptr, 'C'},          {"version", no_argument, nullptr, 'v'},
       {"help", no_argument, nullptr, 'h'},           {nullptr, 0, nullptr, 0}};
@@ -120,6 +118,17 @@ int main(int argc, char** argv) {
       case 'l': server_options.tcp_address = optarg; break;
       case kTlsCert: server_options.tls_cert = optarg; break;
       case kTlsKey: server_options.tls_key = optarg; break;
+      case kTlsClientCa: server_options.tls_client_ca = optarg; break;
+      case kSecretsClients: {
+        std::istringstream names(optarg);
+        std::string name;
+        while (std::getline(names, name, ',')) {
+          if (name.empty()) return fail_start("--secrets-clients: an empty name");
+          server_options.secrets_clients.insert(name);
+        }
+        break;
+      }
+      case kInsecure: server_options.plaintext = true; break;
       case kLogLevel: {
         log::Level level;
         if (!log::parse_level(optarg, level)) {
@@ -138,12 +147,7 @@ int main(int argc, char** argv) {
     }
   }
   if (optind < argc) return fail_start(std::string("unexpected argument '") + argv[optind] + "'");
-  if (server_options.tls_cert.empty() != server_options.tls_key.empty()) {
-    return fail_start("--tls-cert and --tls-key go together");
-  }
-  if (!server_options.tls_cert.empty() && server_options.tcp_address.empty()) {
-    return fail_start("--tls-cert/--tls-key need --listen");
-  }
+  if (auto st = api::check_server_options(server_options); !st) return fail_start(st.error().message);
 
   // Signals are taken synchronously by the main thread; every other thread inherits the mask.
   sigset_t signals;
@@ -161,7 +165,7 @@ int main(int argc, char** argv) {
 
   // The control plane owns the Gateway and destroys it on its own thread before its io_context
   // goes (see control_plane.h), whichever way main returns.
-  api::Dispatcher dispatcher;
+  api::Dispatcher dispatcher([](Gateway& gw, const v1::ApplyConfigRequest& r) { return apply_config(gw, r); });
   api::ControlPlane control_plane(
       [&] {
         auto gateway = std::make_unique<Gateway>(Gateway::Options{.config_path = check_only ? "" : config_path});

@@ -13,7 +13,9 @@
 
 #include "grpc_backend.h"
 #include "vgw/base/file.h"
+#include "vgw/routing/api/methods.h"
 #include "vgw/routing/cli/session.h"
+#include "vgw/v1/system.pb.h"
 
 namespace {
 
@@ -24,15 +26,41 @@ constexpr const char* kUsage = R"(Usage: vgwsh [OPTIONS]
 The vgw shell: show and configure a running vgwd.
 
   -c, --command CMD    run CMD and exit (repeatable; runs in order, like vtysh)
+  -f, --file FILE      apply FILE's configuration lines (as in vgwd's config file) in one
+                       change: all or nothing, one write of vgwd's config file
+      --replace        with -f: FILE is the whole configuration; what it does not
+                       configure is removed
   -s, --socket PATH    vgwd's unix socket (default /run/vgw/vgwd.sock, or $VGW_SOCKET)
   -t, --target ADDR    connect to a gRPC target instead, e.g. 127.0.0.1:50051
       --tls-ca FILE    use TLS with --target, verifying vgwd's certificate with FILE
+      --tls-cert FILE  this client's certificate (PEM) for vgwd's mutual TLS
+      --tls-key FILE   and its private key
       --list-commands  print every command with its mode and exit
   -h, --help           print this help and exit
 
 Without -c, reads commands from standard input; on a terminal, interactively
 (TAB completes, ? lists what may come next with help).
 )";
+
+// -f FILE: the file's lines as one SystemService.ApplyConfig. Returns the exit status.
+int apply(GrpcBackend& backend, const std::string& file, bool replace) {
+  auto text = read_file(file);
+  if (!text) {
+    std::fprintf(stderr, "vgwsh: %s\n", text.error().message.c_str());
+    return 2;
+  }
+  v1::ApplyConfigRequest req;
+  req.set_config(*text);
+  req.set_replace(replace);
+  v1::ApplyConfigResponse out;
+  if (auto st = backend.call(api::kApplyConfig, req, out); !st) {
+    std::string msg = st.error().message;
+    if (msg.rfind("% ", 0) == 0) msg = msg.substr(2);
+    std::fprintf(stderr, "%% %s: %s\n", file.c_str(), msg.c_str());
+    return 1;
+  }
+  return 0;
+}
 
 // Runs one line and prints its error. Returns false when the line failed.
 bool run_line(cli::Session& session, const std::string& line) {
@@ -165,20 +193,29 @@ int main(int argc, char** argv) {
   if (const char* env = std::getenv("VGW_SOCKET")) socket = env;
   std::string target;
   std::vector<std::string> commands;
-  std::string tls_ca_file;
-  enum { kListCommands = 256, kTlsCa };
+  std::string tls_ca_file, tls_cert_file, tls_key_file;
+  std::string apply_file;
+  bool replace = false;
+  enum { kListCommands = 256, kTlsCa, kTlsCert, kTlsKey, kReplace };
   static const option long_options[] = {
       {"command", required_argument, nullptr, 'c'}, {"socket", required_argument, nullptr, 's'},
       {"target", required_argument, nullptr, 't'},  {"list-commands", no_argument, nullptr, kListCommands},
       {"tls-ca", required_argument, nullptr, kTlsCa},
+      {"file", required_argument, nullptr, 'f'},    {"replace", no_argument, nullptr, kReplace},
+      {"tls-cert", required_argument, nullptr, kTlsCert},
+      {"tls-key", required_argument, nullptr, kTlsKey},
       {"help", no_argument, nullptr, 'h'},          {nullptr, 0, nullptr, 0}};
   int opt;
-  while ((opt = getopt_long(argc, argv, "c:s:t:h", long_options, nullptr)) != -1) {
+  while ((opt = getopt_long(argc, argv, "c:f:s:t:h", long_options, nullptr)) != -1) {
     switch (opt) {
       case 'c': commands.emplace_back(optarg); break;
       case 's': socket = optarg; break;
+      case 'f': apply_file = optarg; break;
+      case kReplace: replace = true; break;
       case 't': target = optarg; break;
       case kTlsCa: tls_ca_file = optarg; break;
+      case kTlsCert: tls_cert_file = optarg; break;
+      case kTlsKey: tls_key_file = optarg; break;
       case kListCommands:
         for (const auto& c : cli::command_grammar().commands()) {
           std::printf("%s\t%s\t%s\n", cli::mode_name(c.mode), c.syntax.c_str(), c.help.c_str());
@@ -192,20 +229,40 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "vgwsh: unexpected argument '%s' (commands go with -c)\n", argv[optind]);
     return 2;
   }
-  std::string tls_ca;
-  if (!tls_ca_file.empty()) {
+  GrpcBackend::Tls tls;
+  if (!tls_ca_file.empty() || !tls_cert_file.empty() || !tls_key_file.empty()) {
     if (target.empty()) {
-      std::fprintf(stderr, "vgwsh: --tls-ca goes with --target\n");
+      std::fprintf(stderr, "vgwsh: --tls-ca, --tls-cert and --tls-key go with --target\n");
       return 2;
     }
-    auto pem = read_file(tls_ca_file);
-    if (!pem) {
-      std::fprintf(stderr, "vgwsh: %s\n", pem.error().message.c_str());
+    if (tls_ca_file.empty() || tls_cert_file.empty() != tls_key_file.empty()) {
+      std::fprintf(stderr, "vgwsh: TLS needs --tls-ca, and --tls-cert with --tls-key for vgwd's "
+                           "client authentication\n");
       return 2;
     }
-    tls_ca = *pem;
+    for (auto [file, pem] : {std::pair{&tls_ca_file, &tls.ca}, std::pair{&tls_cert_file, &tls.cert},
+                             std::pair{&tls_key_file, &tls.key}}) {
+      if (file->empty()) continue;
+      auto text = read_file(*file);
+      if (!text) {
+        std::fprintf(stderr, "vgwsh: %s\n", text.error().message.c_str());
+        return 2;
+      }
+      *pem = *text;
+    }
   }
-  GrpcBackend backend(target.empty() ? "unix:" + socket : target, tls_ca);
+  GrpcBackend backend(target.empty() ? "unix:" + socket : target, tls);
+  if (replace && apply_file.empty()) {
+    std::fprintf(stderr, "vgwsh: --replace goes with -f FILE\n");
+    return 2;
+  }
+  if (!apply_file.empty()) {
+    if (!commands.empty()) {
+      std::fprintf(stderr, "vgwsh: -f and -c do not go together\n");
+      return 2;
+    }
+    return apply(backend, apply_file, replace);
+  }
   cli::Session session(cli::command_grammar(), backend, std::cout, {});
 
   if (!commands.empty()) {

@@ -127,6 +127,54 @@ class ApiAndShell(unittest.TestCase):
         self.assertEqual(fresh.vgwsh("show customer-gateway json").stdout,
                          self.daemon.vgwsh("show customer-gateway json").stdout)
 
+    def test_file_applied_as_one_change_all_or_nothing(self):
+        """vgwsh -f FILE: SystemService.ApplyConfig, one validation, one write, one change."""
+        health = lambda: self.api.call("SystemService", "Health", self.sys_pb.HealthRequest(),
+                                       self.sys_pb.HealthResponse)
+        self.assertEqual(self.daemon.vgwsh("configure", "customer-gateway hq ip 192.0.2.1 asn 65001").returncode, 0)
+        routes = "".join(f"ip route 10.{i // 256}.{i % 256}.0/24 192.0.2.9\n" for i in range(2000))
+        path = os.path.join(self.daemon.dir, "bulk.conf")
+        with open(path, "w") as f:
+            f.write("! 2,000 static routes and a customer gateway\n" + routes +
+                    "customer-gateway br ip 198.51.100.7 asn 65002\n")
+        before = health().config_changes
+        r = subprocess.run([vgwtest.VGWSH, "-s", self.daemon.socket, "-f", path], capture_output=True,
+                           text=True, timeout=60)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(health().config_changes, before + 1)  # one durable write for all of it
+        running = self.daemon.vgwsh("show running-config").stdout
+        self.assertIn("ip route 10.7.207.0/24 192.0.2.9", running)
+        self.assertIn("customer-gateway hq ip 192.0.2.1", running)  # merged: what was there stays
+        self.assertIn("customer-gateway br ip 198.51.100.7", running)
+        with open(self.daemon.config) as f:
+            self.assertEqual(f.read(), running)
+        # A refused line: nothing of the file is applied, the error names the line in CLI words.
+        with open(path, "w") as f:
+            f.write("ip route 203.0.113.0/24 192.0.2.9\ncustomer-gateway x ip 0.0.0.0 asn 65003\n")
+        r = subprocess.run([vgwtest.VGWSH, "-s", self.daemon.socket, "-f", path], capture_output=True,
+                           text=True, timeout=30)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn(f"% {path}: line 2: ip 0.0.0.0 is the unspecified address", r.stderr)
+        self.assertIn("nothing was changed", r.stderr)
+        self.assertEqual(self.daemon.vgwsh("show running-config").stdout, running)
+        self.assertEqual(health().config_changes, before + 1)
+        # --replace: the file is the whole configuration.
+        with open(path, "w") as f:
+            f.write("customer-gateway only ip 203.0.113.5 asn 65010\n")
+        r = subprocess.run([vgwtest.VGWSH, "-s", self.daemon.socket, "-f", path, "--replace"],
+                           capture_output=True, text=True, timeout=30)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        running = self.daemon.vgwsh("show running-config").stdout
+        self.assertIn("customer-gateway only ip 203.0.113.5 asn 65010", running)
+        self.assertNotIn("ip route", running)
+        self.assertNotIn("customer-gateway hq", running)
+        # The same again changes nothing and writes nothing.
+        reply = self.api.call("SystemService", "ApplyConfig",
+                              self.sys_pb.ApplyConfigRequest(config="customer-gateway only ip 203.0.113.5 asn 65010\n"),
+                              self.sys_pb.ApplyConfigResponse)
+        self.assertEqual((reply.lines, reply.changed), (1, False))
+        self.assertEqual(health().config_changes, before + 2)
+
     def test_socket_mode_and_second_instance_refused(self):
         self.assertEqual(stat.S_IMODE(os.stat(self.daemon.socket).st_mode), 0o660)
         second = subprocess.run([vgwtest.VGWD, "-f", os.path.join(self.daemon.dir, "other.conf"),
@@ -205,7 +253,10 @@ class ApiAndShell(unittest.TestCase):
 
 
 class TcpListener(unittest.TestCase):
-    """--listen serves the same API on TCP, plaintext or TLS (loopback only)."""
+    """--listen serves the same API on TCP with mutual TLS (loopback addresses here): a client
+    needs a certificate from the configured CA, and only the certificates named in
+    --secrets-clients may read secrets; plaintext only with --insecure, on loopback, never
+    with secrets."""
 
     def free_port(self):
         import socket
@@ -213,48 +264,118 @@ class TcpListener(unittest.TestCase):
             s.bind(("127.0.0.1", 0))
             return s.getsockname()[1]
 
-    def test_plaintext_tcp(self):
+    def openssl(self, *args):
+        subprocess.run(["openssl", *args], check=True, capture_output=True)
+
+    def make_pki(self, d):
+        """A CA, vgwd's certificate (localhost, 127.0.0.1) and client certificates: 'ops' and
+        'viewer' from the CA, 'rogue' self-signed. Returns a dict of PEM paths."""
+        p = {name: os.path.join(d, name) for name in (
+            "ca.pem", "ca.key", "server.pem", "server.key", "ops.pem", "ops.key",
+            "viewer.pem", "viewer.key", "rogue.pem", "rogue.key")}
+        ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"]
+        self.openssl("req", "-x509", *ec, "-keyout", p["ca.key"], "-out", p["ca.pem"], "-days", "1",
+                     "-subj", "/CN=vgw test CA")
+        for name, extra in (("server", ["-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"]),
+                            ("ops", []), ("viewer", [])):
+            csr = os.path.join(d, name + ".csr")
+            self.openssl("req", "-new", *ec, "-keyout", p[name + ".key"], "-out", csr,
+                         "-subj", "/CN=" + ("localhost" if name == "server" else name), *extra)
+            ext = os.path.join(d, name + ".ext")
+            with open(ext, "w") as f:
+                f.write("subjectAltName=DNS:localhost,IP:127.0.0.1\n" if name == "server"
+                        else "extendedKeyUsage=clientAuth\n")
+            self.openssl("x509", "-req", "-in", csr, "-CA", p["ca.pem"], "-CAkey", p["ca.key"],
+                         "-CAcreateserial", "-out", p[name + ".pem"], "-days", "1", "-extfile", ext)
+        self.openssl("req", "-x509", *ec, "-keyout", p["rogue.key"], "-out", p["rogue.pem"],
+                     "-days", "1", "-subj", "/CN=ops")
+        return p
+
+    def channel(self, port, pki, client):
+        def read(name):
+            with open(pki[name], "rb") as f:
+                return f.read()
+        creds = grpc.ssl_channel_credentials(
+            root_certificates=read("ca.pem"),
+            private_key=read(client + ".key") if client else None,
+            certificate_chain=read(client + ".pem") if client else None)
+        ch = grpc.secure_channel(f"localhost:{port}", creds)
+        self.addCleanup(ch.close)
+        return ch
+
+    def running_config(self, channel, secrets, timeout=10):
+        sys_pb = vgwtest.protos()["system_pb2"]
+        rpc = channel.unary_unary("/vgw.v1.SystemService/GetRunningConfig",
+                                  request_serializer=lambda m: m.SerializeToString(),
+                                  response_deserializer=sys_pb.GetRunningConfigResponse.FromString)
+        return rpc(sys_pb.GetRunningConfigRequest(show_secrets=secrets), timeout=timeout).config
+
+    def test_mutual_tls_and_the_secrets_permission(self):
         port = self.free_port()
-        d = vgwtest.Daemon(extra_args=["--no-fib", "--listen", f"127.0.0.1:{port}"])
+        d = vgwtest.Daemon(config_text="router bgp 65001\n neighbor 192.0.2.2 remote-as 65002\n"
+                                       " neighbor 192.0.2.2 password s3cret-bgp-key\n")
         self.addCleanup(d.cleanup)
+        pki = self.make_pki(d.dir)
+        d.extra_args = ["--no-fib", "--listen", f"127.0.0.1:{port}", "--tls-cert", pki["server.pem"],
+                        "--tls-key", pki["server.key"], "--tls-client-ca", pki["ca.pem"],
+                        "--secrets-clients", "ops,auditor"]
+        d.start()
+        # Both clients of the CA are served; secrets only to 'ops'.
+        viewer, ops = self.channel(port, pki, "viewer"), self.channel(port, pki, "ops")
+        self.assertIn("password <hidden>", self.running_config(viewer, False))
+        with self.assertRaises(grpc.RpcError) as cm:
+            self.running_config(viewer, True)
+        self.assertEqual(cm.exception.code(), grpc.StatusCode.PERMISSION_DENIED)
+        self.assertIn("CN=viewer", cm.exception.details())
+        self.assertIn("--secrets-clients", cm.exception.details())
+        self.assertIn("password s3cret-bgp-key", self.running_config(ops, True))
+        # No client certificate, or one the CA did not sign (whatever its name): no session.
+        for client in (None, "rogue"):
+            with self.assertRaises(grpc.RpcError) as cm:
+                self.running_config(self.channel(port, pki, client), False, timeout=3)
+            self.assertEqual(cm.exception.code(), grpc.StatusCode.UNAVAILABLE, client)
+        # The unix socket is local: its file permissions decide, secrets included.
+        self.assertIn("s3cret-bgp-key", self.running_config(grpc.insecure_channel("unix:" + d.socket), True))
+        # vgwsh with its client certificate; without one it cannot connect.
+        sh = [vgwtest.VGWSH, "--target", f"localhost:{port}", "--tls-ca", pki["ca.pem"]]
+        r = subprocess.run([*sh, "--tls-cert", pki["viewer.pem"], "--tls-key", pki["viewer.key"],
+                            "-c", "show running-config"], capture_output=True, text=True, timeout=10)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("neighbor 192.0.2.2 remote-as 65002", r.stdout)
+        r = subprocess.run([*sh, "-c", "show version"], capture_output=True, text=True, timeout=20)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("Cannot reach vgwd", r.stdout + r.stderr)
+
+    def test_listen_needs_mutual_tls_or_an_explicit_loopback_plaintext(self):
+        port = self.free_port()
+        d = vgwtest.Daemon()
+        self.addCleanup(d.cleanup)
+        base = [vgwtest.VGWD, "-f", d.config, "-s", d.socket, "--no-fib"]
+        for args, why in (
+                (["--listen", f"127.0.0.1:{port}"], "--listen needs --tls-cert, --tls-key and --tls-client-ca"),
+                (["--listen", f"127.0.0.1:{port}", "--tls-cert", "c", "--tls-key", "k"], "--tls-client-ca"),
+                (["--listen", f"0.0.0.0:{port}", "--insecure"], "not a loopback address"),
+                (["--listen", f"127.0.0.1:{port}", "--insecure", "--secrets-clients", "ops"], "--insecure is plaintext"),
+                (["--tls-client-ca", "ca.pem"], "go with --listen")):
+            r = subprocess.run(base + args, capture_output=True, text=True, timeout=10)
+            self.assertEqual(r.returncode, 1, args)
+            self.assertIn(why, r.stderr, args)
+        # Plaintext on loopback when asked for: served, but never secrets.
+        d.extra_args = ["--no-fib", "--listen", f"127.0.0.1:{port}", "--insecure"]
         d.start()
         sys_pb = vgwtest.protos()["system_pb2"]
         api = vgwtest.Api(f"127.0.0.1:{port}")
         self.addCleanup(api.close)
         v = api.call("SystemService", "GetVersion", sys_pb.GetVersionRequest(), sys_pb.GetVersionResponse)
         self.assertEqual(v.api_version, "v1")
+        with self.assertRaises(grpc.RpcError) as cm:
+            api.call("SystemService", "GetRunningConfig", sys_pb.GetRunningConfigRequest(show_secrets=True),
+                     sys_pb.GetRunningConfigResponse)
+        self.assertEqual(cm.exception.code(), grpc.StatusCode.PERMISSION_DENIED)
+        self.assertIn("plaintext TCP client", cm.exception.details())
         r = subprocess.run([vgwtest.VGWSH, "--target", f"127.0.0.1:{port}", "-c", "show version"],
                            capture_output=True, text=True, timeout=10)
         self.assertEqual(r.returncode, 0, r.stderr)
-
-    def test_tls_tcp(self):
-        port = self.free_port()
-        d = vgwtest.Daemon()
-        self.addCleanup(d.cleanup)
-        cert, key = os.path.join(d.dir, "cert.pem"), os.path.join(d.dir, "key.pem")
-        subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
-                        "-nodes", "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=localhost",
-                        "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"],
-                       check=True, capture_output=True)
-        d.extra_args = ["--no-fib", "--listen", f"127.0.0.1:{port}", "--tls-cert", cert, "--tls-key", key]
-        d.start()
-        with open(cert, "rb") as f:
-            creds = grpc.ssl_channel_credentials(root_certificates=f.read())
-        sys_pb = vgwtest.protos()["system_pb2"]
-        channel = grpc.secure_channel(f"127.0.0.1:{port}", creds)
-        self.addCleanup(channel.close)
-        rpc = channel.unary_unary("/vgw.v1.SystemService/Health",
-                                  request_serializer=lambda m: m.SerializeToString(),
-                                  response_deserializer=sys_pb.HealthResponse.FromString)
-        self.assertEqual(rpc(sys_pb.HealthRequest(), timeout=10).state, sys_pb.HealthResponse.SERVING)
-        r = subprocess.run([vgwtest.VGWSH, "--target", f"localhost:{port}", "--tls-ca", cert, "-c", "show version"],
-                           capture_output=True, text=True, timeout=10)
-        self.assertEqual(r.returncode, 0, r.stderr)
-        # Plaintext to the TLS port fails.
-        plain = vgwtest.Api(f"127.0.0.1:{port}")
-        self.addCleanup(plain.close)
-        with self.assertRaises(grpc.RpcError):
-            plain.call("SystemService", "Health", sys_pb.HealthRequest(), sys_pb.HealthResponse, timeout=3)
 
 
 class StartupRefusals(unittest.TestCase):
@@ -280,7 +401,7 @@ class StartupRefusals(unittest.TestCase):
         self.addCleanup(d.cleanup)
         r = subprocess.run([vgwtest.VGWD, "--check", "-f", d.config], capture_output=True, text=True)
         self.assertEqual(r.returncode, 1)
-        self.assertIn(":2: ip_address 0.0.0.0 is the unspecified address", r.stderr)
+        self.assertIn(":2: ip 0.0.0.0 is the unspecified address", r.stderr)  # the file's words
 
     def test_help_version_and_bad_options(self):
         r = subprocess.run([vgwtest.VGWD, "--version"], capture_output=True, text=True)

@@ -36,8 +36,12 @@ LIBRARIES = {
     "routing": (["routing/src", "routing/include"], ["vgw/routing/"],
                 ["base", "proto", "rib", "rib_fib", "bgp_wire", "bgp", "esp", "esp_dataplane",
                  "ike_wire", "ike_crypto", "ike", "bfd_wire", "bfd", "routing_methods"]),
+    # ApplyConfig: the shell's grammar run against the daemon's gateway.
+    "routing_apply": (["routing/src/apply", "routing/include/vgw/routing/apply"], ["vgw/routing/apply/"],
+                      ["base", "proto", "routing", "routing_api", "routing_cli", "routing_methods"]),
     # The mains compose everything: vgwd loads its config file through the shell's grammar.
-    "vgwd": ([], [], ["base", "proto", "routing", "routing_api", "routing_cli", "routing_methods"]),
+    "vgwd": ([], [], ["base", "proto", "routing", "routing_api", "routing_cli", "routing_apply",
+                      "routing_methods"]),
 }
 # Headers a library may share with a narrower client: the method paths of the API
 # (routing/api/methods.h: names only, no daemon types) are what the shell calls.

@@ -59,9 +59,17 @@ void Dispatcher::add(const char* path, Fn fn) {
       {}};
 }
 
-Dispatcher::Dispatcher() {
+Dispatcher::Dispatcher(ConfigApplier applier) {
+  add<v1::ApplyConfigRequest, v1::ApplyConfigResponse>(
+      kApplyConfig, [applier](Gateway& gw, const auto& r) -> Result<v1::ApplyConfigResponse> {
+        if (!applier) return fail(Error{ErrorCode::kUnimplemented, "this server does not apply configuration text"});
+        return applier(gw, r);
+      });
   add<v1::GetVersionRequest, v1::GetVersionResponse>(
       kGetVersion, [](Gateway& gw, const auto& r) { return gw.get_version(r); });
+  add_stream<v1::PingRequest, v1::PingReply>(kPing, [](Gateway& gw, const auto& r) { return gw.ping(r); });
+  add_stream<v1::TracerouteRequest, v1::TracerouteHop>(
+      kTraceroute, [](Gateway& gw, const auto& r) { return gw.traceroute(r); });
   add<v1::GetRunningConfigRequest, v1::GetRunningConfigResponse>(
       kGetRunningConfig, [](Gateway& gw, const auto& r) { return gw.get_running_config(r); });
   add<v1::HealthRequest, v1::HealthResponse>(
@@ -245,6 +253,13 @@ Result<std::string> Dispatcher::handle_bytes(Gateway& gw, std::string_view path,
   auto resp = m->handler(gw, *req);
   if (!resp) return fail(resp.error());
   return (*resp)->SerializeAsString();
+}
+
+bool Dispatcher::reveals_secrets(std::string_view path, const std::string& request) {
+  if (path != kGetRunningConfig) return false;
+  v1::GetRunningConfigRequest r;
+  // An unparsable request is refused by the handler anyway; treat it as asking.
+  return !r.ParseFromString(request) || r.show_secrets();
 }
 
 }  // namespace vgw::routing::api

@@ -9,8 +9,10 @@
 
 #include <chrono>
 #include <cstring>
+#include <optional>
 
 #include "vgw/base/file.h"
+#include "vgw/base/ip.h"
 #include "vgw/base/log.h"
 
 namespace vgw::routing::api {
@@ -26,11 +28,39 @@ bool read_request(grpc::ByteBuffer& buffer, std::string& out) {
   return true;
 }
 
+// Who may read secrets: callers on the unix socket (its file permissions decide who they
+// are), and TCP clients whose verified certificate's common name is listed.
+struct Access {
+  std::set<std::string> secrets_clients;
+};
+
+// The caller's certificate common name (empty if none was verified).
+std::string client_name(const grpc::ServerContextBase& ctx) {
+  auto auth = ctx.auth_context();
+  if (!auth || !auth->IsPeerAuthenticated()) return "";
+  auto names = auth->FindPropertyValues("x509_common_name");
+  return names.empty() ? "" : std::string(names.front().data(), names.front().size());
+}
+
+// PERMISSION_DENIED if the request asks for secrets the caller may not read.
+std::optional<grpc::Status> refuse_secrets(const grpc::ServerContextBase& ctx, const Access& access,
+                                           std::string_view method, const std::string& request) {
+  if (!Dispatcher::reveals_secrets(method, request)) return std::nullopt;
+  if (ctx.peer().rfind("unix:", 0) == 0) return std::nullopt;
+  std::string name = client_name(ctx);
+  if (!name.empty() && access.secrets_clients.count(name)) return std::nullopt;
+  std::string who = name.empty() ? "a plaintext TCP client" : "client certificate CN=" + name;
+  return grpc::Status(grpc::StatusCode::PERMISSION_DENIED,
+                      "secrets are not served to " + who +
+                          " (over TCP only to certificates named in vgwd --secrets-clients;"
+                          " locally through the unix socket)");
+}
+
 // One unary call: read the request, hand it to the control plane, write the reply.
 class UnaryReactor final : public grpc::ServerGenericBidiReactor {
  public:
-  UnaryReactor(grpc::GenericCallbackServerContext* ctx, ControlPlane& cp)
-      : ctx_(ctx), cp_(cp) {
+  UnaryReactor(grpc::GenericCallbackServerContext* ctx, ControlPlane& cp, const Access& access)
+      : ctx_(ctx), cp_(cp), access_(access) {
     StartRead(&request_);
   }
 
@@ -42,6 +72,10 @@ class UnaryReactor final : public grpc::ServerGenericBidiReactor {
     std::string bytes;
     if (!read_request(request_, bytes)) {
       Finish(grpc::Status(grpc::StatusCode::INTERNAL, "cannot read request"));
+      return;
+    }
+    if (auto refused = refuse_secrets(*ctx_, access_, ctx_->method(), bytes)) {
+      Finish(*refused);
       return;
     }
     cp_.submit(ctx_->method(), std::move(bytes), [this](Result<std::string> r) {
@@ -61,6 +95,7 @@ class UnaryReactor final : public grpc::ServerGenericBidiReactor {
  private:
   grpc::GenericCallbackServerContext* ctx_;
   ControlPlane& cp_;
+  const Access& access_;
   grpc::ByteBuffer request_;
   grpc::ByteBuffer reply_;
   std::string reply_bytes_;
@@ -190,12 +225,21 @@ class GenericService final : public grpc::CallbackGenericService {
     // The method table is immutable after start-up: safe to read from gRPC's threads.
     const auto* m = cp_.dispatcher().find(ctx->method());
     if (m && m->streaming()) return new StreamReactor(ctx, cp_);
-    return new UnaryReactor(ctx, cp_);
+    return new UnaryReactor(ctx, cp_, access);
   }
+  Access access;  // set before the server starts
 
  private:
   ControlPlane& cp_;
 };
+
+bool loopback(const std::string& host_port) {
+  std::string host = host_port.substr(0, host_port.rfind(':'));
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host == "localhost") return true;
+  auto ip = IpAddress::parse(host);
+  return ip && ip->is_loopback();
+}
 
 }  // namespace
 
@@ -221,7 +265,36 @@ bool unix_socket_in_use(const std::string& path) {
   return in_use;
 }
 
+Status check_server_options(const ServerOptions& o) {
+  const bool tls = !o.tls_cert.empty() || !o.tls_key.empty() || !o.tls_client_ca.empty();
+  if (o.tcp_address.empty()) {
+    if (tls || o.plaintext || !o.secrets_clients.empty()) {
+      return fail(Error::invalid("--tls-cert, --tls-key, --tls-client-ca, --secrets-clients and "
+                                 "--insecure go with --listen"));
+    }
+    return {};
+  }
+  if (o.plaintext) {
+    if (tls || !o.secrets_clients.empty()) {
+      return fail(Error::invalid("--insecure is plaintext: no --tls-* or --secrets-clients with it"));
+    }
+    if (!loopback(o.tcp_address)) {
+      return fail(Error::invalid("--insecure: " + o.tcp_address +
+                                 " is not a loopback address (plaintext TCP is for the local "
+                                 "host only; use mutual TLS elsewhere)"));
+    }
+    return {};
+  }
+  if (o.tls_cert.empty() || o.tls_key.empty() || o.tls_client_ca.empty()) {
+    return fail(Error::invalid("--listen needs --tls-cert, --tls-key and --tls-client-ca (mutual "
+                               "TLS: clients present a certificate signed by that CA); "
+                               "--insecure serves plaintext on a loopback address instead"));
+  }
+  return {};
+}
+
 Status ApiServer::start(const ServerOptions& options) {
+  if (auto st = check_server_options(options); !st) return st;
   if (options.unix_socket.size() >= sizeof(sockaddr_un{}.sun_path)) {
     return fail(Error::invalid("socket path " + options.unix_socket + " is too long"));
   }
@@ -236,15 +309,19 @@ Status ApiServer::start(const ServerOptions& options) {
   int tcp_port = 0;
   if (!options.tcp_address.empty()) {
     std::shared_ptr<grpc::ServerCredentials> creds = grpc::InsecureServerCredentials();
-    if (!options.tls_cert.empty() || !options.tls_key.empty()) {
+    if (!options.plaintext) {
       auto cert = read_file(options.tls_cert);
       if (!cert) return fail(Error::invalid("TLS certificate: " + cert.error().message));
       auto key = read_file(options.tls_key);
       if (!key) return fail(Error::invalid("TLS key: " + key.error().message));
-      grpc::SslServerCredentialsOptions ssl;
+      auto ca = read_file(options.tls_client_ca);
+      if (!ca) return fail(Error::invalid("TLS client CA: " + ca.error().message));
+      grpc::SslServerCredentialsOptions ssl(GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
       ssl.pem_key_cert_pairs.push_back({*key, *cert});
+      ssl.pem_root_certs = *ca;
       creds = grpc::SslServerCredentials(ssl);
     }
+    impl_->service.access.secrets_clients = options.secrets_clients;
     builder.AddListeningPort(options.tcp_address, creds, &tcp_port);
   }
   builder.RegisterCallbackGenericService(&impl_->service);
@@ -264,7 +341,7 @@ Status ApiServer::start(const ServerOptions& options) {
                         << (options.tcp_address.empty()
                                 ? ""
                                 : " and " + options.tcp_address +
-                                      (options.tls_cert.empty() ? " (plaintext)" : " (TLS)"));
+                                      (options.plaintext ? " (plaintext)" : " (mutual TLS)"));
   return {};
 }
 

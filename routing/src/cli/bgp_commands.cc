@@ -1,6 +1,8 @@
 // BGP commands in FRR's syntax: the `router bgp` block (neighbors, address families,
 // networks), `clear bgp`, and the show commands (summary, neighbors, the BGP table with the
 // reason the best path won).
+#include <google/protobuf/descriptor.h>
+
 #include <cstdio>
 #include <sstream>
 
@@ -44,14 +46,40 @@ Result<std::vector<v1::Peer>> list_peers(Session& s, const std::string& address)
   return out;
 }
 
-// Reads a peer's configuration, lets `change` edit it, writes it back.
+// Lets `change` edit a peer's configuration (as read now) and sends only the fields it changed
+// (UpdatePeerRequest.update_fields): what another client changed meanwhile in other fields
+// stays as that client left it.
 Status modify_peer(Session& s, const std::string& address, const std::function<void(v1::PeerConfig&)>& change) {
   auto peers = list_peers(s, address);
   if (!peers) return fail(peers.error());
   if (peers->empty()) return fail(Error::not_found("% peer " + address + " does not exist"));
+  const v1::PeerConfig& before = (*peers)[0].config();
   v1::UpdatePeerRequest req;
-  *req.mutable_peer() = (*peers)[0].config();
+  *req.mutable_peer() = before;
   change(*req.mutable_peer());
+  const auto* desc = v1::PeerConfig::descriptor();
+  const auto* refl = before.GetReflection();
+  for (int i = 0; i < desc->field_count(); ++i) {
+    const auto* f = desc->field(i);
+    if (f->is_repeated() || f->name() == "address") continue;
+    bool same = true;
+    switch (f->cpp_type()) {
+      case google::protobuf::FieldDescriptor::CPPTYPE_STRING:
+        same = refl->GetString(before, f) == refl->GetString(req.peer(), f);
+        break;
+      case google::protobuf::FieldDescriptor::CPPTYPE_UINT32:
+        same = refl->GetUInt32(before, f) == refl->GetUInt32(req.peer(), f);
+        break;
+      case google::protobuf::FieldDescriptor::CPPTYPE_BOOL:
+        same = refl->GetBool(before, f) == refl->GetBool(req.peer(), f);
+        break;
+      default: break;
+    }
+    if (!same) req.add_update_fields(f->name());
+  }
+  // Already so: nothing to send - unless the session is a VPN connection's, which vgwd
+  // refuses to change here (the reply says which connection configures it).
+  if (req.update_fields_size() == 0 && before.vpn_connection().empty()) return {};
   v1::Peer out;
   return s.backend().call(api::kUpdatePeer, req, out);
 }
@@ -622,6 +650,8 @@ void add_bgp_commands(std::vector<CommandSpec>& c, std::map<std::string, std::st
                {"activate", "Enable the family for the peer"},
                {"exit-address-family", "Leave the address-family block"},
                {"summary", "Summary"},
+               {"bgp summary", "One line per BGP session: state, up/down time, prefixes"},
+               {"neighbor weight", "Local weight of the peer's routes (the first tie-breaker of the best path)"},
                {"neighbors", "BGP peers"},
                {"received-routes", "Routes accepted from the peer"},
                {"advertised-routes", "Routes advertised to the peer"},

@@ -243,6 +243,7 @@ const Grammar& command_grammar() {
     add_ike_commands(commands, help);
     add_vpn_commands(commands, help);
     add_bfd_commands(commands, help);
+    add_probe_commands(commands, help);
     return Grammar(std::move(commands), std::move(help));
   }();
   return grammar;

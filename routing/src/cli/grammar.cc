@@ -215,6 +215,9 @@ const PlaceholderInfo* placeholder_info(const std::string& name) {
        }}},
       {"FAILBACK", {"Seconds (0-3600)", [](std::string_view v) { return check_number(v, 0, 3600); }}},
       {"LINES", {"Number of lines (1-1000)", [](std::string_view v) { return check_number(v, 1, 1000); }}},
+      {"COUNT", {"Number of echoes (1-1000)", [](std::string_view v) { return check_number(v, 1, 1000); }}},
+      {"SIZE", {"Payload bytes (0-9000)", [](std::string_view v) { return check_number(v, 0, 9000); }}},
+      {"PROBES", {"Probes per hop (1-10)", [](std::string_view v) { return check_number(v, 1, 10); }}},
       {"MULTIPLIER", {"BFD detection multiplier: missed packets before the session is down (2-255)",
                       [](std::string_view v) { return check_number(v, 2, 255); }}},
       {"RXINTERVAL", {"Milliseconds (10-60000): the fastest we accept BFD packets",
@@ -524,7 +527,15 @@ std::vector<Candidate> Grammar::candidates(Mode mode, std::string_view line) con
     const Element& e = ex.sequence[w.elements];
     if (e.kind == Element::Kind::kKeyword) {
       if (e.text.compare(0, typed.size(), typed) == 0) {
-        auto it = keyword_help_.find(e.text);
+        // A keyword's help may depend on the keyword before it ("bgp summary" is not
+        // "route summary"): "PREVIOUS KEYWORD" first, then the keyword alone.
+        auto it = keyword_help_.end();
+        for (size_t i = w.elements; i-- > 0;) {
+          if (ex.sequence[i].kind != Element::Kind::kKeyword) continue;
+          it = keyword_help_.find(ex.sequence[i].text + " " + e.text);
+          break;
+        }
+        if (it == keyword_help_.end()) it = keyword_help_.find(e.text);
         out.push_back({e.text, it == keyword_help_.end() ? "" : it->second, false});
       }
     } else {

@@ -52,5 +52,6 @@ void add_tunnel_commands(std::vector<CommandSpec>& commands,
 void add_ike_commands(std::vector<CommandSpec>& commands, std::map<std::string, std::string>& keyword_help);
 void add_vpn_commands(std::vector<CommandSpec>& commands, std::map<std::string, std::string>& keyword_help);
 void add_bfd_commands(std::vector<CommandSpec>& commands, std::map<std::string, std::string>& keyword_help);
+void add_probe_commands(std::vector<CommandSpec>& commands, std::map<std::string, std::string>& keyword_help);
 
 }  // namespace vgw::routing::cli

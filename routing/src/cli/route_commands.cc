@@ -281,6 +281,7 @@ void add_route_commands(std::vector<CommandSpec>& c, std::map<std::string, std::
                {"Null0", "Drop matching packets silently (as blackhole)"},
                {"reject", "Drop matching packets with an ICMP unreachable"},
                {"summary", "Counts of routes per protocol"},
+               {"route summary", "Counts of routes per protocol"},
                {"connected", "Routes of the interfaces' addresses"},
                {"kernel", "Routes learned from the kernel"},
                {"vpn", "VPN connections' destination routes"},

@@ -40,7 +40,11 @@ Status Session::flush_policies() {
   return {};
 }
 
-Status Session::finish() { return flush_policies(); }
+Status Session::finish() {
+  auto st = flush_policies();
+  if (st) return st;
+  return fail(Error{st.error().code, in_cli_words(st.error().message)});
+}
 
 void Session::enter(Mode mode, std::map<std::string, std::string> context) {
   stack_.push_back({mode, std::move(context)});
@@ -63,6 +67,12 @@ const std::string& Session::context(const std::string& key) const {
 }
 
 Status Session::execute(std::string_view line) {
+  auto st = execute_line(line);
+  if (st) return st;
+  return fail(Error{st.error().code, in_cli_words(st.error().message)});
+}
+
+Status Session::execute_line(std::string_view line) {
   ++line_;
   size_t start = line.find_first_not_of(" \t\r\n");
   if (start == std::string_view::npos) return {};

@@ -1,5 +1,6 @@
 // `show running-config` output loaded by a fresh gateway yields the same state.
 #include <map>
+#include <regex>
 #include <sstream>
 
 #include <gtest/gtest.h>
@@ -689,7 +690,7 @@ TEST(ConfigRoundTrip, BgpRefusesUnusableNumbersAndAddresses) {
   expect_refused(base, {
       {"router bgp 65000\n neighbor 192.0.2.2 update-source 224.0.0.5\nexit\n", "not a unicast address"},
       {"router bgp 65000\n neighbor 192.0.2.2 update-source 255.255.255.255\nexit\n", "not a unicast address"},
-      {"router bgp 65000\n neighbor 192.0.2.2 weight 65536\nexit\n", "peer.weight must be 0..65535"},
+      {"router bgp 65000\n neighbor 192.0.2.2 weight 65536\nexit\n", "weight must be 0..65535"},
       {"router bgp 65000\n address-family ipv4 unicast\n network 224.0.0.0/4\n exit-address-family\nexit\n",
        "is multicast"},
       {"router bgp 65000\n address-family ipv6 unicast\n network ff00::/8\n exit-address-family\nexit\n",
@@ -723,6 +724,41 @@ TEST(ConfigRoundTrip, BadLineStopsWithMessage) {
   ASSERT_FALSE(st.ok());
   EXPECT_NE(st.error().message.find("Incomplete command"), std::string::npos);
   EXPECT_EQ(gw.config().customer_gateways.size(), 1u);
+}
+
+// Refusals speak the command language (issue 14): the API names its fields (`peer.hold_time`,
+// `ip_address`, `encryption_key`, `sa.replay_window`), the shell and the config loader say the
+// words the user typed. No refusal of these lines shows a protobuf field name.
+TEST(ConfigRoundTrip, RefusalsNameTheCommandsWordsNotTheApisFields) {
+  const std::string tunnel = "tunnel t1\n local 192.0.2.1\n remote 198.51.100.2\n inside 169.254.10.1/30\n";
+  const std::string gcm_key(40, 'a');
+  const std::string bgp = "router bgp 65001\n neighbor 10.0.0.2 remote-as 65002\n";
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"customer-gateway hq ip 0.0.0.0 asn 65001\n", "ip 0.0.0.0 is the unspecified address"},
+      {"customer-gateway hq ip 224.0.0.1 asn 65001\n", "ip 224.0.0.1 is a multicast address"},
+      {bgp + " neighbor 10.0.0.2 timers 1 2\n", "timers hold"},
+      {bgp + " neighbor 10.0.0.2 update-source 2001:db8::1\n", "update-source"},
+      {bgp + " neighbor 10.0.0.2 ebgp-multihop 2\n neighbor 10.0.0.2 ttl-security\n", "ttl-security"},
+      {tunnel + " sa inbound spi 4096 aes128gcm16 key 0x00\n", "key must be"},
+      {tunnel + " sa outbound spi 4096 aes128gcm16 key 0x" + gcm_key + " replay-window 64\n",
+       "replay-window applies to inbound SAs only"},
+      {bgp + " neighbor 10.0.0.2 weight 65536\n", "weight must be 0..65535"},
+  };
+  const std::regex api_field("(^|[^a-z0-9_.'])[a-z][a-z0-9]*(_[a-z0-9]+)+|[a-z]+\\.[a-z_]+[a-z]");
+  for (const auto& [text, words] : cases) {
+    Gateway g({""});
+    auto st = load(g, text);
+    ASSERT_FALSE(st.ok()) << text;
+    const std::string& m = st.error().message;
+    EXPECT_NE(m.find(words), std::string::npos) << text << ": " << m;
+    std::smatch field;
+    EXPECT_FALSE(std::regex_search(m, field, api_field)) << text << ": " << m << " (" << field.str() << ")";
+  }
+  // The translation itself: fields at word boundaries, a full stop kept, quoted input kept.
+  EXPECT_EQ(cli::in_cli_words("peer.hold_time must be 0 or at least 3."), "timers hold must be 0 or at least 3.");
+  EXPECT_EQ(cli::in_cli_words("name 'ip_address' is taken by ip_address 192.0.2.1"),
+            "name 'ip_address' is taken by ip 192.0.2.1");
+  EXPECT_EQ(cli::in_cli_words("no_such_field stays; 10.0.0.1 too"), "no_such_field stays; 10.0.0.1 too");
 }
 
 // Loading policy lines is linear (issue 14): consecutive policy edits of a config file are
@@ -784,6 +820,68 @@ TEST(ConfigLoad, PolicyLinesOfAFileAreAppliedInOneRequestPerRun) {
   ASSERT_FALSE(st.ok());
   EXPECT_NE(st.error().message.find("seq 10"), std::string::npos) << st.error().message;
   EXPECT_NE(st.error().message.find("from line 2"), std::string::npos) << st.error().message;
+}
+
+// Two administrators change different knobs of one neighbor at the same moment (issue 14):
+// one shell's change lands between the other's read and write. Each neighbor command sends
+// only the fields it changed (UpdatePeerRequest.update_fields), so neither undoes the other.
+class InterleavingBackend final : public cli::Backend {
+ public:
+  explicit InterleavingBackend(Gateway& gw) : inner_(gw) {}
+  Status call(const char* path, const google::protobuf::Message& request,
+              google::protobuf::Message& response) override {
+    if (std::string_view(path) == api::kUpdatePeer && before_update) {
+      auto other = std::move(before_update);
+      before_update = nullptr;
+      other();
+    }
+    return inner_.call(path, request, response);
+  }
+  Status stream(const char* path, const google::protobuf::Message& request,
+                google::protobuf::Message& response, const std::function<Status()>& on_message) override {
+    return inner_.stream(path, request, response, on_message);
+  }
+  std::function<void()> before_update;
+
+ private:
+  test::DirectBackend inner_;
+};
+
+TEST(NeighborChange, ConcurrentChangesOfDifferentKnobsBothStay) {
+  Gateway gw({""});
+  ASSERT_TRUE(load(gw, "router bgp 65001\n neighbor 192.0.2.2 remote-as 65002\n").ok());
+  std::ostringstream out;
+  InterleavingBackend a_backend(gw);
+  test::DirectBackend b_backend(gw);
+  cli::Session a(cli::command_grammar(), a_backend, out, {.config_file = true});
+  cli::Session b(cli::command_grammar(), b_backend, out, {.config_file = true});
+  for (auto* s : {&a, &b}) ASSERT_TRUE(s->execute("router bgp 65001").ok());
+  a_backend.before_update = [&] { ASSERT_TRUE(b.execute(" neighbor 192.0.2.2 description core-1").ok()); };
+  ASSERT_TRUE(a.execute(" neighbor 192.0.2.2 timers 10 30").ok());
+  EXPECT_FALSE(static_cast<bool>(a_backend.before_update));  // the other change landed in between
+  const auto& n = gw.config().bgp->neighbors.at(*IpAddress::parse("192.0.2.2"));
+  EXPECT_EQ(n.description, "core-1");
+  EXPECT_EQ(n.keepalive, 10);
+  EXPECT_EQ(n.hold, 30);
+
+  // The API: listed fields only, a listed field left unset is reset, unknown names refused.
+  v1::UpdatePeerRequest req;
+  req.mutable_peer()->set_address("192.0.2.2");
+  req.mutable_peer()->set_weight(7);
+  req.add_update_fields("weight");
+  req.add_update_fields("description");
+  ASSERT_TRUE(gw.update_peer(req).ok());
+  const auto& m = gw.config().bgp->neighbors.at(*IpAddress::parse("192.0.2.2"));
+  EXPECT_EQ(m.weight, 7u);
+  EXPECT_EQ(m.description, "");
+  EXPECT_EQ(m.hold, 30);
+  req.add_update_fields("holdtime");
+  auto bad = gw.update_peer(req);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message.find("'holdtime' is not a PeerConfig field"), std::string::npos);
+  req.clear_update_fields();
+  req.add_update_fields("address");
+  EXPECT_FALSE(gw.update_peer(req).ok());
 }
 
 }  // namespace

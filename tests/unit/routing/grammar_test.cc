@@ -224,5 +224,23 @@ TEST(GrammarTest, SpisInDecimalOrHex) {
   EXPECT_NE(parse_spi("255").error().message.find("1-255 are reserved"), std::string::npos);
 }
 
+// A keyword's help follows the keyword before it where the same word means different things
+// (issue 14: `show bgp summary` said "Counts of routes per protocol", `neighbor X weight` spoke
+// of ECMP).
+TEST(Grammar, KeywordHelpDependsOnThePreviousKeyword) {
+  const Grammar& g = command_grammar();
+  auto help_of = [&](Mode m, const char* line, const char* token) {
+    for (const auto& c : g.candidates(m, line)) {
+      if (c.token == token) return c.help;
+    }
+    return std::string("(not offered)");
+  };
+  EXPECT_EQ(help_of(Mode::kExec, "show bgp ", "summary"), "One line per BGP session: state, up/down time, prefixes");
+  EXPECT_EQ(help_of(Mode::kExec, "show ip route ", "summary"), "Counts of routes per protocol");
+  EXPECT_NE(help_of(Mode::kRouterBgp, "neighbor 192.0.2.1 ", "weight").find("Local weight of the peer's routes"),
+            std::string::npos);
+  EXPECT_NE(help_of(Mode::kConfig, "ip route 192.0.2.0/24 10.0.0.1 ", "weight").find("ECMP"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace vgw::routing::cli

@@ -49,6 +49,7 @@ class BfdDriver;
 struct BfdChange;
 struct BfdSessionSpec;
 struct BgpPlan;
+struct ProbeOptions;
 struct ConnectionBgpPeer;
 struct IkeEventView;
 struct HealthChange;
@@ -79,6 +80,9 @@ class Gateway {
   Result<v1::GetRunningConfigResponse> get_running_config(const v1::GetRunningConfigRequest&) const;
   Result<v1::HealthResponse> health(const v1::HealthRequest&) const;
   Result<v1::GetLogResponse> get_log(const v1::GetLogRequest&) const;
+  // Probes from the gateway itself (gateway_probe.cc).
+  Result<std::unique_ptr<api::ServerStream>> ping(const v1::PingRequest&);
+  Result<std::unique_ptr<api::ServerStream>> traceroute(const v1::TracerouteRequest&);
 
   // VpnService: customer gateways
   Result<v1::CustomerGateway> create_customer_gateway(const v1::CreateCustomerGatewayRequest&);
@@ -156,6 +160,10 @@ class Gateway {
   Result<std::unique_ptr<api::ServerStream>> watch_bfd(const v1::WatchBfdRequest&);
 
   const ConfigModel& config() const { return model_; }
+  // Makes `next` the configuration in one change (SystemService.ApplyConfig: a batch of lines
+  // built on a scratch gateway): validated as a whole, written once, reconciled once. Returns
+  // whether anything changed.
+  Result<bool> replace_config(ConfigModel next);
   const bgp::Speaker* bgp_speaker() const { return speaker_.get(); }
   rib::Rib& rib() { return rib_; }
   const rib::Rib& rib() const { return rib_; }
@@ -214,6 +222,9 @@ class Gateway {
   void refresh_tunnel_keys(const std::string& tunnel);
   void refresh_tunnel_bgp(const TunnelConfig& tunnel);
   void refresh_tunnels_bgp();
+  // gateway_probe.cc: a probe's destination, source and interface (a tunnel's name: its TUN).
+  Result<ProbeOptions> probe_target(const std::string& destination, const std::string& source,
+                                    const std::string& interface) const;
   void on_peer_state_for_health(const IpAddress& peer);
   void on_tunnel_health(const HealthChange& change);
   void describe_health(const std::string& tunnel, v1::TunnelState& state) const;

@@ -29,7 +29,12 @@ class Dispatcher {
     bool streaming() const { return static_cast<bool>(open_stream); }
   };
 
-  Dispatcher();
+  // SystemService.ApplyConfig runs the command language, which the daemon's main links in
+  // (the API layer does not depend on the shell's library): without an applier the method
+  // answers UNIMPLEMENTED.
+  using ConfigApplier =
+      std::function<Result<v1::ApplyConfigResponse>(Gateway&, const v1::ApplyConfigRequest&)>;
+  explicit Dispatcher(ConfigApplier applier = {});
   const Method* find(std::string_view path) const;
   std::vector<std::string> paths() const;
 
@@ -45,6 +50,9 @@ class Dispatcher {
                                                           const std::string& request) const;
   Result<std::unique_ptr<ServerStream>> open_stream(Gateway& gw, std::string_view path,
                                                     const Message& request) const;
+  // Whether this request (wire bytes) asks for secrets in the reply (GetRunningConfig with
+  // show_secrets): the transport decides who may (api/server.cc).
+  static bool reveals_secrets(std::string_view path, const std::string& request);
 
  private:
   template <typename Req, typename Resp, typename Fn>

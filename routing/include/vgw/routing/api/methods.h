@@ -8,6 +8,9 @@ namespace vgw::routing::api {
 inline constexpr const char* kGetVersion = "/vgw.v1.SystemService/GetVersion";
 inline constexpr const char* kGetRunningConfig = "/vgw.v1.SystemService/GetRunningConfig";
 inline constexpr const char* kHealth = "/vgw.v1.SystemService/Health";
+inline constexpr const char* kApplyConfig = "/vgw.v1.SystemService/ApplyConfig";
+inline constexpr const char* kPing = "/vgw.v1.SystemService/Ping";
+inline constexpr const char* kTraceroute = "/vgw.v1.SystemService/Traceroute";
 inline constexpr const char* kGetLog = "/vgw.v1.SystemService/GetLog";
 
 inline constexpr const char* kCreateCustomerGateway = "/vgw.v1.VpnService/CreateCustomerGateway";

@@ -73,7 +73,8 @@ struct Candidate {
 class Grammar {
  public:
   // keyword_help: a line of help for every keyword used by any command (checked: a keyword
-  // without help is a programming error, reported by validate()).
+  // without help is a programming error, reported by validate()); an entry "PREVIOUS KEYWORD"
+  // ("bgp summary") overrides the keyword's own where it follows that keyword.
   Grammar(std::vector<CommandSpec> commands, std::map<std::string, std::string> keyword_help);
 
   struct Match {

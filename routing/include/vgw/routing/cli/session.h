@@ -35,6 +35,10 @@ class Backend {
                         const std::function<Status()>& on_message) = 0;
 };
 
+// An error message with the API's field names (`peer.hold_time`, `ip_address`) said in the
+// command language's words (`timers hold`, `ip`); quoted text ('...') is left as it is.
+std::string in_cli_words(std::string_view message);
+
 class Session {
  public:
   struct Options {
@@ -75,6 +79,7 @@ class Session {
   std::ostream& out() { return out_; }
 
  private:
+  Status execute_line(std::string_view line);
   const Grammar& grammar_;
   Backend& backend_;
   std::ostream& out_;

@@ -1,0 +1,79 @@
+// The command language as vgwd's config loader runs it (cli::Session in config-file mode over
+// the API's dispatcher into a Gateway without a kernel): every line of the input is a config
+// line, applied until the first refusal, as `vgwd -C` and a start would.
+// Beyond "no crash, no memory error, no stall" (policy regexes included: RE2 with bounded
+// compilation) the target checks the promise that what is accepted reloads: when the whole
+// input loads, its running config (secrets shown, as written to the file) loads into a fresh
+// gateway to the same model and renders to the same text; otherwise it aborts with both texts.
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <sstream>
+#include <string>
+#include <string_view>
+
+#include "vgw/base/log.h"
+#include "vgw/direct_backend.h"
+#include "vgw/routing/cli/session.h"
+#include "vgw/routing/gateway.h"
+
+using namespace vgw;
+using namespace vgw::routing;
+
+namespace {
+
+// Loads text line by line as the config loader does; the first refusal ends it.
+bool load(Gateway& gw, std::string_view text, std::string* why) {
+  test::DirectBackend backend(gw);
+  std::ostringstream sink;
+  cli::Session session(cli::command_grammar(), backend, sink, {.config_file = true});
+  size_t pos = 0;
+  while (pos <= text.size()) {
+    size_t end = text.find('\n', pos);
+    if (end == std::string_view::npos) end = text.size();
+    if (auto st = session.execute(text.substr(pos, end - pos)); !st) {
+      if (why) *why = st.error().message;
+      return false;
+    }
+    pos = end + 1;
+  }
+  if (auto st = session.finish(); !st) {
+    if (why) *why = st.error().message;
+    return false;
+  }
+  return true;
+}
+
+std::string running(const Gateway& gw) {
+  v1::GetRunningConfigRequest request;
+  request.set_show_secrets(true);
+  return gw.get_running_config(request)->config();
+}
+
+[[noreturn]] void broken(const char* what, const std::string& first, const std::string& second) {
+  std::fprintf(stderr, "config_loader: %s\n--- running config\n%s\n--- then\n%s\n", what,
+               first.c_str(), second.c_str());
+  std::abort();
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  log::set_level(log::Level::kError);  // the loader logs every change at info
+  return 0;
+}
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  std::string_view text(reinterpret_cast<const char*>(data), size);
+  Gateway a({""});
+  a.set_persist(false);
+  if (!load(a, text, nullptr)) return 0;
+  const std::string first = running(a);
+  Gateway b({""});
+  b.set_persist(false);
+  std::string why;
+  if (!load(b, first, &why)) broken(("accepted, but its running config is refused: " + why).c_str(), first, "");
+  if (!(a.config() == b.config())) broken("reloads to a different model", first, running(b));
+  if (running(b) != first) broken("renders differently after a reload", first, running(b));
+  return 0;
+}
