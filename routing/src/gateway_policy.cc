@@ -332,6 +332,20 @@ Result<v1::Policies> Gateway::set_policies(const v1::SetPoliciesRequest& req) {
       return fail(Error::invalid("route-map " + name + ": " + c.error().message));
     }
   }
+  // One set, one model: entries in seq order whatever order they came in (evaluation and
+  // rendering go by seq anyway), so an unchanged set compares equal to the running one and
+  // what reloads from the rendered file is the same model.
+  auto by_seq = [](auto& lists) {
+    for (auto& [name, l] : lists) {
+      std::stable_sort(l.entries.begin(), l.entries.end(),
+                       [](const auto& x, const auto& y) { return x.seq < y.seq; });
+    }
+  };
+  by_seq(set.prefix_lists);
+  by_seq(set.as_path_lists);
+  by_seq(set.community_lists);
+  by_seq(set.large_community_lists);
+  by_seq(set.route_maps);
   if (set == model_.policies) return get_policies({});
   ConfigModel next = model_;
   next.policies = std::move(set);

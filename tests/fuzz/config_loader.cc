@@ -50,6 +50,27 @@ std::string running(const Gateway& gw) {
   return gw.get_running_config(request)->config();
 }
 
+// Which parts of two models differ, for the report.
+std::string differing(const ConfigModel& x, const ConfigModel& y) {
+  std::string out;
+  auto part = [&](const char* name, bool same) {
+    if (!same) out += std::string(out.empty() ? "" : ", ") + name;
+  };
+  part("customer_gateways", x.customer_gateways == y.customer_gateways);
+  part("static_routes", x.static_routes == y.static_routes);
+  part("bgp", x.bgp == y.bgp);
+  part("tunnels", x.tunnels == y.tunnels);
+  part("policies.prefix_lists", x.policies.prefix_lists == y.policies.prefix_lists);
+  part("policies.as_path_lists", x.policies.as_path_lists == y.policies.as_path_lists);
+  part("policies.community_lists", x.policies.community_lists == y.policies.community_lists);
+  part("policies.large_community_lists", x.policies.large_community_lists == y.policies.large_community_lists);
+  part("policies.route_maps", x.policies.route_maps == y.policies.route_maps);
+  part("vpn_gateway", x.vpn_gateway == y.vpn_gateway);
+  part("vpn_connections", x.vpn_connections == y.vpn_connections);
+  part("bfd_peers", x.bfd_peers == y.bfd_peers);
+  return out;
+}
+
 [[noreturn]] void broken(const char* what, const std::string& first, const std::string& second) {
   std::fprintf(stderr, "config_loader: %s\n--- running config\n%s\n--- then\n%s\n", what,
                first.c_str(), second.c_str());
@@ -73,7 +94,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   b.set_persist(false);
   std::string why;
   if (!load(b, first, &why)) broken(("accepted, but its running config is refused: " + why).c_str(), first, "");
-  if (!(a.config() == b.config())) broken("reloads to a different model", first, running(b));
+  if (!(a.config() == b.config())) {
+    broken(("reloads to a different model (" + differing(a.config(), b.config()) + ")").c_str(), first, running(b));
+  }
   if (running(b) != first) broken("renders differently after a reload", first, running(b));
   return 0;
 }

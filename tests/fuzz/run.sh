@@ -3,7 +3,9 @@
 # (build-fuzz/, or $VGW_FUZZ_BUILD_DIR) and runs each for a bounded time from its seed corpus,
 # two at a time (two cores). New inputs go to a temporary directory, never into the tree; a
 # crash, a sanitizer report or a broken invariant fails the run and prints the input (base64)
-# so it can be added to tests/fuzz/corpus/<target>/ as a regression.
+# so it can be added to tests/fuzz/corpus/<target>/ as a regression. tests/fuzz/<target>.dict is
+# its dictionary, tests/fuzz/<target>.options more flags (config_loader: -entropic=0, whose
+# feature bookkeeping took 60% of the time with that target's coverage).
 #   tests/fuzz/run.sh [SECONDS_PER_TARGET] [TARGET...]
 #   tests/fuzz/run.sh --runs N TARGET...       a fixed number of executions instead (figures)
 set -euo pipefail
@@ -32,12 +34,14 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
 run_one() {
-  local t=$1 dict=()
+  local t=$1 dict=() extra=()
   mkdir -p "$work/$t/corpus" "$work/$t/crash"
   [[ -f $root/tests/fuzz/$t.dict ]] && dict=(-dict="$root/tests/fuzz/$t.dict")
+  # tests/fuzz/<target>.options: more libFuzzer flags for that target, one line.
+  [[ -f $root/tests/fuzz/$t.options ]] && read -r -a extra < "$root/tests/fuzz/$t.options"
   local start=$SECONDS status=0
   "$build/tests/fuzz/${t}_fuzzer" "${limit[@]}" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-    -artifact_prefix="$work/$t/crash/" "${dict[@]}" "$work/$t/corpus" "$root/tests/fuzz/corpus/$t" \
+    -artifact_prefix="$work/$t/crash/" "${dict[@]}" "${extra[@]}" "$work/$t/corpus" "$root/tests/fuzz/corpus/$t" \
     >"$work/$t/log" 2>&1 || status=$?
   local execs
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/$t/log" | tail -1)

@@ -726,6 +726,27 @@ TEST(ConfigRoundTrip, BadLineStopsWithMessage) {
   EXPECT_EQ(gw.config().customer_gateways.size(), 1u);
 }
 
+// Found by the config_loader fuzz target: route-map entries entered out of seq order were
+// kept in that order, so the model reloaded from the rendered file (seq order) compared
+// unequal to the running one, and re-applying the same policies counted as a change.
+TEST(ConfigRoundTrip, PolicyEntriesOutOfSeqOrderAreOneModel) {
+  Gateway a({""});
+  ASSERT_TRUE(load(a, "route-map RO deny 5\n match as-path AP\nexit\n"
+                      "customer-gateway hq ip 203.0.113.10 asn 65010\n"
+                      "route-map RO deny 1\n match as-path AP\nexit\n"
+                      "ip prefix-list PL seq 20 permit 10.0.0.0/8\nip prefix-list PL seq 10 deny 10.1.0.0/16\n"
+                      "bgp as-path access-list AP seq 9 deny _1_\nbgp as-path access-list AP seq 3 permit _2_\n")
+                  .ok());
+  const std::string text = a.get_running_config({})->config();
+  Gateway b({""});
+  ASSERT_TRUE(load(b, text).ok());
+  EXPECT_EQ(a.config(), b.config());
+  EXPECT_EQ(a.config().policies.route_maps.at("RO").entries.front().seq, 1u);
+  auto version = a.get_policies({})->version();
+  ASSERT_TRUE(load(a, text).ok());  // the same again: no change
+  EXPECT_EQ(a.get_policies({})->version(), version);
+}
+
 // Refusals speak the command language (issue 14): the API names its fields (`peer.hold_time`,
 // `ip_address`, `encryption_key`, `sa.replay_window`), the shell and the config loader say the
 // words the user typed. No refusal of these lines shows a protobuf field name.
