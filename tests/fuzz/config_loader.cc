@@ -14,6 +14,7 @@
 
 #include "vgw/base/log.h"
 #include "vgw/direct_backend.h"
+#include "vgw/routing/apply/config_apply.h"
 #include "vgw/routing/cli/session.h"
 #include "vgw/routing/gateway.h"
 
@@ -22,26 +23,12 @@ using namespace vgw::routing;
 
 namespace {
 
-// Loads text line by line as the config loader does; the first refusal ends it.
+// Loads text line by line as the config loader does (apply_lines); the first refusal ends it.
 bool load(Gateway& gw, std::string_view text, std::string* why) {
   test::DirectBackend backend(gw);
-  std::ostringstream sink;
-  cli::Session session(cli::command_grammar(), backend, sink, {.config_file = true});
-  size_t pos = 0;
-  while (pos <= text.size()) {
-    size_t end = text.find('\n', pos);
-    if (end == std::string_view::npos) end = text.size();
-    if (auto st = session.execute(text.substr(pos, end - pos)); !st) {
-      if (why) *why = st.error().message;
-      return false;
-    }
-    pos = end + 1;
-  }
-  if (auto st = session.finish(); !st) {
-    if (why) *why = st.error().message;
-    return false;
-  }
-  return true;
+  auto st = apply_lines(backend, text, "");
+  if (!st && why) *why = st.error().message;
+  return st.ok();
 }
 
 std::string running(const Gateway& gw) {
