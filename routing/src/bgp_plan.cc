@@ -95,7 +95,7 @@ std::optional<BgpPlan> plan_bgp(const ConfigModel& model) {
     plan.ebgp_requires_policy = b.ebgp_requires_policy;
     plan.multipath_relax = b.multipath_relax;
     plan.maximum_paths = b.maximum_paths;
-    plan.neighbors = b.neighbors;
+    for (const auto& [a, n] : b.neighbors) plan.neighbors.emplace(a, effective_neighbor(b, n));
     plan.networks = b.networks;
     plan.redistribute = b.redistribute;
   } else {

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <sstream>
 
+#include "bgp_neighbors.h"
 #include "vgw/base/name.h"
 
 namespace vgw::routing {
@@ -89,37 +90,13 @@ void render_bgp(std::ostream& out, const BgpConfig& b, bool show_secrets) {
   if (b.router_id) out << " bgp router-id " << b.router_id->to_string() << "\n";
   if (!b.ebgp_requires_policy) out << " no bgp ebgp-requires-policy\n";
   if (b.multipath_relax) out << " bgp bestpath as-path multipath-relax\n";
-  for (const auto& [addr, n] : b.neighbors) {
-    std::string p = " neighbor " + addr.to_string() + " ";
-    out << p << "remote-as ";
-    switch (n.remote_as_kind) {
-      case BgpNeighborConfig::RemoteAs::kExternal: out << "external"; break;
-      case BgpNeighborConfig::RemoteAs::kInternal: out << "internal"; break;
-      case BgpNeighborConfig::RemoteAs::kNumber: out << n.remote_as; break;
-    }
-    out << "\n";
-    if (!n.description.empty()) out << p << "description " << n.description << "\n";
-    if (!n.password.empty()) out << p << "password " << (show_secrets ? n.password : kMaskedSecret) << "\n";
-    if (n.ebgp_multihop) out << p << "ebgp-multihop " << int{n.ebgp_multihop} << "\n";
-    if (n.ttl_security) out << p << "ttl-security\n";
-    if (n.update_source) out << p << "update-source " << n.update_source->to_string() << "\n";
-    if (n.passive) out << p << "passive\n";
-    if (n.keepalive != 30 || n.hold != 90) out << p << "timers " << n.keepalive << " " << n.hold << "\n";
-    if (n.connect_retry != 120) out << p << "timers connect " << n.connect_retry << "\n";
-    if (n.bfd) out << p << "bfd\n";
-    if (n.advertisement_interval) out << p << "advertisement-interval " << n.advertisement_interval << "\n";
-    if (n.maximum_prefix) {
-      out << p << "maximum-prefix " << n.maximum_prefix;
-      if (n.maximum_prefix_warning_only) out << " warning-only";
-      if (n.maximum_prefix_restart) out << " restart " << n.maximum_prefix_restart;
-      out << "\n";
-    }
-    if (n.shutdown) {
-      out << p << "shutdown";
-      if (!n.shutdown_message.empty()) out << " message " << n.shutdown_message;
-      out << "\n";
-    }
+  // Groups first: their members' lines name them.
+  for (const auto& [name, g] : b.peer_groups) {
+    out << " neighbor " << name << " peer-group\n";
+    render_neighbor_settings(out, name, g.settings, g.set, show_secrets);
   }
+  auto own = [](const BgpNeighborConfig& n) { return n.peer_group.empty() ? non_default_settings(n) : n.own; };
+  for (const auto& [addr, n] : b.neighbors) render_neighbor_settings(out, addr.to_string(), n, own(n), show_secrets);
   for (Family f : {Family::kIpv4, Family::kIpv6}) {
     std::ostringstream af;
     if (f == Family::kIpv4 && b.maximum_paths != 1) af << "  maximum-paths " << b.maximum_paths << "\n";
@@ -127,18 +104,8 @@ void render_bgp(std::ostream& out, const BgpConfig& b, bool show_secrets) {
       if (p.family() == f) af << "  network " << p.to_string() << "\n";
     for (const auto& [family, protocol] : b.redistribute)
       if (family == f) af << "  redistribute " << protocol << "\n";
-    for (const auto& [addr, n] : b.neighbors) {
-      if (f != Family::kIpv4) continue;  // route-maps apply to every family the session carries
-      if (!n.route_map_in.empty()) af << "  neighbor " << addr.to_string() << " route-map " << n.route_map_in << " in\n";
-      if (!n.route_map_out.empty()) af << "  neighbor " << addr.to_string() << " route-map " << n.route_map_out << " out\n";
-      if (n.next_hop_self) af << "  neighbor " << addr.to_string() << " next-hop-self\n";
-      if (n.weight) af << "  neighbor " << addr.to_string() << " weight " << n.weight << "\n";
-    }
-    for (const auto& [addr, n] : b.neighbors) {
-      bool on = f == Family::kIpv4 ? n.ipv4_unicast : n.ipv6_unicast;
-      bool dflt = f == Family::kIpv4;
-      if (on != dflt) af << "  " << (on ? "" : "no ") << "neighbor " << addr.to_string() << " activate\n";
-    }
+    for (const auto& [name, g] : b.peer_groups) render_neighbor_family_settings(af, f, name, g.settings, g.set);
+    for (const auto& [addr, n] : b.neighbors) render_neighbor_family_settings(af, f, addr.to_string(), n, own(n));
     if (af.str().empty()) continue;
     out << " !\n address-family " << (f == Family::kIpv4 ? "ipv4" : "ipv6") << " unicast\n"
         << af.str() << " exit-address-family\n";

@@ -91,6 +91,9 @@ Status Gateway::start_kernel(boost::asio::io_context& io, KernelSync::Options op
 
 Status Gateway::commit(ConfigModel next) {
   if (auto st = validate_connections_bgp(next); !st) return st;
+  if (next.bgp) {
+    if (auto st = validate_peer_groups(*next.bgp); !st) return st;
+  }
   if (auto st = validate_public_addresses(next); !st) return st;
   if (persist_ && !options_.config_path.empty()) {
     auto written = write_file_atomic(options_.config_path, render_config(next, true), 0600);

@@ -152,7 +152,8 @@ std::vector<BfdSessionSpec> Gateway::bfd_wanted() const {
   }
   // A neighbor with `bfd` joins the session to its address (without interface first).
   if (model_.bgp) {
-    for (const auto& [address, n] : model_.bgp->neighbors) {
+    for (const auto& [address, configured] : model_.bgp->neighbors) {
+      const BgpNeighborConfig n = effective_neighbor(*model_.bgp, configured);  // a peer-group's bfd too
       if (!n.bfd) continue;
       auto it = wanted.find(BfdKey{address, ""});
       if (it == wanted.end()) {

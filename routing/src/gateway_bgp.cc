@@ -10,7 +10,9 @@
 #include "vgw/bgp/speaker.h"
 #include "vgw/routing/gateway.h"
 #include "vgw/routing/server_stream.h"
+#include "bgp_neighbors.h"
 #include "bgp_plan.h"
+#include "peer_config_proto.h"
 
 namespace vgw::routing {
 
@@ -77,37 +79,6 @@ v1::Path to_proto(const bgp::RouteView& v, const IpAddress& peer) {
   return p;
 }
 
-v1::PeerConfig to_proto(const BgpNeighborConfig& n) {
-  v1::PeerConfig c;
-  c.set_address(n.address.to_string());
-  c.set_remote_as(n.remote_as);
-  if (n.remote_as_kind == BgpNeighborConfig::RemoteAs::kExternal) c.set_remote_as_type("external");
-  if (n.remote_as_kind == BgpNeighborConfig::RemoteAs::kInternal) c.set_remote_as_type("internal");
-  c.set_description(n.description);
-  c.set_has_password(!n.password.empty());
-  c.set_ebgp_multihop(n.ebgp_multihop);
-  c.set_ttl_security(n.ttl_security);
-  if (n.update_source) c.set_update_source(n.update_source->to_string());
-  c.set_passive(n.passive);
-  c.set_keepalive_time(n.keepalive);
-  c.set_hold_time(n.hold);
-  c.set_connect_retry_time(n.connect_retry);
-  c.set_shutdown(n.shutdown);
-  c.set_shutdown_message(n.shutdown_message);
-  c.set_ipv4_unicast(n.ipv4_unicast);
-  c.set_ipv6_unicast(n.ipv6_unicast);
-  c.set_maximum_prefix(n.maximum_prefix);
-  c.set_maximum_prefix_warning_only(n.maximum_prefix_warning_only);
-  c.set_maximum_prefix_restart(n.maximum_prefix_restart);
-  c.set_route_map_in(n.route_map_in);
-  c.set_route_map_out(n.route_map_out);
-  c.set_advertisement_interval(n.advertisement_interval);
-  c.set_next_hop_self(n.next_hop_self);
-  c.set_weight(n.weight);
-  c.set_bfd(n.bfd);
-  return c;
-}
-
 void fill_state(v1::PeerState& s, const bgp::PeerStatus& st) {
   s.set_state(bgp::session::state_name(st.state));
   s.set_state_seconds(static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(
@@ -162,106 +133,6 @@ void fill_state(v1::PeerState& s, const bgp::PeerStatus& st) {
   s.set_policy_blocks_export(st.policy_blocks_export);
   s.set_maximum_prefix_exceeded(st.maximum_prefix_exceeded);
   s.set_graceful_restart_helping(st.graceful_restart_helping);
-}
-
-Status check_secret(std::string_view field, const std::string& value) {
-  if (value == kMaskedSecret) {
-    return fail(Error::invalid(std::string(field) + ": '" + value +
-                               "' is what show output prints for a hidden secret, not a secret"));
-  }
-  for (unsigned char ch : value) {
-    if (ch <= ' ' || ch == 0x7f) {
-      return fail(Error::invalid(std::string(field) + " must not contain spaces or control characters"));
-    }
-  }
-  if (value.size() > 80) return fail(Error::invalid(std::string(field) + " is longer than 80 characters (RFC 2385 keys)"));
-  return {};
-}
-
-Result<BgpNeighborConfig> parse_peer(const v1::PeerConfig& m, const BgpNeighborConfig* old) {
-  BgpNeighborConfig n;
-  auto a = IpAddress::parse(m.address());
-  if (m.address().empty()) return fail(Error::invalid("peer.address is required"));
-  if (!a) return fail(Error::invalid("peer.address: " + a.error().message));
-  if (a->is_unspecified() || a->is_multicast() || a->is_v4_broadcast()) {
-    return fail(Error::invalid("peer.address " + a->to_string() + " cannot be a BGP peer"));
-  }
-  n.address = *a;
-  if (m.remote_as_type() == "external" || m.remote_as_type() == "internal") {
-    if (m.remote_as() != 0) {
-      return fail(Error::invalid("remote-as is either a number or " + m.remote_as_type() + ", not both"));
-    }
-    n.remote_as_kind = m.remote_as_type() == "external" ? BgpNeighborConfig::RemoteAs::kExternal
-                                                        : BgpNeighborConfig::RemoteAs::kInternal;
-  } else if (!m.remote_as_type().empty()) {
-    return fail(Error::invalid("peer.remote_as_type '" + m.remote_as_type() + "' is not external or internal"));
-  } else {
-    if (m.remote_as() == 0) return fail(Error::invalid("peer.remote_as is required (1..4294967295)"));
-    if (m.remote_as() == kAsTrans) return fail(Error::invalid("peer.remote_as 23456 is AS_TRANS (RFC 6793)"));
-  }
-  n.remote_as = m.remote_as();
-  if (auto st = validate_description("peer.description", m.description()); !st) return fail(st.error());
-  n.description = m.description();
-  if (!m.password().empty()) {
-    if (auto st = check_secret("peer.password", m.password()); !st) return fail(st.error());
-    n.password = m.password();
-  } else if (m.has_password() && old) {
-    n.password = old->password;  // keep the stored secret (replies never carry it)
-  }
-  if (m.ebgp_multihop() > 255) return fail(Error::invalid("peer.ebgp_multihop must be 1..255"));
-  n.ebgp_multihop = static_cast<uint8_t>(m.ebgp_multihop());
-  n.ttl_security = m.ttl_security();
-  if (n.ttl_security && n.ebgp_multihop) {
-    return fail(Error::invalid("peer.ttl_security and peer.ebgp_multihop exclude each other"));
-  }
-  if (!m.update_source().empty()) {
-    auto u = IpAddress::parse(m.update_source());
-    if (!u) return fail(Error::invalid("peer.update_source: " + u.error().message));
-    if (u->family() != a->family()) {
-      return fail(Error::invalid("peer.update_source must be of the peer address's family"));
-    }
-    if (u->is_unspecified() || u->is_multicast() || u->is_v4_broadcast()) {
-      return fail(Error::invalid("peer.update_source " + u->to_string() + " is not a unicast address"));
-    }
-    n.update_source = *u;
-  }
-  n.passive = m.passive();
-  n.keepalive = static_cast<uint16_t>(m.keepalive_time() ? m.keepalive_time() : 30);
-  n.hold = static_cast<uint16_t>(m.hold_time());
-  if (m.keepalive_time() == 0 && m.hold_time() == 0 && !old) n.hold = 90;
-  if (m.hold_time() > 65535 || m.keepalive_time() > 65535) return fail(Error::invalid("peer timers must be 0..65535"));
-  if (n.hold != 0 && n.hold < 3) return fail(Error::invalid("peer.hold_time must be 0 or at least 3 (RFC 4271)"));
-  if (n.hold != 0 && n.keepalive > n.hold) {
-    return fail(Error::invalid("peer.keepalive_time must not exceed hold_time"));
-  }
-  if (m.connect_retry_time() > 65535) return fail(Error::invalid("peer.connect_retry_time must be 0..65535 seconds"));
-  n.connect_retry = static_cast<uint16_t>(m.connect_retry_time() ? m.connect_retry_time() : 120);
-  n.shutdown = m.shutdown();
-  if (auto st = validate_description("peer.shutdown_message", m.shutdown_message()); !st) return fail(st.error());
-  if (m.shutdown_message().size() > 255) return fail(Error::invalid("peer.shutdown_message is longer than 255 octets (RFC 9003)"));
-  n.shutdown_message = m.shutdown_message();
-  n.ipv4_unicast = m.ipv4_unicast();
-  n.ipv6_unicast = m.ipv6_unicast();
-  n.maximum_prefix = m.maximum_prefix();
-  n.maximum_prefix_warning_only = m.maximum_prefix_warning_only();
-  if (m.maximum_prefix_restart() > 65535) return fail(Error::invalid("peer.maximum_prefix_restart must be 0..65535 minutes"));
-  n.maximum_prefix_restart = static_cast<uint16_t>(m.maximum_prefix_restart());
-  if (m.advertisement_interval() > 600) {
-    return fail(Error::invalid("peer.advertisement_interval must be 0..600 seconds"));
-  }
-  n.advertisement_interval = static_cast<uint16_t>(m.advertisement_interval());
-  n.next_hop_self = m.next_hop_self();
-  n.bfd = m.bfd();
-  if (m.weight() > 65535) return fail(Error::invalid("peer.weight must be 0..65535"));  // FRR's range
-  n.weight = m.weight();
-  for (const auto& [field, value, out] : {std::tuple{"peer.route_map_in", &m.route_map_in(), &n.route_map_in},
-                                          std::tuple{"peer.route_map_out", &m.route_map_out(), &n.route_map_out}}) {
-    if (value->find_first_of(" \t") != std::string::npos || value->size() > 63) {
-      return fail(Error::invalid(std::string(field) + " '" + *value + "' is not a route-map name (one word, at most 63)"));
-    }
-    *out = *value;
-  }
-  return n;
 }
 
 // A route-map as the speaker's callback. The set was validated when it was accepted, so
@@ -493,8 +364,8 @@ void Gateway::sync_bgp(const BgpPlan* before) {
 }
 
 void Gateway::sync_bgp_policies() {
-  if (!speaker_ || !model_.bgp) return;
-  for (const auto& [a, n] : model_.bgp->neighbors) {
+  if (!speaker_ || !bgp_plan_) return;
+  for (const auto& [a, n] : bgp_plan_->neighbors) {  // with their groups' route-maps
     if (n.route_map_in.empty() && n.route_map_out.empty()) continue;
     if (auto st = speaker_->update_peer(speaker_peer(n, model_.policies, policy_version_)); !st) {
       VGW_LOG(kError, "bgp") << "neighbor " << a.to_string() << ": " << st.error().message;
@@ -607,11 +478,15 @@ Result<v1::DeleteBgpResponse> Gateway::delete_bgp(const v1::DeleteBgpRequest&) {
 Result<v1::Peer> Gateway::describe_peer(const IpAddress& address) const {
   v1::Peer out;
   if (const auto* c = connection_peer(address)) {
-    *out.mutable_config() = to_proto(c->neighbor);
+    *out.mutable_config() = peer_to_proto(c->neighbor);
     out.mutable_config()->set_vpn_connection(c->connection);
     out.mutable_config()->set_tunnel(c->tunnel);
   } else {
-    *out.mutable_config() = to_proto(bgp_plan_->neighbors.at(address));
+    *out.mutable_config() = peer_to_proto(bgp_plan_->neighbors.at(address));
+    const BgpNeighborConfig& configured = model_.bgp->neighbors.at(address);
+    if (auto g = model_.bgp->peer_groups.find(configured.peer_group); g != model_.bgp->peer_groups.end()) {
+      for (auto& f : fields_of_settings(g->second.set & ~configured.own)) out.mutable_config()->add_inherited_fields(f);
+    }
   }
   if (speaker_) {
     if (auto st = speaker_->peer(address)) fill_state(*out.mutable_state(), *st);
@@ -624,53 +499,74 @@ Result<v1::Peer> Gateway::describe_peer(const IpAddress& address) const {
 
 Result<v1::Peer> Gateway::add_peer(const v1::AddPeerRequest& req) {
   if (!model_.bgp) return fail(Error::precondition("BGP is not configured (router bgp ASN)"));
-  auto n = parse_peer(req.peer(), nullptr);
+  const std::string& group = req.peer().peer_group();
+  auto n = parse_peer(req.peer(), nullptr, group.empty() ? PeerConfigKind::kPeer : PeerConfigKind::kMember);
   if (!n) return fail(n.error());
   if (model_.bgp->neighbors.count(n->address)) {
     return fail(Error::exists("peer " + n->address.to_string() + " already exists"));
   }
   if (auto st = check_not_connection_peer(n->address); !st) return fail(st.error());
+  if (!group.empty()) {
+    if (auto st = join_peer_group(*n, group, non_default_settings(*n)); !st) return fail(st.error());
+  }
   ConfigModel next = model_;
   next.bgp->neighbors[n->address] = *n;
   if (auto st = commit(std::move(next)); !st) return fail(st.error());
   return describe_peer(n->address);
 }
 
+Status Gateway::join_peer_group(BgpNeighborConfig& n, const std::string& group, NeighborSettings own) const {
+  auto g = model_.bgp->peer_groups.find(group);
+  if (g == model_.bgp->peer_groups.end()) {
+    return fail(Error::not_found("peer.peer_group: peer-group " + group.substr(0, 64) + " does not exist"));
+  }
+  // A remote-as equal to the group's is the group's; another one is refused on commit.
+  const auto as = setting_index(NeighborSetting::kRemoteAs);
+  if (own.test(as) && g->second.set.test(as) && n.remote_as == g->second.settings.remote_as &&
+      n.remote_as_kind == g->second.settings.remote_as_kind) {
+    own.reset(as);
+  }
+  n.peer_group = group;
+  n.own = settings_that_render(n, own);
+  reset_settings_except(n, n.own);
+  return {};
+}
+
 Result<v1::Peer> Gateway::update_peer(const v1::UpdatePeerRequest& req) {
   auto addr = configured_peer("peer.address", req.peer().address());
   if (!addr) return fail(addr.error());
   if (auto st = check_not_connection_peer(*addr); !st) return fail(st.error());
-  auto it = model_.bgp->neighbors.find(*addr);
+  const BgpNeighborConfig& old = model_.bgp->neighbors.at(*addr);
+  const BgpNeighborConfig in_force = bgp_plan_->neighbors.at(*addr);
+  auto listed = settings_of_fields(req.update_fields(), "update_fields", true);
+  if (!listed) return fail(listed.error());
+  auto inherit = settings_of_fields(req.inherit_fields(), "inherit_fields");
+  if (!inherit) return fail(inherit.error());
+  // Listed fields are taken from the request, the others stay as they are in force.
+  const bool partial = req.update_fields_size() > 0 || req.inherit_fields_size() > 0;
   v1::PeerConfig wanted = req.peer();
-  if (req.update_fields_size() > 0) {
-    // The current configuration with the listed fields taken from the request.
+  if (partial) {
     wanted = describe_peer(*addr)->config();
-    const auto* desc = v1::PeerConfig::descriptor();
-    const auto* from = req.peer().GetReflection();
-    const auto* to = wanted.GetReflection();
-    for (const std::string& name : req.update_fields()) {
-      const auto* f = desc->FindFieldByName(name);
-      if (f == nullptr || f->is_repeated() || name == "address") {
-        return fail(Error::invalid("update_fields: '" + name.substr(0, 64) + "' is not a PeerConfig field that can change"));
-      }
-      switch (f->cpp_type()) {
-        case google::protobuf::FieldDescriptor::CPPTYPE_STRING:
-          to->SetString(&wanted, f, from->GetString(req.peer(), f));
-          break;
-        case google::protobuf::FieldDescriptor::CPPTYPE_UINT32:
-          to->SetUInt32(&wanted, f, from->GetUInt32(req.peer(), f));
-          break;
-        case google::protobuf::FieldDescriptor::CPPTYPE_BOOL:
-          to->SetBool(&wanted, f, from->GetBool(req.peer(), f));
-          break;
-        default:
-          return fail(Error::invalid("update_fields: '" + name + "' is not a PeerConfig field that can change"));
-      }
-    }
+    if (auto st = overlay_fields(req.peer(), wanted, req.update_fields(), "update_fields", true); !st) return fail(st.error());
   }
-  auto n = parse_peer(wanted, &it->second);
+  wanted.clear_inherited_fields();
+  const std::string& group = wanted.peer_group();
+  if (!old.peer_group.empty() && !group.empty() && group != old.peer_group) {
+    return fail(Error::precondition("peer " + addr->to_string() + " is a member of peer-group " + old.peer_group +
+                                    ": take it out of that group first (as FRR)"));
+  }
+  auto n = parse_peer(wanted, &in_force, group.empty() ? PeerConfigKind::kPeer : PeerConfigKind::kMember);
   if (!n) return fail(n.error());
-  if (!(*n == it->second)) {
+  if (group.empty()) {
+    reset_settings_except(*n, ~*inherit);  // back to the defaults
+  } else {
+    // Own: a member's own settings and the listed ones; joining, the settings the peer had.
+    NeighborSettings own = !partial                      ? non_default_settings(*n)
+                           : old.peer_group.empty()       ? non_default_settings(old) | *listed
+                                                          : old.own | *listed;
+    if (auto st = join_peer_group(*n, group, own & ~*inherit); !st) return fail(st.error());
+  }
+  if (!(*n == old)) {
     ConfigModel next = model_;
     next.bgp->neighbors[n->address] = *n;
     if (auto st = commit(std::move(next)); !st) return fail(st.error());

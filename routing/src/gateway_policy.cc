@@ -289,14 +289,17 @@ Result<v1::Policies> Gateway::get_policies(const v1::GetPoliciesRequest&) const 
     out.add_undefined(ref.where + " " + ref.name + " (" + pol::reference_kind_name(ref.kind) + " not defined)");
   }
   if (model_.bgp) {
-    for (const auto& [addr, n] : model_.bgp->neighbors) {
+    // As configured: a group's route-maps under the group's name, a member's own under its address.
+    auto check = [&](const std::string& who, const BgpNeighborConfig& n) {
       for (const auto* name : {&n.route_map_in, &n.route_map_out}) {
         if (!name->empty() && !set.route_maps.count(*name)) {
-          out.add_undefined("neighbor " + addr.to_string() + " route-map " + *name +
+          out.add_undefined("neighbor " + who + " route-map " + *name +
                             (name == &n.route_map_in ? " in" : " out") + " (route-map not defined: all routes rejected)");
         }
       }
-    }
+    };
+    for (const auto& [name, g] : model_.bgp->peer_groups) check(name, g.settings);
+    for (const auto& [addr, n] : model_.bgp->neighbors) check(addr.to_string(), n);
   }
   return out;
 }

@@ -352,6 +352,64 @@ protocol bgp vgw {{
         self.assertIn("BAD", r.stderr)
         self.assertNotIn("BAD", self.vgwsh("show running-config"))
 
+    def test_peer_group_gives_frr_and_bird_its_settings(self):
+        n = self.octet
+        frr, bird = f"10.{n}.1.2", f"10.{n}.2.2"
+        # The group as FRR writes one: remote-as external (each AS from the peer's OPEN), timers
+        # and the export route-map for both members.
+        self.vgwsh("configure",
+                   "ip prefix-list MINE permit 192.0.2.0/24",
+                   "route-map OUT permit 10", "match ip address prefix-list MINE", "set community 65001:1", "exit",
+                   "route-map OUT-BIRD permit 10", "match ip address prefix-list MINE", "set community 65001:3", "exit",
+                   "route-map IN permit 10", "exit",
+                   "router bgp 65001", f"bgp router-id 10.{n}.1.1",
+                   "neighbor UPSTREAMS peer-group", "neighbor UPSTREAMS remote-as external",
+                   "neighbor UPSTREAMS timers 3 9",
+                   f"neighbor {frr} peer-group UPSTREAMS", f"neighbor {bird} peer-group UPSTREAMS",
+                   "address-family ipv4 unicast", "network 192.0.2.0/24",
+                   "neighbor UPSTREAMS route-map IN in", "neighbor UPSTREAMS route-map OUT out", "end")
+        peers = wait(lambda: (lambda p: p if len(p) == 2 and all(x["state"]["state"] == "Established"
+                                                                 for x in p.values()) else None)(self.peers()),
+                     what="both members Established")
+        self.assertEqual(peers[frr]["state"]["remoteAs"], 65002)
+        self.assertEqual(peers[bird]["state"]["remoteAs"], 65003)
+        for p in peers.values():
+            self.assertEqual(p["state"]["holdTime"], 9)  # the group's timers, negotiated
+            self.assertEqual(p["config"]["peerGroup"], "UPSTREAMS")
+            self.assertIn("route_map_out", p["config"]["inheritedFields"])
+        groups = self.vgwsh("show bgp peer-group UPSTREAMS")
+        self.assertIn("    route-map OUT out\n", groups)
+        self.assertIn(f"    {frr}  Established\n", groups)
+        self.assertIn(f"    {bird}  Established\n", groups)
+
+        def frr_community():
+            paths = json.loads(self.vtysh("show bgp ipv4 unicast 192.0.2.0/24 json") or "{}").get("paths") or [{}]
+            return paths[0].get("community", {}).get("string")
+
+        def bird_route():
+            return self.birdc("show route 192.0.2.0/24 all")
+        wait(lambda: frr_community() == "65001:1", what="FRR receiving the group's export")
+        wait(lambda: "(65001,1)" in bird_route(), what="BIRD receiving the group's export")
+
+        # A member's own route-map: BIRD alone changes; the group's change then reaches FRR only.
+        self.vgwsh("configure", "router bgp 65001", "address-family ipv4 unicast",
+                   f"neighbor {bird} route-map OUT-BIRD out", "end")
+        wait(lambda: "(65001,3)" in bird_route(), what="BIRD receiving its own export")
+        self.vgwsh("configure", "route-map OUT2 permit 10", "match ip address prefix-list MINE",
+                   "set community 65001:2", "exit", "router bgp 65001", "address-family ipv4 unicast",
+                   "neighbor UPSTREAMS route-map OUT2 out", "end")
+        wait(lambda: frr_community() == "65001:2", what="FRR receiving the group's new export")
+        self.assertIn("(65001,3)", bird_route())
+        # Handing BIRD's back: the group's export again.
+        self.vgwsh("configure", "router bgp 65001", "address-family ipv4 unicast",
+                   f"no neighbor {bird} route-map OUT-BIRD out", "end")
+        wait(lambda: "(65001,2)" in bird_route(), what="BIRD back on the group's export")
+        # The running config reloads into the same sessions: groups before their members.
+        running = self.vgwsh("show running-config")
+        self.assertLess(running.index(" neighbor UPSTREAMS peer-group\n"),
+                        running.index(f" neighbor {frr} peer-group UPSTREAMS\n"))
+        self.assertEqual(self.peers()[frr]["state"]["state"], "Established")
+
     def vtysh_conf(self, *lines):
         args = ["vtysh", "--vty_socket", self.frr_dir, "-c", "configure terminal"]
         for line in lines:

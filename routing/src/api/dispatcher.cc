@@ -132,6 +132,14 @@ Dispatcher::Dispatcher(ConfigApplier applier) {
       kListPeer, [](Gateway& gw, const auto& r) { return gw.list_peer(r); });
   add<v1::ResetPeerRequest, v1::ResetPeerResponse>(
       kResetPeer, [](Gateway& gw, const auto& r) { return gw.reset_peer(r); });
+  add<v1::AddPeerGroupRequest, v1::PeerGroup>(
+      kAddPeerGroup, [](Gateway& gw, const auto& r) { return gw.add_peer_group(r); });
+  add<v1::UpdatePeerGroupRequest, v1::PeerGroup>(
+      kUpdatePeerGroup, [](Gateway& gw, const auto& r) { return gw.update_peer_group(r); });
+  add<v1::DeletePeerGroupRequest, v1::DeletePeerGroupResponse>(
+      kDeletePeerGroup, [](Gateway& gw, const auto& r) { return gw.delete_peer_group(r); });
+  add<v1::ListPeerGroupsRequest, v1::ListPeerGroupsResponse>(
+      kListPeerGroups, [](Gateway& gw, const auto& r) { return gw.list_peer_groups(r); });
   add<v1::AddPathRequest, v1::AddPathResponse>(
       kAddPath, [](Gateway& gw, const auto& r) { return gw.add_path(r); });
   add<v1::DeletePathRequest, v1::DeletePathResponse>(

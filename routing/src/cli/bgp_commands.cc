@@ -3,6 +3,7 @@
 // reason the best path won).
 #include <google/protobuf/descriptor.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <sstream>
 
@@ -32,64 +33,6 @@ std::string uptime(uint64_t s) {
   return buf;
 }
 
-// All peers (or one) through the ListPeer stream.
-Result<std::vector<v1::Peer>> list_peers(Session& s, const std::string& address) {
-  v1::ListPeerRequest req;
-  req.set_address(address);
-  v1::ListPeerResponse one;
-  std::vector<v1::Peer> out;
-  auto st = s.backend().stream(api::kListPeer, req, one, [&]() -> Status {
-    out.push_back(one.peer());
-    return {};
-  });
-  if (!st) return fail(st.error());
-  return out;
-}
-
-// Lets `change` edit a peer's configuration (as read now) and sends only the fields it changed
-// (UpdatePeerRequest.update_fields): what another client changed meanwhile in other fields
-// stays as that client left it.
-Status modify_peer(Session& s, const std::string& address, const std::function<void(v1::PeerConfig&)>& change) {
-  auto peers = list_peers(s, address);
-  if (!peers) return fail(peers.error());
-  if (peers->empty()) return fail(Error::not_found("% peer " + address + " does not exist"));
-  const v1::PeerConfig& before = (*peers)[0].config();
-  v1::UpdatePeerRequest req;
-  *req.mutable_peer() = before;
-  change(*req.mutable_peer());
-  const auto* desc = v1::PeerConfig::descriptor();
-  const auto* refl = before.GetReflection();
-  for (int i = 0; i < desc->field_count(); ++i) {
-    const auto* f = desc->field(i);
-    if (f->is_repeated() || f->name() == "address") continue;
-    bool same = true;
-    switch (f->cpp_type()) {
-      case google::protobuf::FieldDescriptor::CPPTYPE_STRING:
-        same = refl->GetString(before, f) == refl->GetString(req.peer(), f);
-        break;
-      case google::protobuf::FieldDescriptor::CPPTYPE_UINT32:
-        same = refl->GetUInt32(before, f) == refl->GetUInt32(req.peer(), f);
-        break;
-      case google::protobuf::FieldDescriptor::CPPTYPE_BOOL:
-        same = refl->GetBool(before, f) == refl->GetBool(req.peer(), f);
-        break;
-      default: break;
-    }
-    if (!same) req.add_update_fields(f->name());
-  }
-  // Already so: nothing to send - unless the session is a VPN connection's, which vgwd
-  // refuses to change here (the reply says which connection configures it).
-  if (req.update_fields_size() == 0 && before.vpn_connection().empty()) return {};
-  v1::Peer out;
-  return s.backend().call(api::kUpdatePeer, req, out);
-}
-
-Handler peer_change(std::function<void(v1::PeerConfig&, const Args&)> change) {
-  return [change](Session& s, const Args& a) {
-    return modify_peer(s, a.get("ADDRESS"), [&](v1::PeerConfig& c) { change(c, a); });
-  };
-}
-
 Status set_bgp(Session& s, const std::function<void(v1::SetBgpRequest&)>& change) {
   v1::SetBgpRequest req;
   req.set_asn(static_cast<uint32_t>(std::stoul(s.context("ASN"))));
@@ -107,34 +50,11 @@ Status router_bgp(Session& s, const Args& a) {
   return {};
 }
 
-// `remote-as ASN|external|internal` into the API's two fields.
-void set_remote_as(v1::PeerConfig& c, const Args& a) {
-  c.set_remote_as(a.has_value("ASN") ? asn(a) : 0);
-  c.set_remote_as_type(a.has("external") ? "external" : a.has("internal") ? "internal" : "");
-}
-
 // The remote AS as show output writes it: the number in use, or "external" before the OPEN.
 std::string remote_as_text(const v1::Peer& p) {
   if (p.state().remote_as()) return std::to_string(p.state().remote_as());
   if (!p.config().remote_as_type().empty()) return p.config().remote_as_type();
   return std::to_string(p.config().remote_as());
-}
-
-Status neighbor_remote_as(Session& s, const Args& a) {
-  auto peers = list_peers(s, a.get("ADDRESS"));
-  if (peers && !peers->empty()) {
-    return modify_peer(s, a.get("ADDRESS"), [&](v1::PeerConfig& c) { set_remote_as(c, a); });
-  }
-  v1::AddPeerRequest req;
-  auto* c = req.mutable_peer();
-  c->set_address(a.get("ADDRESS"));
-  set_remote_as(*c, a);
-  c->set_keepalive_time(30);
-  c->set_hold_time(90);
-  c->set_connect_retry_time(120);
-  c->set_ipv4_unicast(true);
-  v1::Peer out;
-  return s.backend().call(api::kAddPeer, req, out);
 }
 
 Status network(Session& s, const Args& a, bool add) {
@@ -255,6 +175,16 @@ Status show_neighbors(Session& s, const Args& a) {
     s.out() << "BGP neighbor is " << c.address() << ", remote AS " << remote_as_text(p) << ", local AS "
             << st.local_as() << ", " << (st.external() ? "external" : "internal") << " link\n";
     if (!c.description().empty()) s.out() << " Description: " << c.description() << "\n";
+    if (!c.peer_group().empty()) {
+      s.out() << "  Member of peer-group " << c.peer_group();
+      std::vector<std::string> from;
+      for (const auto& f : c.inherited_fields()) {
+        auto w = peer_setting_words(f);
+        if (std::find(from.begin(), from.end(), w) == from.end()) from.push_back(w);
+      }
+      for (size_t i = 0; i < from.size(); ++i) s.out() << (i ? ", " : "; from it: ") << from[i];
+      s.out() << "\n";
+    }
     s.out() << "  BGP state = " << st.state() << (c.shutdown() ? " (administratively shut down)" : "")
             << ", for " << uptime(st.state_seconds()) << "\n";
     if (!st.remote_id().empty()) s.out() << "  Remote router ID " << st.remote_id() << "\n";
@@ -423,6 +353,7 @@ Status clear_bgp(Session& s, const Args& a) {
 
 void add_bgp_commands(std::vector<CommandSpec>& c, std::map<std::string, std::string>& help) {
   using M = Mode;
+  add_neighbor_commands(c, help);
   c.push_back({M::kConfig, "router bgp ASN", "Start BGP (or enter its configuration)", router_bgp});
   c.push_back({M::kConfig, "no router bgp [ASN]", "Stop BGP and remove its configuration", [](Session& s, const Args& a) {
                  if (a.has_value("ASN")) {
@@ -456,80 +387,6 @@ void add_bgp_commands(std::vector<CommandSpec>& c, std::map<std::string, std::st
     c.push_back({m, "no maximum-paths [PATHS]", "One best path only",
                  [](Session& s, const Args&) { return set_bgp(s, [](v1::SetBgpRequest& r) { r.set_maximum_paths(1); }); }});
   }
-  c.push_back({M::kRouterBgp, "neighbor ADDRESS remote-as (ASN|external|internal)",
-               "Configure a BGP peer: its AS, any AS but ours (external) or ours (internal)", neighbor_remote_as});
-  c.push_back({M::kRouterBgp, "no neighbor ADDRESS [remote-as ASN]", "Remove a BGP peer", [](Session& s, const Args& a) {
-                 v1::DeletePeerRequest req;
-                 req.set_address(a.get("ADDRESS"));
-                 v1::DeletePeerResponse out;
-                 return s.backend().call(api::kDeletePeer, req, out);
-               }});
-  c.push_back({M::kRouterBgp, "neighbor ADDRESS description TEXT", "Describe the peer",
-               peer_change([](v1::PeerConfig& p, const Args& a) { p.set_description(a.get("TEXT")); })});
-  c.push_back({M::kRouterBgp, "no neighbor ADDRESS description [TEXT]", "Remove the description",
-               peer_change([](v1::PeerConfig& p, const Args&) { p.set_description(""); })});
-  c.push_back({M::kRouterBgp, "neighbor ADDRESS password PASSWORD", "TCP MD5 signature (RFC 2385)",
-               peer_change([](v1::PeerConfig& p, const Args& a) { p.set_password(a.get("PASSWORD")); })});
-  c.push_back({M::kRouterBgp, "no neighbor ADDRESS password [PASSWORD]", "No TCP MD5 signature",
-               peer_change([](v1::PeerConfig& p, const Args&) { p.set_password(""); p.set_has_password(false); })});
-  c.push_back({M::kRouterBgp, "neighbor ADDRESS ebgp-multihop [HOPS]", "eBGP peer not directly connected (TTL)",
-               peer_change([](v1::PeerConfig& p, const Args& a) {
-                 p.set_ebgp_multihop(a.has_value("HOPS") ? number(a, "HOPS") : 255);
-               })});
-  c.push_back({M::kRouterBgp, "no neighbor ADDRESS ebgp-multihop [HOPS]", "eBGP peer directly connected",
-               peer_change([](v1::PeerConfig& p, const Args&) { p.set_ebgp_multihop(0); })});
-  c.push_back({M::kRouterBgp, "neighbor ADDRESS ttl-security", "GTSM (RFC 5082): accept only TTL 255",
-               peer_change([](v1::PeerConfig& p, const Args&) { p.set_ttl_security(true); })});
-  c.push_back({M::kRouterBgp, "no neighbor ADDRESS ttl-security", "No GTSM",
-               peer_change([](v1::PeerConfig& p, const Args&) { p.set_ttl_security(false); })});
-  c.push_back({M::kRouterBgp, "neighbor ADDRESS update-source SOURCE", "Connect from this local address",
-               peer_change([](v1::PeerConfig& p, const Args& a) { p.set_update_source(a.get("SOURCE")); })});
-  c.push_back({M::kRouterBgp, "no neighbor ADDRESS update-source [SOURCE]", "Let the kernel choose the source",
-               peer_change([](v1::PeerConfig& p, const Args&) { p.set_update_source(""); })});
-  c.push_back({M::kRouterBgp, "neighbor ADDRESS passive", "Only accept connections from the peer",
-               peer_change([](v1::PeerConfig& p, const Args&) { p.set_passive(true); })});
-  c.push_back({M::kRouterBgp, "no neighbor ADDRESS passive", "Also connect to the peer",
-               peer_change([](v1::PeerConfig& p, const Args&) { p.set_passive(false); })});
-  c.push_back({M::kRouterBgp, "neighbor ADDRESS timers KEEPALIVE HOLD", "Keepalive interval and hold time",
-               peer_change([](v1::PeerConfig& p, const Args& a) {
-                 p.set_keepalive_time(number(a, "KEEPALIVE"));
-                 p.set_hold_time(number(a, "HOLD"));
-               })});
-  c.push_back({M::kRouterBgp, "no neighbor ADDRESS timers [KEEPALIVE HOLD]", "Default timers (30/90)",
-               peer_change([](v1::PeerConfig& p, const Args&) {
-                 p.set_keepalive_time(30);
-                 p.set_hold_time(90);
-               })});
-  c.push_back({M::kRouterBgp, "neighbor ADDRESS timers connect SECONDS", "Connect retry interval",
-               peer_change([](v1::PeerConfig& p, const Args& a) { p.set_connect_retry_time(number(a, "SECONDS")); })});
-  c.push_back({M::kRouterBgp, "no neighbor ADDRESS timers connect [SECONDS]", "Default connect retry (120 s)",
-               peer_change([](v1::PeerConfig& p, const Args&) { p.set_connect_retry_time(120); })});
-  c.push_back({M::kRouterBgp, "neighbor ADDRESS bfd", "Detect a failed path with BFD; its session is reset at once",
-               peer_change([](v1::PeerConfig& p, const Args&) { p.set_bfd(true); })});
-  c.push_back({M::kRouterBgp, "no neighbor ADDRESS bfd", "No BFD for the session",
-               peer_change([](v1::PeerConfig& p, const Args&) { p.set_bfd(false); })});
-  c.push_back({M::kRouterBgp, "neighbor ADDRESS shutdown [message TEXT]", "Administratively shut the session down",
-               peer_change([](v1::PeerConfig& p, const Args& a) {
-                 p.set_shutdown(true);
-                 p.set_shutdown_message(a.get("TEXT"));
-               })});
-  c.push_back({M::kRouterBgp, "no neighbor ADDRESS shutdown", "Bring the session up",
-               peer_change([](v1::PeerConfig& p, const Args&) {
-                 p.set_shutdown(false);
-                 p.set_shutdown_message("");
-               })});
-  c.push_back({M::kRouterBgp, "neighbor ADDRESS maximum-prefix MAXPREFIX [warning-only|restart MINUTES]",
-               "Limit the prefixes accepted from the peer", peer_change([](v1::PeerConfig& p, const Args& a) {
-                 p.set_maximum_prefix(number(a, "MAXPREFIX"));
-                 p.set_maximum_prefix_warning_only(a.has("warning-only"));
-                 p.set_maximum_prefix_restart(a.has_value("MINUTES") ? number(a, "MINUTES") : 0);
-               })});
-  c.push_back({M::kRouterBgp, "no neighbor ADDRESS maximum-prefix [MAXPREFIX]", "No prefix limit",
-               peer_change([](v1::PeerConfig& p, const Args&) {
-                 p.set_maximum_prefix(0);
-                 p.set_maximum_prefix_warning_only(false);
-                 p.set_maximum_prefix_restart(0);
-               })});
   c.push_back({M::kRouterBgp, "address-family (ipv4|ipv6) unicast", "Configure an address family",
                [](Session& s, const Args& a) {
                  s.enter(Mode::kBgpAddressFamily, {{"AF", a.has("ipv6") ? "ipv6" : "ipv4"}});
@@ -543,48 +400,11 @@ void add_bgp_commands(std::vector<CommandSpec>& c, std::map<std::string, std::st
                [](Session& s, const Args& a) { return network(s, a, true); }});
   c.push_back({M::kBgpAddressFamily, "no network PREFIX", "Stop originating a prefix",
                [](Session& s, const Args& a) { return network(s, a, false); }});
-  c.push_back({M::kRouterBgp, "neighbor ADDRESS advertisement-interval SECONDS",
-               "Minimum interval between UPDATEs to the peer (MRAI)", peer_change([](v1::PeerConfig& p, const Args& a) {
-                 p.set_advertisement_interval(number(a, "SECONDS"));
-               })});
-  c.push_back({M::kRouterBgp, "no neighbor ADDRESS advertisement-interval [SECONDS]", "No MRAI (send at once)",
-               peer_change([](v1::PeerConfig& p, const Args&) { p.set_advertisement_interval(0); })});
-  for (M m : {M::kRouterBgp, M::kBgpAddressFamily}) {
-    c.push_back({m, "neighbor ADDRESS next-hop-self", "Send our own address as next-hop, also to iBGP peers",
-                 peer_change([](v1::PeerConfig& p, const Args&) { p.set_next_hop_self(true); })});
-    c.push_back({m, "no neighbor ADDRESS next-hop-self", "Keep the next-hop towards iBGP peers",
-                 peer_change([](v1::PeerConfig& p, const Args&) { p.set_next_hop_self(false); })});
-    c.push_back({m, "neighbor ADDRESS weight NUMBER", "Local weight of the peer's routes",
-                 peer_change([](v1::PeerConfig& p, const Args& a) { p.set_weight(number(a, "NUMBER")); })});
-    c.push_back({m, "no neighbor ADDRESS weight [NUMBER]", "Weight 0",
-                 peer_change([](v1::PeerConfig& p, const Args&) { p.set_weight(0); })});
-    c.push_back({m, "neighbor ADDRESS route-map NAME (in|out)", "Apply a route-map to the peer's routes (in: import, out: export)",
-                 peer_change([](v1::PeerConfig& p, const Args& a) {
-                   if (a.has("in")) p.set_route_map_in(a.get("NAME"));
-                   else p.set_route_map_out(a.get("NAME"));
-                 })});
-    c.push_back({m, "no neighbor ADDRESS route-map NAME (in|out)", "Remove the route-map",
-                 peer_change([](v1::PeerConfig& p, const Args& a) {
-                   if (a.has("in")) p.set_route_map_in("");
-                   else p.set_route_map_out("");
-                 })});
-  }
   for (bool on : {true, false}) {
     c.push_back({M::kBgpAddressFamily, on ? "redistribute (connected|static)" : "no redistribute (connected|static)",
                  on ? "Originate the RIB's connected or static routes into BGP"
                     : "Stop redistributing connected or static routes",
                  [on](Session& s, const Args& a) { return redistribute(s, a, on); }});
-  }
-  for (bool on : {true, false}) {
-    c.push_back({M::kBgpAddressFamily, on ? "neighbor ADDRESS activate" : "no neighbor ADDRESS activate",
-                 on ? "Exchange this family with the peer" : "Do not exchange this family with the peer",
-                 [on](Session& s, const Args& a) {
-                   bool v6 = s.context("AF") == "ipv6";
-                   return modify_peer(s, a.get("ADDRESS"), [&](v1::PeerConfig& p) {
-                     if (v6) p.set_ipv6_unicast(on);
-                     else p.set_ipv4_unicast(on);
-                   });
-                 }});
   }
   for (M m : {M::kBgpAddressFamily}) {
     c.push_back({m, "exit-address-family", "Leave the address-family block", [](Session& s, const Args&) {
@@ -622,7 +442,7 @@ void add_bgp_commands(std::vector<CommandSpec>& c, std::map<std::string, std::st
                {"as-path", "AS path"},
                {"multipath-relax", "Multipath across different neighbour ASes"},
                {"maximum-paths", "ECMP paths"},
-               {"neighbor", "A BGP peer"},
+               {"neighbor", "A BGP peer (an address) or peer-group (a name)"},
                {"remote-as", "The peer's AS"},
                {"external", "Any AS but ours (learned from the peer's OPEN)"},
                {"internal", "Our own AS (iBGP)"},

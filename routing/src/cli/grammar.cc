@@ -131,6 +131,17 @@ const PlaceholderInfo* placeholder_info(const std::string& name) {
           auto a = IpAddress::parse(v);
           return a ? "" : a.error().message;
         }}},
+      {"PEER",
+       {"Neighbor address (A.B.C.D or X:X::X) or peer-group name",
+        [](std::string_view v) -> std::string {
+          // Digits and dots, or a colon: meant as an address, so it must be one.
+          if (v.find(':') != std::string_view::npos || v.find_first_not_of("0123456789.") == std::string_view::npos) {
+            auto a = IpAddress::parse(v);
+            return a ? "" : a.error().message;
+          }
+          auto st = check_name("peer-group name", v);
+          return st ? "" : st.error().message;
+        }}},
       {"ASN",
        {"AS number (1-4294967295, or asdot X.Y)",
         [](std::string_view v) -> std::string {

@@ -13,6 +13,7 @@
 
 namespace vgw::v1 {
 class UpdateTunnelRequest;
+class Peer;
 }
 
 namespace vgw::routing::cli {
@@ -45,6 +46,12 @@ void add_route_commands(std::vector<CommandSpec>& commands,
                         std::map<std::string, std::string>& keyword_help);
 void add_bgp_commands(std::vector<CommandSpec>& commands,
                       std::map<std::string, std::string>& keyword_help);
+// The `neighbor ...` commands and show bgp peer-group (neighbor_commands.cc).
+void add_neighbor_commands(std::vector<CommandSpec>& commands, std::map<std::string, std::string>& keyword_help);
+// All BGP peers (or one) through the ListPeer stream.
+Result<std::vector<v1::Peer>> list_peers(Session& s, const std::string& address);
+// A PeerConfig field (inherited_fields) in the command's words: "hold_time" -> "timers".
+std::string peer_setting_words(const std::string& field);
 void add_policy_commands(std::vector<CommandSpec>& commands,
                          std::map<std::string, std::string>& keyword_help);
 void add_tunnel_commands(std::vector<CommandSpec>& commands,

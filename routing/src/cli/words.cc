@@ -45,6 +45,7 @@ constexpr std::pair<std::string_view, std::string_view> kWords[] = {
     {"redistribute.protocol", "redistribute"},
     {"redistribute.family", "address-family"},
     {"peer.address", "neighbor address"},
+    {"peer.peer_group", "peer-group"},
     {"peer.remote_as", "remote-as"},
     {"peer.remote_as_type", "remote-as"},
     {"peer.update_source", "update-source"},

@@ -5,6 +5,7 @@
 // (see Gateway), so the model held in memory is always the one on disk.
 #pragma once
 
+#include <bitset>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -54,6 +55,33 @@ struct StaticRouteConfig {
   friend bool operator==(const StaticRouteConfig&, const StaticRouteConfig&) = default;
 };
 
+// The settings of a BGP neighbor, one per command that sets them: what a peer-group can give
+// its members and what a member can set for itself instead.
+enum class NeighborSetting : uint8_t {
+  kRemoteAs,          // remote_as, remote_as_kind
+  kDescription,
+  kPassword,
+  kEbgpMultihop,
+  kTtlSecurity,
+  kUpdateSource,
+  kPassive,
+  kTimers,            // keepalive, hold
+  kConnectRetry,
+  kBfd,
+  kAdvertisementInterval,
+  kMaximumPrefix,     // maximum_prefix, its warning_only and restart
+  kShutdown,          // shutdown, shutdown_message
+  kRouteMapIn,
+  kRouteMapOut,
+  kNextHopSelf,
+  kWeight,
+  kIpv4Unicast,       // `neighbor X activate` in address-family ipv4 unicast
+  kIpv6Unicast,
+  kCount
+};
+using NeighborSettings = std::bitset<static_cast<size_t>(NeighborSetting::kCount)>;
+inline size_t setting_index(NeighborSetting s) { return static_cast<size_t>(s); }
+
 // `neighbor ADDRESS ...` inside `router bgp`.
 struct BgpNeighborConfig {
   IpAddress address;
@@ -83,8 +111,34 @@ struct BgpNeighborConfig {
   bool next_hop_self = false;
   uint32_t weight = 0;
   bool bfd = false;  // `neighbor X bfd`: a BFD session to X; when it fails, the session is reset
+  // `neighbor X peer-group NAME`: a member takes every setting the group sets, except those in
+  // `own` (set on the member itself; the member's fields outside `own` hold the defaults).
+  // Outside a group `own` is empty and every field is the neighbor's own.
+  std::string peer_group;
+  NeighborSettings own;
   friend bool operator==(const BgpNeighborConfig&, const BgpNeighborConfig&) = default;
 };
+
+// `neighbor NAME peer-group` and the `neighbor NAME ...` lines that set its settings, as FRR's
+// peer-groups: `set` says which settings the group gives its members (the others' fields hold
+// the defaults; `settings.address` is unused).
+struct BgpPeerGroupConfig {
+  std::string name;
+  BgpNeighborConfig settings;
+  NeighborSettings set;
+  friend bool operator==(const BgpPeerGroupConfig&, const BgpPeerGroupConfig&) = default;
+};
+
+// Copies one setting's fields.
+void copy_setting(NeighborSetting setting, const BgpNeighborConfig& from, BgpNeighborConfig& to);
+// The settings whose fields differ from a new neighbor's defaults (remote-as: set unless 0 and
+// a number).
+NeighborSettings non_default_settings(const BgpNeighborConfig& neighbor);
+// Settings outside `keep` back to their defaults.
+void reset_settings_except(BgpNeighborConfig& neighbor, const NeighborSettings& keep);
+// The cross-field rules of a neighbor's settings (ttl-security vs ebgp-multihop, keepalive vs
+// hold, update-source's family); messages name the API fields, as parse_peer's.
+Status check_neighbor(const BgpNeighborConfig& neighbor);
 
 // `router bgp ASN` and its block.
 struct BgpConfig {
@@ -93,12 +147,19 @@ struct BgpConfig {
   bool ebgp_requires_policy = true;
   bool multipath_relax = false;
   uint16_t maximum_paths = 1;
-  std::map<IpAddress, BgpNeighborConfig> neighbors;
+  std::map<IpAddress, BgpNeighborConfig> neighbors;   // as configured (members: own settings)
+  std::map<std::string, BgpPeerGroupConfig> peer_groups;  // by name
   std::set<Prefix> networks;
   // `redistribute connected|static` per address family: (family, "connected"|"static").
   std::set<std::pair<Family, std::string>> redistribute;
   friend bool operator==(const BgpConfig&, const BgpConfig&) = default;
 };
+
+// The settings a neighbor runs with: its own, then its peer-group's, then the defaults.
+BgpNeighborConfig effective_neighbor(const BgpConfig& bgp, const BgpNeighborConfig& neighbor);
+// Every member's group exists, every member has a remote-as (its own or its group's, not both)
+// and runs with settings that pass check_neighbor. Checked on every change (Gateway::commit).
+Status validate_peer_groups(const BgpConfig& bgp);
 
 // `sa (inbound|outbound) spi SPI ALGORITHM key KEY [integrity-key KEY] [esn] [replay-window N]`
 // inside a tunnel block: a manually keyed SA. Keys are hex, secrets (masked in show output).

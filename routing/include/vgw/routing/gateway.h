@@ -120,6 +120,10 @@ class Gateway {
   Result<v1::DeletePeerResponse> delete_peer(const v1::DeletePeerRequest&);
   Result<std::unique_ptr<api::ServerStream>> list_peer(const v1::ListPeerRequest&);
   Result<v1::ResetPeerResponse> reset_peer(const v1::ResetPeerRequest&);
+  Result<v1::PeerGroup> add_peer_group(const v1::AddPeerGroupRequest&);
+  Result<v1::PeerGroup> update_peer_group(const v1::UpdatePeerGroupRequest&);
+  Result<v1::DeletePeerGroupResponse> delete_peer_group(const v1::DeletePeerGroupRequest&);
+  Result<v1::ListPeerGroupsResponse> list_peer_groups(const v1::ListPeerGroupsRequest&) const;
   Result<v1::AddPathResponse> add_path(const v1::AddPathRequest&);
   Result<v1::DeletePathResponse> delete_path(const v1::DeletePathRequest&);
   Result<std::unique_ptr<api::ServerStream>> list_path(const v1::ListPathRequest&);
@@ -249,6 +253,9 @@ class Gateway {
   v1::Tunnel describe_tunnel(const TunnelConfig& tunnel) const;
   v1::SecurityAssociation describe_sa(const TunnelConfig& tunnel, const TunnelSaConfig& sa) const;
   Result<v1::Peer> describe_peer(const IpAddress& address) const;
+  v1::PeerGroup describe_peer_group(const BgpPeerGroupConfig& group) const;
+  // Makes `n` a member of `group` with `own` as its own settings (NOT_FOUND: no such group).
+  Status join_peer_group(BgpNeighborConfig& n, const std::string& group, NeighborSettings own) const;
   // The address of a configured peer, or the error naming the field.
   Result<IpAddress> configured_peer(const std::string& field, const std::string& text) const;
 
