@@ -14,6 +14,7 @@
 
 #include "vgw/base/log.h"
 #include "vgw/direct_backend.h"
+#include "vgw/routing/api/dispatcher.h"
 #include "vgw/routing/apply/config_apply.h"
 #include "vgw/routing/cli/session.h"
 #include "vgw/routing/gateway.h"
@@ -25,7 +26,8 @@ namespace {
 
 // Loads text line by line as the config loader does (apply_lines); the first refusal ends it.
 bool load(Gateway& gw, std::string_view text, std::string* why) {
-  test::DirectBackend backend(gw);
+  static const api::Dispatcher dispatcher;  // stateless: built once, not per input
+  test::DirectBackend backend(gw, &dispatcher);
   auto st = apply_lines(backend, text, "");
   if (!st && why) *why = st.error().message;
   return st.ok();

@@ -371,7 +371,28 @@ struct Walk {
   Args args;
 };
 
-Walk walk(const Sequence& seq, const std::vector<Word>& words, std::string_view line, size_t limit) {
+// Placeholder checks already made on the words of one line: a line is walked by every
+// sequence its first word fits (dozens for `neighbor ...`), most of which check the same word
+// against the same placeholder.
+class CheckMemo {
+ public:
+  explicit CheckMemo(size_t words) : done_(words) {}
+  const std::string& check(const PlaceholderInfo* info, size_t word, const std::string& text) {
+    for (const auto& [i, err] : done_[word]) {
+      if (i == info) return err;
+    }
+    done_[word].emplace_back(info, info->check(text));
+    return done_[word].back().second;
+  }
+
+ private:
+  std::vector<std::vector<std::pair<const PlaceholderInfo*, std::string>>> done_;
+};
+
+// Walks `seq` over the words (up to `limit`); the arguments are collected only when asked
+// (for the sequence that matched).
+Walk walk(const Sequence& seq, const std::vector<Word>& words, std::string_view line, size_t limit, CheckMemo& memo,
+          bool with_args = false) {
   Walk w;
   while (w.words < limit && w.elements < seq.size()) {
     const Element& e = seq[w.elements];
@@ -387,21 +408,21 @@ Walk walk(const Sequence& seq, const std::vector<Word>& words, std::string_view 
       } else {
         w.prefix_at |= bit;
       }
-      w.args.add_keyword(e.text);
+      if (with_args) w.args.add_keyword(e.text);
       ++w.words;
     } else {
       const PlaceholderInfo* info = placeholder_info(e.text);
       if (info->rest_of_line) {
-        w.args.set(e.text, trim_right(line.substr(word.offset)));
+        if (with_args) w.args.set(e.text, trim_right(line.substr(word.offset)));
         w.words = words.size();
       } else {
-        std::string err = info->check(word.text);
+        const std::string& err = memo.check(info, w.words, word.text);
         if (!err.empty()) {
           w.type_error = true;
           w.error = err;
           return w;
         }
-        w.args.set(e.text, word.text);
+        if (with_args) w.args.set(e.text, word.text);
         ++w.words;
       }
     }
@@ -451,6 +472,7 @@ Result<Grammar::Match> Grammar::match(Mode mode, std::string_view line) const {
   // Words typed in full as a keyword somewhere: there, an abbreviation of another keyword does
   // not count (vtysh: "show ip sa" is not "show ipsec sa", because "ip" is a keyword itself).
   uint64_t exact_somewhere = 0;
+  CheckMemo memo(words.size());
   std::vector<std::pair<const Expanded*, Walk>> walks;
   for (const auto& ex : expanded_) {
     if (ex.command->mode != mode) continue;
@@ -460,7 +482,7 @@ Result<Grammar::Match> Grammar::match(Mode mode, std::string_view line) const {
         (first.size() > e.text.size() || e.text.compare(0, first.size(), first) != 0)) {
       continue;
     }
-    Walk w = walk(ex.sequence, words, line, words.size());
+    Walk w = walk(ex.sequence, words, line, words.size(), memo);
     exact_somewhere |= w.exact_at;
     walks.emplace_back(&ex, std::move(w));
   }
@@ -493,7 +515,9 @@ Result<Grammar::Match> Grammar::match(Mode mode, std::string_view line) const {
       tied.push_back(ex->command);
     }
   }
-  if (best && tied.size() == 1) return Match{best->command, std::move(best_walk->args)};
+  if (best && tied.size() == 1) {
+    return Match{best->command, walk(best->sequence, words, line, words.size(), memo, true).args};
+  }
   if (tied.size() > 1) {
     std::string which;
     for (const CommandSpec* c : tied) which += (which.empty() ? "" : "; ") + c->syntax;
@@ -527,9 +551,10 @@ std::vector<Candidate> Grammar::candidates(Mode mode, std::string_view line) con
   size_t complete = partial ? words.size() - 1 : words.size();
   std::string typed = partial ? words.back().text : "";
   std::vector<Candidate> out;
+  CheckMemo memo(words.size());
   for (const auto& ex : expanded_) {
     if (ex.command->mode != mode) continue;
-    Walk w = walk(ex.sequence, words, line, complete);
+    Walk w = walk(ex.sequence, words, line, complete, memo);
     if (w.words < complete) continue;
     if (w.elements == ex.sequence.size()) {
       if (!partial) out.push_back({"<cr>", ex.command->help, false});

@@ -3,6 +3,7 @@
 // with the daemon's (Gateway, Dispatcher), which do not depend on each other.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -18,7 +19,8 @@ namespace vgw::routing {
 class DirectBackend final : public cli::Backend {
  public:
   explicit DirectBackend(Gateway& gw, const api::Dispatcher* dispatcher = nullptr)
-      : gw_(gw), dispatcher_(dispatcher ? *dispatcher : own_) {}
+      : gw_(gw), own_(dispatcher ? nullptr : std::make_unique<api::Dispatcher>()),
+        dispatcher_(dispatcher ? *dispatcher : *own_) {}
   Status call(const char* path, const google::protobuf::Message& request,
               google::protobuf::Message& response) override;
   Status stream(const char* path, const google::protobuf::Message& request,
@@ -27,7 +29,7 @@ class DirectBackend final : public cli::Backend {
 
  private:
   Gateway& gw_;
-  api::Dispatcher own_;
+  std::unique_ptr<api::Dispatcher> own_;  // only when none is given (building one is not free)
   const api::Dispatcher& dispatcher_;
 };
 
