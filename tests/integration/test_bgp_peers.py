@@ -409,6 +409,10 @@ protocol bgp vgw {{
         self.assertLess(running.index(" neighbor UPSTREAMS peer-group\n"),
                         running.index(f" neighbor {frr} peer-group UPSTREAMS\n"))
         self.assertEqual(self.peers()[frr]["state"]["state"], "Established")
+        # clear bgp peer-group: every member's session restarts (and comes back).
+        self.vgwsh("clear bgp peer-group UPSTREAMS")
+        wait(lambda: all(p["state"]["state"] == "Established" and p["state"].get("establishedTransitions") == 2
+                         for p in self.peers().values()), what="both members reset and back")
 
     def vtysh_conf(self, *lines):
         args = ["vtysh", "--vty_socket", self.frr_dir, "-c", "configure terminal"]

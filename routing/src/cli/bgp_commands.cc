@@ -334,6 +334,12 @@ Status clear_bgp(Session& s, const Args& a) {
     auto peers = list_peers(s, "");
     if (!peers) return fail(peers.error());
     for (const auto& p : *peers) targets.push_back(p.config().address());
+  } else if (a.has("peer-group")) {
+    v1::ListPeerGroupsRequest req;
+    req.set_name(a.get("NAME"));
+    v1::ListPeerGroupsResponse r;
+    if (auto st = s.backend().call(api::kListPeerGroups, req, r); !st) return st;
+    for (const auto& m : r.groups(0).members()) targets.push_back(m);
   } else {
     targets.push_back(a.get("ADDRESS"));
   }
@@ -427,6 +433,8 @@ void add_bgp_commands(std::vector<CommandSpec>& c, std::map<std::string, std::st
   c.push_back({M::kExec, "show bgp ipv6 unicast [PREFIX] [json]", "The IPv6 BGP table, or one prefix's paths",
                show_table(true)});
   c.push_back({M::kExec, "clear bgp (ADDRESS|*) [soft [in|out]]", "Reset BGP sessions (soft: route refresh)", clear_bgp});
+  c.push_back({M::kExec, "clear bgp peer-group NAME [soft [in|out]]",
+               "Reset the sessions of a peer-group's members (soft: route refresh)", clear_bgp});
   // The older spellings vtysh users type.
   c.push_back({M::kExec, "show ip bgp [PREFIX] [json]", "The IPv4 BGP table (as show bgp ipv4 unicast)",
                show_table(false)});

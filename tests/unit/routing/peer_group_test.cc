@@ -361,6 +361,9 @@ TEST(PeerGroup, ShowOutputExplainsGroupsAndMembers) {
   auto bad = s.execute("show bgp peer-group NOPE");
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.error().message.find("peer-group NOPE does not exist"), std::string::npos);
+  bad = s.execute("clear bgp peer-group NOPE");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message.find("peer-group NOPE does not exist"), std::string::npos);
 }
 
 }  // namespace
