@@ -32,6 +32,7 @@ constexpr std::chrono::seconds kHalfOpenTimeout{30};
 constexpr std::chrono::seconds kFirstRestart{2};
 constexpr std::chrono::seconds kMaxRestart{60};
 constexpr size_t kMaxDatagram = 65535;
+constexpr int kDatagramsPerWake = 64;  // read from one listener before the others get a turn
 constexpr int kReceiveBuffer = 4 << 20;  // octets
 
 esp::Transform to_transform(const ike::crypto::EspSuite& s) {
@@ -138,12 +139,10 @@ struct IkeDriver::Listener {
   udp::socket socket;
   IpAddress local;
   int users = 0;
-  std::array<uint8_t, kMaxDatagram> buffer{};
-  udp::endpoint from;
 };
 
 IkeDriver::IkeDriver(asio::io_context& io, esp::Dataplane& dataplane)
-    : io_(io), dataplane_(dataplane), alive_(std::make_shared<bool>(true)) {
+    : io_(io), dataplane_(dataplane), receive_buffer_(kMaxDatagram), alive_(std::make_shared<bool>(true)) {
   auto secret = ike::crypto::random_nonce(32);  // 32 octets from the DRBG
   if (secret) cookie_secret_ = std::move(*secret);
 }
@@ -174,6 +173,7 @@ Status IkeDriver::open_listener(const IpAddress& local) {
   l->socket.open(ep.protocol(), ec);
   if (!ec) l->socket.set_option(udp::socket::reuse_address(true), ec);
   if (!ec) l->socket.bind(ep, ec);
+  if (!ec) l->socket.non_blocking(true, ec);  // read on readiness until it would block
   if (!ec) {
     // Bursts of IKE_SA_INIT (every peer after an outage) must not overflow the default
     // buffer: a lost request costs the peer a retransmission timeout. SO_RCVBUFFORCE (root)
@@ -206,19 +206,22 @@ void IkeDriver::release_listener(const IpAddress& local) {
 }
 
 void IkeDriver::receive(Listener& l) {
-  l.socket.async_receive_from(asio::buffer(l.buffer), l.from,
-                              [this, &l, alive = std::weak_ptr<bool>(alive_)](
-                                  const boost::system::error_code& ec, size_t n) {
-                                if (alive.expired() || ec == asio::error::operation_aborted ||
-                                    !l.socket.is_open())
-                                  return;
-                                if (!ec && n > 0) {
-                                  const IpAddress from = from_asio(l.from.address());
-                                  dispatch(l.local, kIkePort, from, l.from.port(),
-                                           std::span<const uint8_t>(l.buffer.data(), n), false);
-                                }
-                                if (l.socket.is_open()) receive(l);
-                              });
+  l.socket.async_wait(udp::socket::wait_read, [this, &l, alive = std::weak_ptr<bool>(alive_)](
+                                                  const boost::system::error_code& ec) {
+    if (alive.expired() || ec == asio::error::operation_aborted || !l.socket.is_open()) return;
+    // What is queued, up to a bound so that one busy address does not starve the others.
+    for (int i = 0; !ec && i < kDatagramsPerWake && l.socket.is_open(); ++i) {
+      udp::endpoint from;
+      boost::system::error_code rec;
+      const size_t n = l.socket.receive_from(asio::buffer(receive_buffer_), from, 0, rec);
+      if (rec) break;  // would block (drained), or an error: wait for readiness again
+      if (n > 0) {
+        dispatch(l.local, kIkePort, from_asio(from.address()), from.port(),
+                 std::span<const uint8_t>(receive_buffer_.data(), n), false);
+      }
+    }
+    if (l.socket.is_open()) receive(l);
+  });
 }
 
 // ---- tunnels ---------------------------------------------------------------------------------

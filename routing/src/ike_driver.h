@@ -177,6 +177,10 @@ class IkeDriver {
   // (local, configured remote) -> tunnel: one IKE tunnel per pair (the Gateway checks)
   std::map<std::pair<IpAddress, IpAddress>, Tunnel*> by_endpoints_;
   std::map<IpAddress, std::unique_ptr<Listener>> listeners_;
+  // One receive buffer for every listener: each is read when it is readable, on this thread,
+  // into this buffer (a tunnel per outside address means a listener each; 64 KiB apiece was
+  // most of an established tunnel's memory).
+  std::vector<uint8_t> receive_buffer_;
   uint64_t next_entry_id_ = 1;
   std::shared_ptr<bool> alive_;
   std::vector<uint8_t> cookie_secret_;
