@@ -368,7 +368,6 @@ struct Walk {
   uint64_t prefix_at = 0;  // bit i: word i abbreviated a keyword
   bool type_error = false;
   std::string error;    // why the word at `words` did not fit
-  Args args;
 };
 
 // Placeholder checks already made on the words of one line: a line is walked by every
@@ -392,7 +391,7 @@ class CheckMemo {
 // Walks `seq` over the words (up to `limit`); the arguments are collected only when asked
 // (for the sequence that matched).
 Walk walk(const Sequence& seq, const std::vector<Word>& words, std::string_view line, size_t limit, CheckMemo& memo,
-          bool with_args = false) {
+          Args* args = nullptr) {
   Walk w;
   while (w.words < limit && w.elements < seq.size()) {
     const Element& e = seq[w.elements];
@@ -408,12 +407,12 @@ Walk walk(const Sequence& seq, const std::vector<Word>& words, std::string_view 
       } else {
         w.prefix_at |= bit;
       }
-      if (with_args) w.args.add_keyword(e.text);
+      if (args) args->add_keyword(e.text);
       ++w.words;
     } else {
-      const PlaceholderInfo* info = placeholder_info(e.text);
+      const PlaceholderInfo* info = e.info;
       if (info->rest_of_line) {
-        if (with_args) w.args.set(e.text, trim_right(line.substr(word.offset)));
+        if (args) args->set(e.text, trim_right(line.substr(word.offset)));
         w.words = words.size();
       } else {
         const std::string& err = memo.check(info, w.words, word.text);
@@ -422,7 +421,7 @@ Walk walk(const Sequence& seq, const std::vector<Word>& words, std::string_view 
           w.error = err;
           return w;
         }
-        if (with_args) w.args.set(e.text, word.text);
+        if (args) args->set(e.text, word.text);
         ++w.words;
       }
     }
@@ -445,22 +444,54 @@ Grammar::Grammar(std::vector<CommandSpec> commands, std::map<std::string, std::s
       continue;
     }
     for (auto& s : seqs) {
-      for (const auto& e : s) {
-        if (e.kind == Element::Kind::kPlaceholder && !placeholder_info(e.text)) {
+      bool known = true;
+      for (auto& e : s) {
+        if (e.kind == Element::Kind::kPlaceholder) e.info = placeholder_info(e.text);
+        if (e.kind == Element::Kind::kPlaceholder && !e.info) {
           problems_.push_back("'" + c.syntax + "': unknown placeholder " + e.text);
+          known = false;
         }
         if (e.kind == Element::Kind::kKeyword && !keyword_help_.count(e.text)) {
           problems_.push_back("'" + c.syntax + "': keyword '" + e.text + "' has no help");
         }
       }
-      expanded_.push_back({&c, std::move(s)});
+      if (known) expanded_.push_back({&c, std::move(s)});
     }
+  }
+  for (size_t i = 0; i < expanded_.size(); ++i) {
+    const Expanded& ex = expanded_[i];
+    ModeIndex& m = index_[ex.command->mode];
+    if (!ex.sequence.empty() && ex.sequence.front().kind == Element::Kind::kKeyword) {
+      m.by_keyword.push_back(i);
+    } else {
+      m.by_placeholder.push_back(i);
+    }
+  }
+  for (auto& [mode, m] : index_) {
+    std::stable_sort(m.by_keyword.begin(), m.by_keyword.end(), [this](size_t a, size_t b) {
+      return expanded_[a].sequence.front().text < expanded_[b].sequence.front().text;
+    });
   }
   std::sort(problems_.begin(), problems_.end());
   problems_.erase(std::unique(problems_.begin(), problems_.end()), problems_.end());
 }
 
 std::vector<std::string> Grammar::validate() const { return problems_; }
+
+std::vector<size_t> Grammar::starting_with(Mode mode, std::string_view first) const {
+  std::vector<size_t> out;
+  auto it = index_.find(mode);
+  if (it == index_.end()) return out;
+  const ModeIndex& m = it->second;
+  // Keywords that `first` abbreviates sort from `first` on, together.
+  auto keyword = [this](size_t i) -> std::string_view { return expanded_[i].sequence.front().text; };
+  auto k = std::lower_bound(m.by_keyword.begin(), m.by_keyword.end(), first,
+                            [&](size_t i, std::string_view w) { return keyword(i) < w; });
+  for (; k != m.by_keyword.end() && keyword(*k).substr(0, first.size()) == first; ++k) out.push_back(*k);
+  out.insert(out.end(), m.by_placeholder.begin(), m.by_placeholder.end());
+  std::sort(out.begin(), out.end());
+  return out;
+}
 
 Result<Grammar::Match> Grammar::match(Mode mode, std::string_view line) const {
   auto words = split_words(line);
@@ -474,14 +505,12 @@ Result<Grammar::Match> Grammar::match(Mode mode, std::string_view line) const {
   uint64_t exact_somewhere = 0;
   CheckMemo memo(words.size());
   std::vector<std::pair<const Expanded*, Walk>> walks;
-  for (const auto& ex : expanded_) {
-    if (ex.command->mode != mode) continue;
-    // Most sequences fail on the first word (a keyword it does not abbreviate): skip those
-    // without a walk, which would consume nothing and report nothing anyway.
-    if (const Element& e = ex.sequence.front(); e.kind == Element::Kind::kKeyword &&
-        (first.size() > e.text.size() || e.text.compare(0, first.size(), first) != 0)) {
-      continue;
-    }
+  // Most sequences fail on the first word (a keyword it does not abbreviate): only the others
+  // are walked (those would consume nothing and report nothing anyway).
+  const std::vector<size_t> fitting = starting_with(mode, first);
+  walks.reserve(fitting.size());
+  for (size_t i : fitting) {
+    const Expanded& ex = expanded_[i];
     Walk w = walk(ex.sequence, words, line, words.size(), memo);
     exact_somewhere |= w.exact_at;
     walks.emplace_back(&ex, std::move(w));
@@ -516,7 +545,9 @@ Result<Grammar::Match> Grammar::match(Mode mode, std::string_view line) const {
     }
   }
   if (best && tied.size() == 1) {
-    return Match{best->command, walk(best->sequence, words, line, words.size(), memo, true).args};
+    Args args;
+    walk(best->sequence, words, line, words.size(), memo, &args);
+    return Match{best->command, std::move(args)};
   }
   if (tied.size() > 1) {
     std::string which;
@@ -575,7 +606,7 @@ std::vector<Candidate> Grammar::candidates(Mode mode, std::string_view line) con
         out.push_back({e.text, it == keyword_help_.end() ? "" : it->second, false});
       }
     } else {
-      out.push_back({e.text, placeholder_info(e.text)->help, true});
+      out.push_back({e.text, e.info->help, true});
     }
   }
   std::sort(out.begin(), out.end());

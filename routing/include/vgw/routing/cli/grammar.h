@@ -70,6 +70,8 @@ struct Candidate {
   friend bool operator==(const Candidate& a, const Candidate& b) { return a.token == b.token; }
 };
 
+struct PlaceholderInfo;
+
 class Grammar {
  public:
   // keyword_help: a line of help for every keyword used by any command (checked: a keyword
@@ -93,6 +95,7 @@ class Grammar {
   struct Element {
     enum class Kind { kKeyword, kPlaceholder } kind;
     std::string text;
+    const PlaceholderInfo* info = nullptr;  // placeholders: looked up once, when expanded
   };
   using Sequence = std::vector<Element>;
 
@@ -101,9 +104,20 @@ class Grammar {
     const CommandSpec* command;
     Sequence sequence;
   };
+  // The expanded sequences of one mode: those starting with a keyword sorted by it (a line's
+  // first word selects a range: the keywords it abbreviates), and those starting with a
+  // placeholder. Indexes into expanded_.
+  struct ModeIndex {
+    std::vector<size_t> by_keyword;  // sorted by the first keyword, then declaration order
+    std::vector<size_t> by_placeholder;
+  };
+  // The sequences of `mode` a line starting with `first` can match, in declaration order.
+  std::vector<size_t> starting_with(Mode mode, std::string_view first) const;
+
   std::vector<CommandSpec> commands_;
   std::map<std::string, std::string> keyword_help_;
   std::vector<Expanded> expanded_;
+  std::map<Mode, ModeIndex> index_;
   std::vector<std::string> problems_;
 };
 
