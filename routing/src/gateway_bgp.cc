@@ -559,6 +559,10 @@ Result<v1::Peer> Gateway::update_peer(const v1::UpdatePeerRequest& req) {
   if (!n) return fail(n.error());
   if (group.empty()) {
     reset_settings_except(*n, ~*inherit);  // back to the defaults
+    if (n->remote_as == 0 && n->remote_as_kind == BgpNeighborConfig::RemoteAs::kNumber) {
+      return fail(Error::invalid("peer.remote_as is required (1..4294967295): peer " + addr->to_string() +
+                                 " is in no peer-group to take one from"));
+    }
   } else {
     // Own: a member's own settings and the listed ones; joining, the settings the peer had.
     NeighborSettings own = !partial                      ? non_default_settings(*n)

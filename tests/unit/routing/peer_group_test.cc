@@ -321,6 +321,15 @@ TEST(PeerGroup, TheApiSetsClearsAndInheritsByFieldName) {
   ASSERT_TRUE(gw.update_peer(u).ok());
   EXPECT_EQ(in_force(gw, "10.9.9.9").weight, 0u);
 
+  // Outside a group, a peer cannot hand its remote-as back: there is nothing to take one from.
+  v1::UpdatePeerRequest lone;
+  lone.mutable_peer()->set_address("192.0.2.9");
+  lone.add_inherit_fields("remote_as");
+  auto refused = gw.update_peer(lone);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().message.find("is in no peer-group to take one from"), std::string::npos);
+  EXPECT_EQ(in_force(gw, "192.0.2.9").remote_as, 65009u);
+
   v1::DeletePeerGroupRequest del;
   del.set_name("RR");
   EXPECT_EQ(gw.delete_peer_group(del).error().code, ErrorCode::kFailedPrecondition);
