@@ -1,4 +1,3 @@
-#include <google/protobuf/descriptor.h>
 // The Gateway's BgpService: `router bgp` configuration (validated, persisted, then applied to
 // the bgp::Speaker as a diff), and the speaker's state as the API shows it.
 #include <algorithm>

@@ -1,7 +1,6 @@
 // BGP commands in FRR's syntax: the `router bgp` block (neighbors, address families,
 // networks), `clear bgp`, and the show commands (summary, neighbors, the BGP table with the
 // reason the best path won).
-#include <google/protobuf/descriptor.h>
 
 #include <algorithm>
 #include <cstdio>

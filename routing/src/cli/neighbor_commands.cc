@@ -65,38 +65,39 @@ using Fields = std::vector<std::string>;
 // PEER: an address names a peer, anything else a peer-group.
 bool is_address(const std::string& peer) { return IpAddress::parse(peer).ok(); }
 
-// Sets `fields` of a peer or a peer-group to their values in `c`.
-Status set_fields(Session& s, const std::string& peer, v1::PeerConfig c, const Fields& fields) {
+// One change of a peer or a peer-group: `set` take their values from `c`, `back` stop being
+// its own (a member takes its group's value again, anything else the default).
+Status change(Session& s, const std::string& peer, v1::PeerConfig c, const Fields& set, const Fields& back) {
   if (is_address(peer)) {
     v1::UpdatePeerRequest req;
     c.set_address(peer);
     *req.mutable_peer() = std::move(c);
-    for (const auto& f : fields) req.add_update_fields(f);
+    for (const auto& f : set) req.add_update_fields(f);
+    for (const auto& f : back) req.add_inherit_fields(f);
     v1::Peer out;
     return s.backend().call(api::kUpdatePeer, req, out);
   }
   v1::UpdatePeerGroupRequest req;
   req.set_name(peer);
   *req.mutable_config() = std::move(c);
-  for (const auto& f : fields) req.add_update_fields(f);
+  for (const auto& f : set) req.add_update_fields(f);
+  for (const auto& f : back) req.add_clear_fields(f);
   v1::PeerGroup out;
   return s.backend().call(api::kUpdatePeerGroup, req, out);
 }
 
-// The `no` form: `fields` stop being the peer's (or the group's) own.
-Status hand_back(Session& s, const std::string& peer, const Fields& fields) {
-  if (is_address(peer)) {
-    v1::UpdatePeerRequest req;
-    req.mutable_peer()->set_address(peer);
-    for (const auto& f : fields) req.add_inherit_fields(f);
-    v1::Peer out;
-    return s.backend().call(api::kUpdatePeer, req, out);
-  }
-  v1::UpdatePeerGroupRequest req;
-  req.set_name(peer);
-  for (const auto& f : fields) req.add_clear_fields(f);
-  v1::PeerGroup out;
-  return s.backend().call(api::kUpdatePeerGroup, req, out);
+Status set_fields(Session& s, const std::string& peer, v1::PeerConfig c, const Fields& fields) {
+  return change(s, peer, std::move(c), fields, {});
+}
+
+// The `no` form.
+Status hand_back(Session& s, const std::string& peer, const Fields& fields) { return change(s, peer, {}, {}, fields); }
+
+Status delete_group(Session& s, const std::string& name) {
+  v1::DeletePeerGroupRequest req;
+  req.set_name(name);
+  v1::DeletePeerGroupResponse out;
+  return s.backend().call(api::kDeletePeerGroup, req, out);
 }
 
 Handler setter(Fields fields, std::function<void(v1::PeerConfig&, const Args&)> fill) {
@@ -175,10 +176,7 @@ Status no_neighbor(Session& s, const Args& a) {
   // FRR: `no neighbor GROUP remote-as ASN` takes the AS from the group, `no neighbor GROUP`
   // deletes it.
   if (a.has("remote-as")) return hand_back(s, peer, {"remote_as", "remote_as_type"});
-  v1::DeletePeerGroupRequest req;
-  req.set_name(peer);
-  v1::DeletePeerGroupResponse out;
-  return s.backend().call(api::kDeletePeerGroup, req, out);
+  return delete_group(s, peer);
 }
 
 Status create_peer_group(Session& s, const Args& a) {
@@ -212,10 +210,7 @@ Status leave_peer_group(Session& s, const Args& a) {
   const std::string peer = a.get("PEER");
   if (!is_address(peer)) {
     if (a.has_value("NAME")) return fail(Error::invalid("% " + peer + " is not an address: only a peer leaves a peer-group"));
-    v1::DeletePeerGroupRequest req;  // `no neighbor GROUP peer-group`: delete the group
-    req.set_name(peer);
-    v1::DeletePeerGroupResponse out;
-    return s.backend().call(api::kDeletePeerGroup, req, out);
+    return delete_group(s, peer);  // `no neighbor GROUP peer-group`
   }
   auto peers = list_peers(s, peer);
   if (!peers) return fail(peers.error());
