@@ -108,7 +108,7 @@ class IkeAuthTask final : public Task {
     sa.established_at = sa.now;
     sa.reason.clear();
     std::string child_error = child(sa, r);
-    sa.emit(Established{sa.ike->spis});
+    sa.emit(Established{sa.ike->spis, wire::find_notify(r, NotifyType::kInitialContact) != nullptr});
     if (!child_error.empty()) {
       sa.reason = child_error;
       sa.enqueue(make_delete_ike_task(child_error, false));
@@ -211,7 +211,7 @@ std::vector<wire::Payload> respond_ike_auth(SaContext& sa, Channel& ch,
       }
     }
   }
-  sa.emit(Established{ch.spis});
+  sa.emit(Established{ch.spis, wire::find_notify(req, NotifyType::kInitialContact) != nullptr});
   return out;
 }
 

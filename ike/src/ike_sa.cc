@@ -108,6 +108,21 @@ std::vector<Action> IkeSa::delete_sa(Clock::TimePoint now) {
   });
 }
 
+std::vector<Action> IkeSa::abandon(Clock::TimePoint now, std::string reason) {
+  return run(now, [&] {
+    if (sa_.state == IkeSaState::kEstablished && sa_.ike && !sa_.ike->outstanding) {
+      const wire::Payload d = wire::make_payload(wire::DeletePayload{wire::ProtocolId::kIke, {}});
+      Channel& ch = *sa_.ike;
+      if (auto datagram = ch.seal(ExchangeType::kInformational, false, ch.next_request_id, {&d, 1})) {
+        ++ch.next_request_id;
+        ++sa_.counters.sent;
+        sa_.emit(Send{std::move(*datagram), sa_.nat_t()});
+      }
+    }
+    sa_.close(std::move(reason));
+  });
+}
+
 std::vector<Action> IkeSa::dpd_check(Clock::TimePoint now) {
   return run(now, [&] {
     if (sa_.state == IkeSaState::kEstablished) sa_.enqueue(make_dpd_task());

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdio>
 
 #include "vgw/base/asio_address.h"
 #include "vgw/base/log.h"
@@ -45,6 +46,14 @@ esp::Transform to_transform(const ike::crypto::EspSuite& s) {
 
 std::string spis_text(const ike::ChildSpis& s) {
   return format_spi(s.inbound) + "_i " + format_spi(s.outbound) + "_o";
+}
+
+// charon's way: "1a2b3c4d5e6f7081_i 8899aabbccddeeff_r".
+std::string spis_text(const ike::IkeSpis& s) {
+  char text[40];
+  std::snprintf(text, sizeof text, "%016llx_i %016llx_r", static_cast<unsigned long long>(s.initiator),
+                static_cast<unsigned long long>(s.responder));
+  return text;
 }
 
 // A tunnel's IKE settings, parsed once (set_tunnel); every IKE SA of the tunnel is made from
@@ -561,7 +570,6 @@ void IkeDriver::execute(Tunnel& t, Entry& e, std::vector<ike::Action> actions) {
       remove_child(t, e, rc->spis);
       emit(t, e, "child-removed", rc->spis, rc->reason);
     } else if (auto* est = std::get_if<ike::Established>(&action)) {
-      (void)est;
       t.backoff = kFirstRestart;
       t.last_error.clear();
       // Our own attempt that the peer has not even answered yet is not needed any more (both
@@ -579,6 +587,7 @@ void IkeDriver::execute(Tunnel& t, Entry& e, std::vector<ike::Action> actions) {
                             << (suite ? ", " + suite->name() : std::string())
                             << (e.sa->nat_detected() ? ", UDP encapsulated" : "");
       emit(t, e, "established");
+      if (est->initial_contact) drop_forgotten(t, e);
     } else if (auto* rk = std::get_if<ike::IkeRekeyed>(&action)) {
       (void)rk;
       VGW_LOG(kInfo, "ike") << "tunnel " << name << ": IKE SA rekeyed";
@@ -598,6 +607,21 @@ void IkeDriver::execute(Tunnel& t, Entry& e, std::vector<ike::Action> actions) {
     } else if (auto* at = std::get_if<ike::ArmTimer>(&action)) {
       arm(t, e, at->at);
     }
+  }
+}
+
+// RFC 7296 2.4: the peer's new IKE SA came with N(INITIAL_CONTACT), so it holds no other IKE
+// SA with us (it restarted, or lost its state). The tunnel's other established IKE SAs are
+// stale: they go now, with their Child SAs, instead of when DPD or a rekey finds them dead.
+// SAs still being negotiated stay (both ends initiating at once: that race is settled by the
+// exchanges themselves).
+void IkeDriver::drop_forgotten(Tunnel& t, Entry& fresh) {
+  const auto now = Clock::TimePoint(std::chrono::steady_clock::now());
+  for (auto& other : t.entries) {
+    if (other.get() == &fresh || other->closed || other->sa->state() != ike::IkeSaState::kEstablished) continue;
+    VGW_LOG(kInfo, "ike") << "tunnel " << t.config.name << ": IKE SA " << spis_text(other->sa->spis())
+                          << " dropped: the peer's new IKE SA carried INITIAL_CONTACT";
+    execute(t, *other, other->sa->abandon(now, "replaced: the peer started again (INITIAL_CONTACT)"));
   }
 }
 

@@ -7,6 +7,7 @@ which speaks ESP only in UDP, so charon always moves IKE to port 4500 and encaps
 Configuration goes through swanctl over the instance's own vici socket."""
 
 import os
+import signal
 import subprocess
 
 from vgwtest import pid_in, sh, stop_peer_daemons, wait
@@ -103,6 +104,22 @@ class Charon:
                 return f.read()
         except OSError:
             return ""
+
+    def crash_and_restart(self):
+        """SIGKILL (no Delete, no goodbye: the IKE SAs are forgotten), then a fresh charon with
+        the last configuration loaded again."""
+        os.kill(self.pid, signal.SIGKILL)
+        self.proc.wait(timeout=10)
+        self.pid = self.proc = None
+        for stale in ("charon.pid", "charon.vici"):
+            try:
+                os.unlink(os.path.join(self.run, stale))
+            except FileNotFoundError:
+                pass
+        self.start()
+        conf = os.path.join(self.dir, "swanctl.conf")
+        if os.path.exists(conf):
+            self.swanctl("--load-all", "--clear", "--file", conf)
 
     def stop(self):
         if self.pid:

@@ -16,7 +16,8 @@ Covered: vgwd as initiator and as responder; AES-GCM and AES-CBC+HMAC-SHA2 suite
 14, 19, 20 and 31; ping and a TCP transfer; PFS on Child SA rekeys; a wrong pre-shared key
 (AUTHENTICATION_FAILED, reason in `show ike sa`); Child SA and IKE SA rekeys, started by either
 side, under a continuous packet stream with zero loss; vgwd restarting and coming back
-(INITIAL_CONTACT); `clear ike sa`; dead peer detection of a stopped charon within interval x
+(INITIAL_CONTACT), and charon crashing and coming back (its INITIAL_CONTACT ends vgwd's stale
+IKE SA at once); `clear ike sa`; dead peer detection of a stopped charon within interval x
 (retries + 1); a customer gateway behind a real NAT (its IKE and ESP ports translated)
 initiating to a respond-only vgwd; a half-open flood (IKE_SA_INIT from many source ports) that
 turns cookies on while charon still establishes and vgwd's memory stays bounded; the fuzz
@@ -291,6 +292,35 @@ class IkeAgainstStrongswan(unittest.TestCase):
         self.assertFalse(sa["initiator"])
         self.assertIn("dh-group=MODP_2048", line)
         self.assertIn("encr-alg=AES_CBC", line)
+        self.assert_traffic()
+
+    def test_restarted_charon_replaces_its_forgotten_ike_sa_at_once(self):
+        # DPD an hour away: only the new IKE SA's INITIAL_CONTACT can end the old one in time.
+        self.configure("aes256gcm16-prfsha256-curve25519", "aes128gcm16", respond_only=True,
+                       extra=("ike dpd interval 3600",))
+        self.charon.swanctl("--initiate", "--child", "net", "--timeout", "15")
+        old = self.established_both_ways("aes256gcm16-prfsha256-curve25519", "aes128gcm16")[0]
+        self.assert_traffic()
+        self.charon.crash_and_restart()
+        r = self.charon.swanctl("--initiate", "--child", "net", "--timeout", "15", check=False)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr + self.failure_context())
+        self.assertIn("N(INIT_CONTACT)", self.charon.log(), "charon did not send INITIAL_CONTACT")
+        def replaced():
+            t = self.ike_state()
+            sas = t["sas"]
+            return t if (len(sas) == 1 and sas[0]["initiatorSpi"] != old["initiatorSpi"]
+                         and sas[0]["state"] == "established" and sas[0].get("children")) else None
+        try:
+            t = wait(replaced, timeout=5, what="the old IKE SA gone, the new one alone")
+        except AssertionError:
+            self.fail("the forgotten IKE SA stayed" + self.failure_context())
+        self.assertIn("INITIAL_CONTACT", t["lastError"])
+        self.assertEqual(len(t["sas"][0]["children"]), 1, t)
+        # Only the new Child SA is left in the dataplane.
+        sas = json.loads(self.vgwsh("show ipsec sa json").stdout)["sas"]
+        spis = {s["config"]["spi"] for s in sas if s["config"]["tunnel"] == self.tunnel}
+        child = t["sas"][0]["children"][0]
+        self.assertEqual(spis, {child["inboundSpi"], child["outboundSpi"]}, sas)
         self.assert_traffic()
 
     def test_vgw_initiates_ecp256_and_charon_counts_packets(self):

@@ -77,6 +77,50 @@ TEST(Delete, IkeSaDeleteRemovesEverythingOnBothSides) {
   EXPECT_EQ(p.r.removed.size(), 1u);
 }
 
+TEST(InitialContact, EachEndLearnsWhetherThePeerSentIt) {
+  Pair with = established();
+  with.establish();
+  EXPECT_TRUE(with.r.initial_contact);   // the initiator's IKE_AUTH request carried it
+  EXPECT_FALSE(with.i.initial_contact);  // a responder does not send it
+  auto ic = make_config(Role::kInitiator, "aes256gcm16-prfsha384-x25519", "aes128gcm16");
+  auto rc = make_config(Role::kResponder, "aes256gcm16-prfsha384-x25519", "aes128gcm16");
+  ic.initial_contact = false;
+  Pair without(std::move(ic), std::move(rc));
+  without.establish();
+  ASSERT_EQ(without.r.established, 1);
+  EXPECT_FALSE(without.r.initial_contact);
+}
+
+TEST(Abandon, OneDeleteNoWaitAndThePeerThatStillHasTheSaDeletesItToo) {
+  Pair p = established();
+  p.establish();
+  p.r.take(p.r.sa->abandon(p.now(), "replaced"));
+  // Closed at once, its Child SA removed, one Delete out.
+  EXPECT_TRUE(p.r.is_closed);
+  EXPECT_EQ(p.r.closed, "replaced");
+  EXPECT_EQ(p.r.removed.size(), 1u);
+  ASSERT_EQ(p.r.outbox.size(), 1u);
+  p.deliver(p.r, p.i);
+  EXPECT_EQ(p.i.closed, "deleted by peer");
+  EXPECT_EQ(p.i.removed.size(), 1u);
+  // The answer finds nothing outstanding: dropped; nothing is ever retransmitted.
+  p.run();
+  p.advance(120s);
+  EXPECT_TRUE(p.r.outbox.empty());
+}
+
+TEST(Abandon, WithARequestOutstandingItClosesWithoutADelete) {
+  Pair p = established();
+  p.establish();
+  p.i.take(p.i.sa->dpd_check(p.now()));
+  ASSERT_EQ(p.i.outbox.size(), 1u);
+  p.drop(p.i);  // the peer is gone; the liveness check waits for its answer
+  p.i.take(p.i.sa->abandon(p.now(), "replaced"));
+  EXPECT_TRUE(p.i.is_closed);
+  EXPECT_TRUE(p.i.outbox.empty());
+  EXPECT_EQ(p.i.removed.size(), 1u);
+}
+
 void child_rekey(const char* esp) {
   Pair p = established(esp);
   p.establish();

@@ -45,6 +45,7 @@ struct Endpoint {
   std::vector<ChildSpis> removed;
   std::vector<IkeRekeyed> rekeyed;
   int established = 0;
+  bool initial_contact = false;  // the last Established said the peer sent INITIAL_CONTACT
   std::string closed;  // Closed reason, if any
   bool is_closed = false;
   std::vector<std::string> log;  // "send", "install <in>", "remove <in>", "established", ...
@@ -61,9 +62,10 @@ struct Endpoint {
       } else if (auto* r = std::get_if<RemoveChild>(&a)) {
         log.push_back("remove " + std::to_string(r->spis.inbound));
         removed.push_back(r->spis);
-      } else if (std::get_if<Established>(&a)) {
+      } else if (auto* e = std::get_if<Established>(&a)) {
         log.push_back("established");
         ++established;
+        initial_contact = e->initial_contact;
       } else if (auto* k = std::get_if<IkeRekeyed>(&a)) {
         log.push_back("ike rekeyed");
         rekeyed.push_back(*k);

@@ -64,6 +64,9 @@ struct RemoveChild {
 // just before).
 struct Established {
   IkeSpis spis;
+  // The peer's IKE_AUTH carried N(INITIAL_CONTACT) (RFC 7296 2.4): it holds no other IKE SA
+  // with us, so any other we hold with the same identities is stale (its driver may drop it).
+  bool initial_contact = false;
 };
 // The IKE SA was rekeyed (RFC 7296 2.18): new_spis carry everything from now on; the old SA
 // lives until its Delete exchange is done.

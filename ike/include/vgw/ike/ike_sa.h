@@ -52,6 +52,11 @@ class IkeSa {
   std::vector<Action> rekey_ike(Clock::TimePoint now);
   // Deletes the IKE SA (and its Child SAs) with INFORMATIONAL.
   std::vector<Action> delete_sa(Clock::TimePoint now);
+  // Ends the SA at once, for a peer that has forgotten it (it sent INITIAL_CONTACT on a new
+  // IKE SA, RFC 7296 2.4): one Delete, sent only when no request is outstanding and never
+  // retransmitted (a peer that still has the SA, as when both ends initiated at once, deletes
+  // it too), then every Child SA removed and Closed with reason.
+  std::vector<Action> abandon(Clock::TimePoint now, std::string reason);
   // Sends a liveness check now.
   std::vector<Action> dpd_check(Clock::TimePoint now);
   // Responder: answer IKE_SA_INIT requests without a valid cookie with N(COOKIE).
