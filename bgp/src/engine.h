@@ -124,6 +124,13 @@ class Engine {
   void work();
   void revalidate_nexthops();
   void revalidate_step(size_t budget);
+  // Decides every destination that has more than one path again (the multipath settings
+  // changed), in chunks as a next-hop revalidation; takes over one under way.
+  void redecide_all();
+
+  // ---- Settings changed in place (speaker.cc) ----
+  void set_multipath(uint16_t maximum_paths, uint16_t maximum_paths_ibgp, bool relax);
+  void set_ebgp_requires_policy(bool on);
   void scan_nexthops_later();
 
   boost::asio::io_context& io_;
@@ -147,6 +154,7 @@ class Engine {
     int family = 0;
     uint32_t cursor = 0;
     std::vector<NexthopId> changed;  // sorted
+    bool all = false;                // every destination with several paths (redecide_all)
   } revalidation_;
   // Scratch for decisions.
   std::vector<Candidate> cands_;

@@ -251,4 +251,48 @@ Status Speaker::remove_network(const Prefix& prefix) {
 
 void Speaker::nexthops_changed() { engine_->revalidate_nexthops(); }
 
+void Speaker::set_multipath(uint16_t maximum_paths, uint16_t maximum_paths_ibgp, bool relax) {
+  engine_->set_multipath(maximum_paths, maximum_paths_ibgp, relax);
+}
+
+void Speaker::set_ebgp_requires_policy(bool on) { engine_->set_ebgp_requires_policy(on); }
+
+void Engine::set_multipath(uint16_t maximum_paths, uint16_t maximum_paths_ibgp, bool relax) {
+  if (config_.maximum_paths == maximum_paths && config_.maximum_paths_ibgp == maximum_paths_ibgp &&
+      config_.multipath_relax == relax) {
+    return;
+  }
+  config_.maximum_paths = maximum_paths;
+  config_.maximum_paths_ibgp = maximum_paths_ibgp;
+  config_.multipath_relax = relax;
+  redecide_all();
+}
+
+void Engine::set_ebgp_requires_policy(bool on) {
+  if (config_.ebgp_requires_policy == on) return;
+  struct Was {
+    Peer* peer;
+    bool imports, exports;
+  };
+  std::vector<Was> was;
+  for (auto& p : peers_) {
+    if (p && !p->deleting) was.push_back({p.get(), p->imports(), p->exports()});
+  }
+  config_.ebgp_requires_policy = on;
+  for (const Was& w : was) {
+    Peer& p = *w.peer;
+    if (!p.established()) continue;  // the next session starts under the new rule
+    if (w.exports != p.exports()) soft_reset_out(p);  // sends everything, or withdraws it
+    if (w.imports == p.imports()) continue;
+    if (!p.imports()) {  // what it sent so far goes, as if it had withdrawn it
+      mark_stale(p, 3);
+      sweep_stale(p, 3);
+    } else if (p.negotiated()->route_refresh) {
+      (void)p.send_route_refresh();
+    } else {  // no other way to get its routes again
+      p.hard_reset();
+    }
+  }
+}
+
 }  // namespace vgw::bgp

@@ -57,13 +57,21 @@ void Engine::revalidate_nexthops() {
     std::sort(changed.begin(), changed.end());
     changed.erase(std::unique(changed.begin(), changed.end()), changed.end());
   }
-  revalidation_ = Revalidation{true, 0, 0, std::move(changed)};
+  // A walk over every destination under way covers these too: it starts over.
+  const bool all = revalidation_.active && revalidation_.all;
+  revalidation_ = Revalidation{true, 0, 0, std::move(changed), all};
+  schedule_work();
+}
+
+void Engine::redecide_all() {
+  revalidation_ = Revalidation{true, 0, 0, {}, true};
   schedule_work();
 }
 
 void Engine::revalidate_step(size_t budget) {
   Revalidation& r = revalidation_;
   auto uses_changed = [&](auto& t, uint32_t h) {
+    if (r.all) return t.head(h).next != Path::kNil;  // one path: multipath settings do not matter
     bool hit = false;
     t.for_each_path(h, [&](const Path& p) {
       hit |= std::binary_search(r.changed.begin(), r.changed.end(), attrs_.nexthop(p.attr));

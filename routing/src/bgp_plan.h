@@ -48,8 +48,9 @@ struct BgpPlan {
   std::set<std::pair<Family, std::string>> redistribute;     // router bgp's
   GatewayKind kind = GatewayKind::kVpnGateway;
 
-  // A change of these restarts the speaker.
-  auto globals() const { return std::tie(asn, router_id, ebgp_requires_policy, multipath_relax, maximum_paths); }
+  // A change of these restarts the speaker (every session resets, as FRR's do when the
+  // router-id changes); the other global settings change in place (sync_bgp).
+  auto identity() const { return std::tie(asn, router_id); }
   // Every session's address, router bgp's and the connections'.
   std::set<IpAddress> peer_addresses() const;
   friend bool operator==(const BgpPlan&, const BgpPlan&) = default;

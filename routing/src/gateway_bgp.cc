@@ -304,7 +304,7 @@ void Gateway::sync_bgp(const BgpPlan* before) {
       VGW_LOG(kError, "bgp") << "neighbor " << a.to_string() << ": " << st.error().message;
     }
   };
-  if (!speaker_ || !before || before->globals() != b.globals()) {
+  if (!speaker_ || !before || before->identity() != b.identity()) {
     stop_speaker();
     auto rid = bgp_router_id();
     if (!rid) {
@@ -335,6 +335,13 @@ void Gateway::sync_bgp(const BgpPlan* before) {
     for (const auto& p : b.networks) (void)speaker_->add_network(p);
     sync_redistribution();
     return;
+  }
+  // In place, without a session reset: the decision runs again / the RFC 8212 gate moves.
+  if (before->maximum_paths != b.maximum_paths || before->multipath_relax != b.multipath_relax) {
+    speaker_->set_multipath(b.maximum_paths, b.maximum_paths, b.multipath_relax);
+  }
+  if (before->ebgp_requires_policy != b.ebgp_requires_policy) {
+    speaker_->set_ebgp_requires_policy(b.ebgp_requires_policy);
   }
   for (const auto& a : before->peer_addresses()) {
     if (!b.neighbors.count(a) && !b.connection_peers.count(a)) (void)speaker_->remove_peer(a);

@@ -233,6 +233,54 @@ protocol bgp vgw {{
         self.assertIn("Cease", down.peer.reason)
         self.assertGreater(down.peer.unix_time_ms, 0)
 
+    def test_multipath_and_rfc8212_change_in_place_without_a_session_reset(self):
+        n = self.octet
+        frr, bird = f"10.{n}.1.2", f"10.{n}.2.2"
+        self.vgwsh("configure", "router bgp 65001", f"bgp router-id 10.{n}.1.1", "no bgp ebgp-requires-policy",
+                   "bgp bestpath as-path multipath-relax",
+                   f"neighbor {frr} remote-as 65002", f"neighbor {frr} timers 3 9",
+                   f"neighbor {bird} remote-as 65003", f"neighbor {bird} timers 3 9",
+                   "address-family ipv4 unicast", "network 192.0.2.0/24", "end")
+        wait(lambda: all(p["state"]["state"] == "Established" for p in self.peers().values())
+             and len(self.peers()) == 2, what="both sessions Established")
+        single = lambda: (lambda k: k if k and "nexthops" not in k else None)(self.kernel_route("198.51.100.0/24"))
+        multi = lambda: (lambda k: k if k and len(k.get("nexthops", [])) == 2 else None)(
+            self.kernel_route("198.51.100.0/24"))
+        wait(single, what="one path with maximum-paths 1")
+        learnt = lambda: ("192.0.2.0/24" in self.vtysh("show bgp ipv4 unicast 192.0.2.0/24")
+                          and "192.0.2.0/24" in self.birdc("show route protocol vgw"))
+        wait(learnt, what="FRR and BIRD learning 192.0.2.0/24")
+
+        def frr_sessions():
+            nb = json.loads(self.vtysh(f"show bgp neighbors {f'10.{n}.1.1'} json"))[f"10.{n}.1.1"]
+            return nb["connectionsEstablished"], nb["connectionsDropped"]
+        frr_before = frr_sessions()
+        transitions = lambda: {a: p["state"].get("establishedTransitions") for a, p in self.peers().items()}
+        vgw_before = transitions()
+
+        self.vgwsh("configure", "router bgp 65001", "maximum-paths 2", "end")
+        wait(multi, what="two paths after maximum-paths 2")
+        self.vgwsh("configure", "router bgp 65001", "no bgp bestpath as-path multipath-relax", "end")
+        wait(single, what="one path again: FRR's and BIRD's AS paths differ without multipath-relax")
+        self.vgwsh("configure", "router bgp 65001", "bgp bestpath as-path multipath-relax", "end")
+        wait(multi, what="two paths again with multipath-relax")
+
+        # RFC 8212 on: neither peer has a route-map, so nothing in, nothing out.
+        self.vgwsh("configure", "router bgp 65001", "bgp ebgp-requires-policy", "end")
+        wait(lambda: self.kernel_route("198.51.100.0/24") is None, what="the peers' route dropped")
+        wait(lambda: not learnt() and "192.0.2.0/24" not in self.birdc("show route protocol vgw")
+             and "192.0.2.0/24" not in self.vtysh("show bgp ipv4 unicast"), what="ours withdrawn from both")
+        # And off: asked again (ROUTE-REFRESH) and sent again.
+        self.vgwsh("configure", "router bgp 65001", "no bgp ebgp-requires-policy", "end")
+        wait(multi, what="both paths back after ROUTE-REFRESH")
+        wait(learnt, what="ours sent again")
+
+        # Not one session reset through all of it, on either side.
+        self.assertEqual(frr_sessions(), frr_before)
+        self.assertEqual(transitions(), vgw_before)
+        self.assertTrue(all(p["state"]["state"] == "Established" for p in self.peers().values()))
+        self.assertEqual(self.birdc("show protocols vgw").count("Established"), 1)
+
     def test_connections_from_unknown_hosts_are_logged_at_a_limited_rate(self):
         n = self.octet
         # FRR's `remote-as external`: the AS comes from FRR's OPEN.

@@ -192,6 +192,41 @@ TEST_F(RoutesTest, MultipathGivesTheRibOneEcmpRoute) {
   EXPECT_EQ(node->group_size("198.51.100.0/24"), 1u);
 }
 
+TEST_F(RoutesTest, MultipathSettingsChangeInPlaceForEveryPrefix) {
+  Config c = base_config(65001, "10.0.0.1", "127.0.0.1");
+  c.multipath_relax = true;
+  start(c);
+  BgpFakePeer& a = peer(1);
+  BgpFakePeer& b = peer(2);
+  const std::vector<const char*> prefixes = {"198.51.100.0/24", "203.0.113.0/24", "192.0.2.0/25"};
+  for (const char* x : prefixes) {
+    a.announce({pfx(x)}, BgpFakePeer::attributes({65002, 64512}, ip("127.0.0.2")));
+    b.announce({pfx(x)}, BgpFakePeer::attributes({65003, 64512}, ip("127.0.0.3")));
+  }
+  ASSERT_TRUE(wait_accepted("127.0.0.2", 3));
+  ASSERT_TRUE(wait_accepted("127.0.0.3", 3));
+  auto all_groups_of = [&](size_t n) {  // polled on the speaker's thread
+    return node->wait([&] {
+      for (const char* x : prefixes) {
+        rib::Selected s = node->rib->selected(pfx(x));
+        if (!s.active() || node->rib->groups().members(s.group).size() != n) return false;
+      }
+      return true;
+    });
+  };
+  ASSERT_TRUE(all_groups_of(1));
+  node->io.call([&] { node->speaker->set_multipath(4, 4, true); });
+  EXPECT_TRUE(all_groups_of(2));
+  node->io.call([&] { node->speaker->set_multipath(4, 4, false); });  // different neighbour ASes
+  EXPECT_TRUE(all_groups_of(1));
+  node->io.call([&] { node->speaker->set_multipath(4, 4, true); });
+  EXPECT_TRUE(all_groups_of(2));
+  node->io.call([&] { node->speaker->set_multipath(1, 1, true); });
+  EXPECT_TRUE(all_groups_of(1));
+  // The sessions stayed up all along.
+  EXPECT_EQ(node->io.call([&] { return node->speaker->peer(ip("127.0.0.2"))->established_transitions; }), 1u);
+}
+
 TEST_F(RoutesTest, UnreachableNextHopIsNotSelectedUntilItResolves) {
   BgpFakePeer& f = peer(1);
   f.announce({pfx("198.51.100.0/24")}, BgpFakePeer::attributes({65002}, ip("192.0.2.77")));

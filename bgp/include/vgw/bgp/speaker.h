@@ -95,6 +95,16 @@ class Speaker {
   // Re-checks next-hop reachability now (call when connected/static routes changed).
   void nexthops_changed();
 
+  // ---- Settings that change without a session reset ----
+  // `maximum-paths` and `bgp bestpath as-path multipath-relax`: every destination with several
+  // paths is decided again (in chunks, like a next-hop change); what changed goes to the RIB
+  // and the peers.
+  void set_multipath(uint16_t maximum_paths, uint16_t maximum_paths_ibgp, bool relax);
+  // RFC 8212 on or off: an established eBGP peer without an import policy loses the routes it
+  // sent (on) or is asked for them again (off: ROUTE-REFRESH; a reset when it cannot refresh);
+  // one without an export policy has everything withdrawn (on) or sent (off).
+  void set_ebgp_requires_policy(bool on);
+
   // ---- Queries ----
   std::vector<PeerStatus> peers() const;
   std::optional<PeerStatus> peer(const IpAddress& address) const;
