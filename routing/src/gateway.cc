@@ -90,6 +90,39 @@ Status Gateway::start_kernel(boost::asio::io_context& io, KernelSync::Options op
 }
 
 Status Gateway::commit(ConfigModel next) {
+  if (auto st = check_and_persist(next); !st) return st;
+  Changed changed;
+  changed.statics = next.static_routes != model_.static_routes;
+  changed.tunnels = next.tunnels != model_.tunnels;
+  changed.policies = next.policies != model_.policies;
+  // A connection's subnets are its tunnels' IKE traffic selectors: the tunnels re-sync (a no-op
+  // for those whose selectors stay).
+  changed.connections = next.vpn_connections != model_.vpn_connections;
+  changed.vpn = changed.tunnels || changed.connections || next.vpn_gateway != model_.vpn_gateway;
+  model_ = std::move(next);
+  reconcile(changed);
+  return {};
+}
+
+Status Gateway::commit_tunnel(TunnelConfig tunnel) {
+  const std::string name = tunnel.name;
+  std::optional<TunnelConfig> before;
+  auto [it, added] = model_.tunnels.try_emplace(name);
+  if (!added) before = std::move(it->second);
+  it->second = std::move(tunnel);
+  if (auto st = check_and_persist(model_); !st) {
+    if (before) {
+      model_.tunnels[name] = std::move(*before);
+    } else {
+      model_.tunnels.erase(name);
+    }
+    return st;
+  }
+  reconcile(Changed{.tunnels = true, .vpn = true});
+  return {};
+}
+
+Status Gateway::check_and_persist(const ConfigModel& next) {
   if (auto st = validate_connections_bgp(next); !st) return st;
   if (next.bgp) {
     if (auto st = validate_peer_groups(*next.bgp); !st) return st;
@@ -107,33 +140,27 @@ Status Gateway::commit(ConfigModel next) {
     persist_problem_.clear();
     ++changes_;
   }
-  bool statics_changed = next.static_routes != model_.static_routes;
+  return {};
+}
+
+void Gateway::reconcile(const Changed& changed) {
   // BGP follows the plan derived from the whole model (router bgp and the connections' sessions).
-  auto plan = plan_bgp(next);
+  auto plan = plan_bgp(model_);
   bool bgp_changed = static_cast<bool>(plan) != static_cast<bool>(bgp_plan_) || (plan && !(*plan == *bgp_plan_));
-  bool tunnels_changed = next.tunnels != model_.tunnels;
-  bool policies_changed = next.policies != model_.policies;
-  bool vpn_changed = tunnels_changed || next.vpn_connections != model_.vpn_connections ||
-                     next.vpn_gateway != model_.vpn_gateway;
-  // A connection's subnets are its tunnels' IKE traffic selectors: the tunnels re-sync (a no-op
-  // for those whose selectors stay).
-  bool connections_changed = next.vpn_connections != model_.vpn_connections;
-  model_ = std::move(next);
-  if (tunnels_changed || connections_changed) sync_tunnels();
-  if (statics_changed) sync_static_routes();
-  if (vpn_changed) sync_vpn();
+  if (changed.tunnels || changed.connections) sync_tunnels();
+  if (changed.statics) sync_static_routes();
+  if (changed.vpn) sync_vpn();
   if (bgp_changed) {
     std::unique_ptr<BgpPlan> before = std::move(bgp_plan_);
     if (plan) bgp_plan_ = std::make_unique<BgpPlan>(std::move(*plan));
     sync_bgp(before.get());
     refresh_tunnels_bgp();
   }
-  if (policies_changed) {
+  if (changed.policies) {
     ++policy_version_;
     sync_bgp_policies();
   }
   sync_bfd();
-  return {};
 }
 
 Result<bool> Gateway::replace_config(ConfigModel next) {

@@ -127,7 +127,7 @@ void fill(v1::SecurityAssociation& out, const esp::SaState& s) {
 
 }  // namespace
 
-Status Gateway::validate_tunnel(const TunnelConfig& t) const {
+Status Gateway::validate_tunnel(const TunnelConfig& t, const TunnelConfig* before) const {
   if (t.local && t.remote && t.local->family() != t.remote->family()) {
     return fail(Error::invalid("local " + t.local->to_string() + " and remote " + t.remote->to_string() +
                                " are of different address families"));
@@ -141,11 +141,13 @@ Status Gateway::validate_tunnel(const TunnelConfig& t) const {
   if (t.mtu && t.inside && t.inside->address.family() == Family::kIpv6 && t.mtu < 1280) {
     return fail(Error::invalid("mtu " + std::to_string(t.mtu) + " is below IPv6's minimum of 1280"));
   }
-  if (t.inside) {
+  // Overlaps: only when the inside network is new (each tunnel's was checked when it was set).
+  if (t.inside && (!before || !before->inside || before->inside->network() != t.inside->network())) {
+    const Prefix mine = t.inside->network();
     for (const auto& [name, other] : model_.tunnels) {
-      if (name != t.name && other.inside &&
-          (other.inside->network().contains(t.inside->network()) ||
-           t.inside->network().contains(other.inside->network()))) {
+      if (!other.inside || other.inside->address.family() != mine.family() || name == t.name) continue;
+      const Prefix theirs = other.inside->network();
+      if (theirs.contains(mine) || mine.contains(theirs)) {
         return fail(Error::invalid("inside " + t.inside->to_string() + " overlaps tunnel " + name + "'s " +
                                    other.inside->to_string()));
       }
@@ -232,13 +234,11 @@ Result<v1::Tunnel> Gateway::apply_tunnel(TunnelConfig t, const v1::UpdateTunnelR
   if (auto s = apply_tunnel_ike(t, req); !s) return fail(s.error());
   if (auto s = apply_tunnel_health(t, req); !s) return fail(s.error());
   if (auto s = apply_tunnel_bfd(t, req); !s) return fail(s.error());
-  if (auto s = validate_tunnel(t); !s) return fail(s.error());
-  if (auto s = validate_tunnel_health(t); !s) return fail(s.error());
   auto it = model_.tunnels.find(t.name);
   if (it != model_.tunnels.end() && it->second == t) return describe_tunnel(t);
-  ConfigModel next = model_;
-  next.tunnels[t.name] = t;
-  if (auto s = commit(std::move(next)); !s) return fail(s.error());
+  if (auto s = validate_tunnel(t, it == model_.tunnels.end() ? nullptr : &it->second); !s) return fail(s.error());
+  if (auto s = validate_tunnel_health(t); !s) return fail(s.error());
+  if (auto s = commit_tunnel(t); !s) return fail(s.error());
   // A config file sets a tunnel line by line: one "created" for it, not a "changed" per line.
   if (persist_ || std::string_view(verb) != "changed") {
     VGW_LOG(kInfo, "tunnel") << "tunnel " << t.name << " " << verb;

@@ -181,6 +181,16 @@ class Gateway {
   Status check_customer_gateway_unused(const CustomerGatewayConfig& cgw) const;
   // Persists `next` and makes it the running model; on a write error nothing changes.
   Status commit(ConfigModel next);
+  // A tunnel's new settings, made in place in the running model (no copy of it: loading N
+  // tunnels line by line stays linear), then as commit(); on a refusal nothing changes.
+  Status commit_tunnel(TunnelConfig tunnel);
+  // What commit() has in common: the model-wide checks and the durable write of `next`.
+  Status check_and_persist(const ConfigModel& next);
+  // Which parts of the running model a commit changed; reconcile() brings the engines in line.
+  struct Changed {
+    bool statics = false, tunnels = false, policies = false, vpn = false, connections = false;
+  };
+  void reconcile(const Changed& changed);
   // Brings the RIB's static routes in line with the config and interface state.
   void sync_static_routes();
   // Applies the BGP plan (router bgp and the connections' sessions) to the speaker, creating,
@@ -215,7 +225,8 @@ class Gateway {
   std::optional<std::string> tunnel_interface(const std::string& tunnel) const;
   void watch_dataplane_events();
   void drain_dataplane_events();
-  Status validate_tunnel(const TunnelConfig& tunnel) const;
+  // before: the tunnel's settings so far (null: a new tunnel).
+  Status validate_tunnel(const TunnelConfig& tunnel, const TunnelConfig* before) const;
   Result<v1::Tunnel> apply_tunnel(TunnelConfig tunnel, const v1::UpdateTunnelRequest& change, const char* verb);
   Status apply_tunnel_ike(TunnelConfig& tunnel, const v1::UpdateTunnelRequest& change) const;
   // Tunnel health (gateway_health.cc).
