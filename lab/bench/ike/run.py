@@ -21,6 +21,7 @@ memory (vgw's N TUN interfaces, charon's one) is not in RSS. See README.md.
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import time
@@ -291,6 +292,20 @@ def main():
         sys.exit("run as root (network namespaces)")
     if args.tunnels > 16384:
         sys.exit("at most 16384 tunnels (a /30 each in 169.254.0.0/16)")
+    if "vgw" in args.pairs:
+        # vgwd holds a TUN device per tunnel, and per local address its UDP 500 socket and the
+        # dataplane's UDP 4500 socket per worker (2): with an address per initiator tunnel, 4
+        # descriptors each. The runner raises its limit (vgwd inherits it) or says why not.
+        need = 4 * args.tunnels + 1024
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        if soft < need:
+            try:
+                resource.setrlimit(resource.RLIMIT_NOFILE, (need, max(need, hard)))
+            except (ValueError, OSError):
+                sys.exit(f"{args.tunnels} tunnels need {need} file descriptors per vgwd (a TUN device, a UDP "
+                         f"500 socket and two UDP 4500 sockets per tunnel with its own address); the hard "
+                         f"limit here is {hard} and cannot be raised (no CAP_SYS_RESOURCE): at most "
+                         f"{(hard - 1024) // 4} tunnels")
     commit = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"], capture_output=True,
                             text=True).stdout.strip()
     log(f"commit {commit}, load {os.getloadavg()}")
