@@ -21,16 +21,11 @@ void NexthopTable::look_up(Entry& e) const {
     e.igp_cost = 0;
     return;
   }
-  auto found = rib_.lookup(e.address);
-  if (!found) {
-    e.reachable = false;
-    e.igp_cost = 0;
-    return;
-  }
-  e.reachable = true;
-  // A BGP route covering the next-hop does not resolve it (the RIB resolves BGP next-hops only
-  // through non-BGP routes and will say so); it is counted reachable here, cost unknown (0).
-  e.igp_cost = rib::is_bgp(found->selected.source) ? 0 : found->selected.metric;
+  // The RIB's own rule for BGP routes (through an active non-BGP route, never another BGP
+  // route): a path is selected here only if the RIB can install it.
+  auto found = rib_.resolve(e.address, rib::ResolveMode::kRecursive);
+  e.reachable = found.has_value();
+  e.igp_cost = found ? found->metric : 0;
 }
 
 NexthopId NexthopTable::acquire(const IpAddress& address) {

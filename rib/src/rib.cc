@@ -404,6 +404,21 @@ std::optional<RouteEntry> Rib::lookup(const IpAddress& address) const {
   return address.is_v4() ? get(v4_) : get(v6_);
 }
 
+std::optional<Resolution> Rib::resolve(const IpAddress& address, ResolveMode mode) const {
+  auto get = [&](const auto& tabs) -> std::optional<Resolution> {
+    using Key = std::decay_t<decltype(tabs.routes.key(0))>;
+    const auto& table = tabs.routes;
+    uint32_t h = table.longest_match_if(key_of<Key>(address), [&](uint32_t x) {
+      return can_resolve(table.value(x), mode);
+    });
+    if (h == table.kNone) return std::nullopt;
+    const Candidate* best = best_candidate(candidates(table.value(h)), mode);
+    if (best == nullptr) return std::nullopt;
+    return Resolution{key_to_prefix(table.key(h), table.length(h)), best->source, best->metric};
+  };
+  return address.is_v4() ? get(v4_) : get(v6_);
+}
+
 std::vector<RouteEntry> Rib::list(Family family, const std::optional<Prefix>& after,
                                   size_t max) const {
   std::vector<RouteEntry> out;

@@ -250,6 +250,39 @@ TEST_F(RoutesTest, UnreachableNextHopIsNotSelectedUntilItResolves) {
   EXPECT_TRUE(node->wait([&] { return node->rib->selected(pfx("198.51.100.0/24")).active(); }));
 }
 
+TEST_F(RoutesTest, NextHopCoveredOnlyByABgpRouteIsUnreachableAsTheRibSaysUntilAStaticResolvesIt) {
+  BgpFakePeer& f = peer(1);
+  // 192.0.2.0/24 from BGP itself (its next-hop, the peer, is reachable), then a route whose
+  // next-hop lies inside it: the RIB never resolves a BGP next-hop through a BGP route.
+  f.announce({pfx("192.0.2.0/24")}, BgpFakePeer::attributes({65002}, ip("127.0.0.2")));
+  ASSERT_TRUE(node->wait([&] { return node->rib->selected(pfx("192.0.2.0/24")).active(); }));
+  f.announce({pfx("198.51.100.0/24")}, BgpFakePeer::attributes({65002}, ip("192.0.2.77")));
+  ASSERT_TRUE(wait_accepted("127.0.0.2", 2));
+  node->io.call([&] { node->speaker->nexthops_changed(); });
+  auto p = paths("198.51.100.0/24");
+  ASSERT_EQ(p.size(), 1u);
+  EXPECT_FALSE(p[0].reachable);
+  EXPECT_FALSE(p[0].best);  // selected, it would be advertised yet missing from the RIB
+  EXPECT_EQ(p[0].reason, "next-hop unreachable");
+  EXPECT_FALSE(node->has_route("198.51.100.0/24"));
+  // A static route (a non-BGP route) for the next-hop's network resolves it.
+  node->io.call([&] {
+    auto g = *node->rib->groups().intern({rib::Nexthop{ip("127.0.0.2"), "", 0, 1}});
+    rib::RouteSpec spec;
+    spec.source = rib::RouteSource::kStatic;
+    spec.group = g;
+    spec.metric = 7;
+    EXPECT_TRUE(node->rib->add(pfx("192.0.2.64/26"), spec).ok());
+    node->rib->groups().release(g);
+    node->speaker->nexthops_changed();
+  });
+  EXPECT_TRUE(node->wait([&] { return node->rib->selected(pfx("198.51.100.0/24")).active(); }));
+  p = paths("198.51.100.0/24");
+  ASSERT_EQ(p.size(), 1u);
+  EXPECT_TRUE(p[0].best);
+  EXPECT_EQ(p[0].igp_cost, 7u);  // the metric of the route that resolves it
+}
+
 TEST_F(RoutesTest, ImportPolicyCanEditAndReject) {
   PeerConfig pc = peer_config("127.0.0.2", 65002);
   pc.import_policy = [](const PolicyContext& ctx, PolicyRoute& r) {

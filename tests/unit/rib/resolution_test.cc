@@ -73,9 +73,20 @@ TEST_F(Resolution, BgpNeverResolvesThroughBgp) {
   ASSERT_TRUE(rib_.add(P("10.0.0.0/8"), spec(RouteSource::kEbgp, g_({"dev t1"}))).ok());
   ASSERT_TRUE(rib_.add(P("20.0.0.0/8"), spec(RouteSource::kEbgp, g_({"via 10.1.1.1"}))).ok());
   EXPECT_FALSE(rib_.selected(P("20.0.0.0/8")).active());
+  // resolve() answers as add() resolves (what BGP's next-hop tracking asks).
+  EXPECT_FALSE(rib_.resolve(A("10.1.1.1"), ResolveMode::kRecursive).has_value());
+  EXPECT_TRUE(rib_.lookup(A("10.1.1.1")).has_value());  // forwarding has a route, BGP's
   // A static route under the BGP one makes it resolvable.
-  ASSERT_TRUE(rib_.add(P("10.1.0.0/16"), spec(RouteSource::kStatic, g_({"dev t2"}))).ok());
+  RouteSpec under = spec(RouteSource::kStatic, g_({"dev t2"}));
+  under.metric = 5;
+  ASSERT_TRUE(rib_.add(P("10.1.0.0/16"), under).ok());
   EXPECT_EQ(installed("20.0.0.0/8"), "{via 10.1.1.1 dev t2}");
+  auto r = rib_.resolve(A("10.1.1.1"), ResolveMode::kRecursive);
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->via, P("10.1.0.0/16"));
+  EXPECT_EQ(r->source, RouteSource::kStatic);
+  EXPECT_EQ(r->metric, 5u);
+  EXPECT_FALSE(rib_.resolve(A("10.1.1.1"), ResolveMode::kOnLink).has_value());  // not connected
   // Where BGP wins for forwarding, a non-BGP route at the same prefix still resolves.
   RouteSpec floating = spec(RouteSource::kStatic, g_({"dev t3"}));
   floating.distance = 250;
@@ -85,6 +96,10 @@ TEST_F(Resolution, BgpNeverResolvesThroughBgp) {
   EXPECT_EQ(rib_.selected(P("10.1.0.0/16")).source, RouteSource::kEbgp);
   EXPECT_EQ(rib_.selected(P("10.0.0.0/8")).source, RouteSource::kEbgp);
   EXPECT_EQ(installed("20.0.0.0/8"), "{via 10.1.1.1 dev t3}");
+  r = rib_.resolve(A("10.1.1.1"), ResolveMode::kRecursive);
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->via, P("10.0.0.0/8"));  // the floating static, not the selected BGP route
+  EXPECT_EQ(r->source, RouteSource::kStatic);
   auto tracked = rib_.tracked_nexthops();
   ASSERT_EQ(tracked.size(), 1u);
   EXPECT_EQ(tracked[0].resolved_via, P("10.0.0.0/8"));

@@ -76,6 +76,14 @@ struct RouteEntry {
   Selected selected;
 };
 
+// How a next-hop resolves (Rib::resolve): through which prefix, and that route's source and
+// metric.
+struct Resolution {
+  Prefix via;
+  RouteSource source = RouteSource::kConnected;
+  uint32_t metric = 0;
+};
+
 struct TrackedNexthop {
   IpAddress address;
   ResolveMode mode = ResolveMode::kOnLink;
@@ -131,6 +139,12 @@ class Rib {
   std::vector<Route> routes(const Prefix& prefix) const;
   // The longest active prefix containing address, as forwarding would use it.
   std::optional<RouteEntry> lookup(const IpAddress& address) const;
+  // How a next-hop address of a route resolved in `mode` resolves now, by the rules add()
+  // applies (kRecursive: the longest prefix with an active non-BGP route; kOnLink: with a
+  // connected one), with the metric of the route it resolves through; none: unresolvable, so
+  // such a route would not be installed. BGP's next-hop tracking asks this, so it never
+  // selects a path the RIB would refuse.
+  std::optional<Resolution> resolve(const IpAddress& address, ResolveMode mode) const;
   // Active prefixes of a family in order, starting after `after` (from the start if none), at
   // most max: a resumable walk for show commands and API listings.
   std::vector<RouteEntry> list(Family family, const std::optional<Prefix>& after,
