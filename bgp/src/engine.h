@@ -148,6 +148,8 @@ class Engine {
   std::shared_ptr<bool> alive_;
   bool work_posted_ = false;
   boost::asio::steady_timer nexthop_timer_;
+  uint32_t resolver_watch_ = 0;        // Rib::watch_resolvers
+  bool revalidation_posted_ = false;   // a re-check after a RIB change is on its way
   // Next-hop revalidation walk (destinations whose paths use a changed next-hop).
   struct Revalidation {
     bool active = false;

@@ -2,6 +2,8 @@
 // incoming connections matched to configured peers, `network` origination.
 #include "vgw/bgp/speaker.h"
 
+#include <boost/asio/post.hpp>
+
 #include "engine.h"
 #include "peer.h"
 #include "vgw/base/log.h"
@@ -15,9 +17,21 @@ Engine::Engine(boost::asio::io_context& io, rib::Rib& rib, Config config)
       listener_(io, [this](boost::asio::ip::tcp::socket s) { on_accept(std::move(s)); }),
       alive_(std::make_shared<bool>(true)), nexthop_timer_(io) {
   peers_.emplace_back();  // PeerId 0: routes of this speaker
+  // The RIB says when a route that can resolve next-hops changed: one re-check per loop turn.
+  resolver_watch_ = rib_.watch_resolvers([this] {
+    if (revalidation_posted_) return;
+    revalidation_posted_ = true;
+    boost::asio::post(io_, [this, alive = std::weak_ptr<bool>(alive_)] {
+      auto a = alive.lock();
+      if (!a || !*a) return;
+      revalidation_posted_ = false;
+      revalidate_nexthops();
+    });
+  });
 }
 
 Engine::~Engine() {
+  rib_.unwatch_resolvers(resolver_watch_);
   *alive_ = false;
   nexthop_timer_.cancel();
   listener_.close();

@@ -285,8 +285,20 @@ void Rib::reselect(uint32_t h, const Selected& before, std::optional<RouteSource
   };
   if (touched) note(*touched);
   for (const Candidate& c : candidates(table.value(h))) note(c.source);
-  if (modes[1]) retrack<Key>(h, modes);
+  if (modes[1]) {
+    retrack<Key>(h, modes);
+    for (const auto& [id, changed] : resolver_watchers_) changed();
+  }
   if (old != kNoGroup) groups_.release(old);
+}
+
+uint32_t Rib::watch_resolvers(std::function<void()> changed) {
+  resolver_watchers_.emplace_back(next_watcher_, std::move(changed));
+  return next_watcher_++;
+}
+
+void Rib::unwatch_resolvers(uint32_t id) {
+  std::erase_if(resolver_watchers_, [id](const auto& w) { return w.first == id; });
 }
 
 // Sets each candidate's status and the installed group (with a new reference) in d.fib.

@@ -265,7 +265,8 @@ TEST_F(RoutesTest, NextHopCoveredOnlyByABgpRouteIsUnreachableAsTheRibSaysUntilAS
   EXPECT_FALSE(p[0].best);  // selected, it would be advertised yet missing from the RIB
   EXPECT_EQ(p[0].reason, "next-hop unreachable");
   EXPECT_FALSE(node->has_route("198.51.100.0/24"));
-  // A static route (a non-BGP route) for the next-hop's network resolves it.
+  // A static route (a non-BGP route) for the next-hop's network resolves it; the RIB tells
+  // the speaker (no periodic scan in this test, no nexthops_changed()).
   node->io.call([&] {
     auto g = *node->rib->groups().intern({rib::Nexthop{ip("127.0.0.2"), "", 0, 1}});
     rib::RouteSpec spec;
@@ -274,13 +275,16 @@ TEST_F(RoutesTest, NextHopCoveredOnlyByABgpRouteIsUnreachableAsTheRibSaysUntilAS
     spec.metric = 7;
     EXPECT_TRUE(node->rib->add(pfx("192.0.2.64/26"), spec).ok());
     node->rib->groups().release(g);
-    node->speaker->nexthops_changed();
   });
   EXPECT_TRUE(node->wait([&] { return node->rib->selected(pfx("198.51.100.0/24")).active(); }));
   p = paths("198.51.100.0/24");
   ASSERT_EQ(p.size(), 1u);
   EXPECT_TRUE(p[0].best);
   EXPECT_EQ(p[0].igp_cost, 7u);  // the metric of the route that resolves it
+  // And it goes when that route goes.
+  node->io.call([&] { node->rib->remove(pfx("192.0.2.64/26"), rib::RouteSource::kStatic); });
+  EXPECT_TRUE(node->wait([&] { return !node->rib->selected(pfx("198.51.100.0/24")).active(); }));
+  EXPECT_EQ(paths("198.51.100.0/24")[0].reason, "next-hop unreachable");
 }
 
 TEST_F(RoutesTest, ImportPolicyCanEditAndReject) {

@@ -107,6 +107,26 @@ TEST_F(Resolution, BgpNeverResolvesThroughBgp) {
   EXPECT_FALSE(rib_.selected(P("20.0.0.0/8")).active());
 }
 
+TEST_F(Resolution, WatchersHearOfRoutesThatCanResolveAndNotOfBgpOnlyOnes) {
+  int heard = 0;
+  uint32_t id = rib_.watch_resolvers([&] { ++heard; });
+  ASSERT_TRUE(rib_.add(P("203.0.113.0/24"), spec(RouteSource::kEbgp, g_({"via 10.1.1.1"}))).ok());
+  ASSERT_TRUE(rib_.add(P("198.51.100.0/24"), spec(RouteSource::kIbgp, g_({"dev t1"}))).ok());
+  EXPECT_EQ(heard, 0);  // BGP-only prefixes never resolve BGP next-hops
+  ASSERT_TRUE(rib_.add(P("10.0.0.0/8"), spec(RouteSource::kStatic, g_({"dev t1"}))).ok());
+  EXPECT_GE(heard, 1);
+  heard = 0;
+  ASSERT_TRUE(rib_.add(P("192.0.2.0/24"), spec(RouteSource::kConnected, g_({"dev eth0"}))).ok());
+  EXPECT_GE(heard, 1);
+  heard = 0;
+  ASSERT_TRUE(rib_.remove(P("10.0.0.0/8"), RouteSource::kStatic));
+  EXPECT_GE(heard, 1);
+  rib_.unwatch_resolvers(id);
+  heard = 0;
+  ASSERT_TRUE(rib_.remove(P("192.0.2.0/24"), RouteSource::kConnected));
+  EXPECT_EQ(heard, 0);
+}
+
 TEST_F(Resolution, ConnectedRoutesMustNameInterfaces) {
   auto r = rib_.add(P("10.0.0.0/8"), spec(RouteSource::kConnected, g_({"via 192.0.2.1"})));
   ASSERT_FALSE(r.ok());

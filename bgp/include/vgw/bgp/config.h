@@ -114,7 +114,10 @@ struct Config {
   uint32_t default_local_pref = 100;
   // Paths whose next-hop has no route in the RIB are not selected (RFC 4271 9.1.2).
   bool nexthop_check = true;
-  std::chrono::seconds nexthop_scan_interval{10};  // 0: only on nexthops_changed()
+  // The RIB tells the speaker when a route that can resolve next-hops changes
+  // (Rib::watch_resolvers), so no periodic re-check is needed; > 0 adds one (and
+  // Speaker::nexthops_changed() asks for one at once).
+  std::chrono::seconds nexthop_scan_interval{0};
   uint16_t graceful_restart_time = 120;  // advertised in our capability
   std::chrono::seconds stale_path_time{360};  // stale routes kept after the peer is back
   // Work per loop turn: messages read per connection, destinations per table walk step.

@@ -1,9 +1,11 @@
 // BGP next-hops as the speaker tracks them: each distinct next-hop address is interned once
-// (refcounted by the attribute sets that name it) with its reachability and IGP cost looked up
-// in the RIB, and the RIB next-hop group it turns into. A best path yields an address-only
-// group of one member; multipath yields one group of several members (cached per member set),
-// and the RIB resolves the members recursively. refresh() looks every next-hop up again (the
-// speaker calls it periodically and on demand) and reports the ones that changed.
+// (refcounted by the attribute sets that name it) with its reachability and IGP cost as the
+// RIB resolves it (rib::Rib::resolve, the rule the RIB installs by: through non-BGP routes
+// only), and the RIB next-hop group it turns into. A best path yields an address-only group of
+// one member; multipath yields one group of several members (cached per member set), and the
+// RIB resolves the members recursively. refresh() looks every next-hop up again (the speaker
+// calls it when the RIB reports a change of a route that can resolve next-hops,
+// Rib::watch_resolvers, and on demand) and reports the ones that changed.
 #pragma once
 
 #include <cstdint>

@@ -92,7 +92,8 @@ class Speaker {
   Status add_network(const Prefix& prefix, const wire::PathAttributes* attributes = nullptr);
   Status remove_network(const Prefix& prefix);
 
-  // Re-checks next-hop reachability now (call when connected/static routes changed).
+  // Re-checks next-hop reachability now. Not needed for RIB changes: the speaker watches the
+  // RIB's routes that can resolve next-hops (Rib::watch_resolvers) and re-checks by itself.
   void nexthops_changed();
 
   // ---- Settings that change without a session reset ----

@@ -145,6 +145,12 @@ class Rib {
   // such a route would not be installed. BGP's next-hop tracking asks this, so it never
   // selects a path the RIB would refuse.
   std::optional<Resolution> resolve(const IpAddress& address, ResolveMode mode) const;
+  // Calls `changed` (on this thread, inside the RIB call that made the change) whenever a
+  // prefix with a route that can resolve BGP next-hops (an active non-BGP route, now or just
+  // before) changed, so resolve(.., kRecursive) answers may have changed: BGP's next-hop
+  // tracking re-checks then instead of polling. Returns an id for unwatch_resolvers().
+  uint32_t watch_resolvers(std::function<void()> changed);
+  void unwatch_resolvers(uint32_t id);
   // Active prefixes of a family in order, starting after `after` (from the start if none), at
   // most max: a resumable walk for show commands and API listings.
   std::vector<RouteEntry> list(Family family, const std::optional<Prefix>& after,
@@ -309,6 +315,8 @@ class Rib {
   ChunkedPool<std::vector<Candidate>> extra_;
   ChunkedPool<Tracked> tracked_;
   std::vector<Subscriber> subscribers_;
+  std::vector<std::pair<uint32_t, std::function<void()>>> resolver_watchers_;
+  uint32_t next_watcher_ = 1;
   size_t with_routes_[2] = {0, 0};  // prefixes with at least one candidate, per family
 };
 
