@@ -98,12 +98,15 @@ class Grammar {
     const PlaceholderInfo* info = nullptr;  // placeholders: looked up once, when expanded
   };
   using Sequence = std::vector<Element>;
-
- private:
   struct Expanded {
     const CommandSpec* command;
     Sequence sequence;
   };
+  // Every token sequence the declarations expand into (what match() walks), each with its
+  // command, in declaration order: for tests that exercise every command the grammar has.
+  const std::vector<Expanded>& expansions() const { return expanded_; }
+
+ private:
   // The expanded sequences of one mode: those starting with a keyword sorted by it (a line's
   // first word selects a range: the keywords it abbreviates), and those starting with a
   // placeholder. Indexes into expanded_.
