@@ -19,8 +19,9 @@ side, under a continuous packet stream with zero loss; vgwd restarting and comin
 (INITIAL_CONTACT), and charon crashing and coming back (its INITIAL_CONTACT ends vgwd's stale
 IKE SA at once); `clear ike sa`; dead peer detection of a stopped charon within interval x
 (retries + 1); a customer gateway behind a real NAT (its IKE and ESP ports translated)
-initiating to a respond-only vgwd; a half-open flood (IKE_SA_INIT from many source ports) that
-turns cookies on while charon still establishes and vgwd's memory stays bounded; the fuzz
+initiating to a respond-only vgwd, and that NAT forgetting its mappings and moving charon2 to
+another port (vgwd follows with IKE and ESP); a half-open flood (IKE_SA_INIT from many source
+ports) that turns cookies on while charon still establishes and vgwd's memory stays bounded; the fuzz
 corpus and random garbage sent to UDP 500 and 4500 without harm; a health check to the host
 behind charon taking the tunnel (and its route) down while IKE stays up, and back; a
 policy-based connection (local/remote subnets) whose selectors vgwd proposes, routed by itself.
@@ -92,6 +93,17 @@ for b in blobs:
     s.sendto(b"\0\0\0\0" + b, (target, 4500))
     sent += 2
 print("sent", sent)
+"""
+
+# Run in a namespace: deletes every conntrack entry (ctnetlink IPCTNL_MSG_CT_DELETE without
+# attributes, as `conntrack -F` does), so a NAT makes new mappings.
+FLUSH_CONNTRACK = r"""
+import socket, struct, sys
+s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 12)  # NETLINK_NETFILTER
+body = struct.pack("=BBH", socket.AF_INET, 0, 0)  # nfgenmsg
+s.send(struct.pack("=IHHII", 16 + len(body), (1 << 8) | 2, 0x1 | 0x4, 1, 0) + body)
+reply = s.recv(4096)
+sys.exit(0 if struct.unpack("=i", reply[16:20])[0] == 0 else 1)
 """
 
 NAT_PUBLIC, VGW_WAN2 = "198.51.100.2", "198.51.100.1"
@@ -496,8 +508,8 @@ class IkeAgainstStrongswan(unittest.TestCase):
         self.assertEqual([(r["prefix"], r["weight"]) for r in c["routes"]], [("10.91.2.0/24", 100)])
         self.assertIn("Policy-based: local 169.254.77.0/30 <-> remote 10.91.2.0/24", self.vgwsh("show vpn-connection pb").stdout)
 
-    def test_customer_gateway_behind_nat_initiates(self):
-        # charon2, behind the NAT, initiates (a NAT lets no one in) and vgwd answers.
+    def natted_charon_established(self):
+        """charon2, behind the NAT, initiates (a NAT lets no one in) to a respond-only tunnel."""
         self.charon2.load(SWANCTL.format(local=NATTED_CHARON, vgw=VGW_WAN2, sw_id=SW2_ID, psk=PSK,
                                          ike="aes128gcm16-prfsha256-ecp256", esp="aes256gcm16",
                                          local_ts=f"{CHARON2_LO}/32", remote_ts="169.254.78.0/30"))
@@ -509,7 +521,15 @@ class IkeAgainstStrongswan(unittest.TestCase):
         self.addCleanup(self.charon2.swanctl, "--terminate", "--ike", "vgw", "--timeout", "5", check=False)
         r = self.charon2.swanctl("--initiate", "--child", "net", "--timeout", "15", check=False)
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr + self.failure_context())
-        t = self.wait_established()
+        return self.wait_established()
+
+    def ping_charon2(self):
+        r = sh("ip", "netns", "exec", self.ns["v"], "ping", "-c", "5", "-i", "0.2", "-W", "2", CHARON2_LO,
+               check=False)
+        self.assertIn("5 received", r.stdout, r.stdout + self.failure_context())
+
+    def test_customer_gateway_behind_nat_initiates(self):
+        t = self.natted_charon_established()
         sa = t["sas"][0]
         self.assertFalse(sa["initiator"])
         self.assertTrue(sa["natT"])
@@ -518,9 +538,41 @@ class IkeAgainstStrongswan(unittest.TestCase):
         self.assertEqual(sa["suite"], "aes128gcm16-prfsha256-ecp256")
         line = self.charon2.sas()[0]
         self.assertIn("nat-local=yes", line)  # charon2 sees the real NAT in front of it
-        r = sh("ip", "netns", "exec", self.ns["v"], "ping", "-c", "5", "-i", "0.2", "-W", "2", CHARON2_LO,
-               check=False)
-        self.assertIn("5 received", r.stdout, r.stdout + self.failure_context())
+        self.ping_charon2()
+
+    def test_nat_rebinding_moves_ike_and_esp_to_the_new_port(self):
+        # The NAT forgets its mappings (as a home router does on reboot, or a carrier NAT after
+        # an idle timeout) and maps charon2 to another port: vgwd must follow the peer there
+        # (RFC 7296 2.23) from its next IKE message, for IKE and for ESP.
+        old = self.natted_charon_established()["sas"][0]
+        self.assertTrue(40000 <= old["remotePort"] <= 40999, old)
+        self.ping_charon2()
+        sh("ip", "netns", "exec", self.ns["n"], "nft", "-f", "-", input=(
+            "flush table ip nat\n"
+            "table ip nat {\n chain post {\n  type nat hook postrouting priority srcnat;\n"
+            "  oifname \"out\" meta l4proto udp masquerade to :41000-41999\n"
+            "  oifname \"out\" masquerade\n }\n}\n"))
+        # Cleanups run last first: the old rule back, then its mappings made afresh.
+        self.addCleanup(sh, "ip", "netns", "exec", self.ns["n"], "/usr/bin/python3", "-c", FLUSH_CONNTRACK)
+        self.addCleanup(sh, "ip", "netns", "exec", self.ns["n"], "nft", "-f", "-", input=(
+            "flush table ip nat\n"
+            "table ip nat {\n chain post {\n  type nat hook postrouting priority srcnat;\n"
+            "  oifname \"out\" meta l4proto udp masquerade to :40000-40999\n"
+            "  oifname \"out\" masquerade\n }\n}\n"))
+        sh("ip", "netns", "exec", self.ns["n"], "/usr/bin/python3", "-c", FLUSH_CONNTRACK)
+        # charon2's next IKE message (a Child SA rekey) comes from the new port.
+        r = self.charon2.swanctl("--rekey", "--child", "net", check=False)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        def moved():
+            t = self.ike_state()
+            sas = [sa for sa in t["sas"] if sa["state"] == "established"]
+            return sas[0] if sas and 41000 <= sas[0]["remotePort"] <= 41999 else None
+        try:
+            sa = wait(moved, timeout=15, what="the IKE SA at the NAT's new port")
+        except AssertionError:
+            self.fail("vgwd did not follow the peer to its new port" + self.failure_context())
+        self.assertEqual(sa["remoteAddress"], NAT_PUBLIC)
+        self.ping_charon2()  # ESP goes to the new port too
 
     def vgwd_rss_kib(self):
         with open(f"/proc/{self.vgw.proc.pid}/status") as f:
