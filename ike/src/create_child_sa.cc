@@ -106,7 +106,7 @@ class ChildRekeyTask final : public Task {
     if (!c) return fail(Error::internal("the Child SA to rekey is gone"));
     const auto& suites = sa.config.esp_proposals;
     if (!group_ && !suites.empty()) group_ = suites.front().dh;
-    auto spi = crypto::random_esp_spi();
+    auto spi = sa.new_esp_spi();
     if (!spi) return fail(std::move(spi.error()));
     spi_ = *spi;
     if (auto f = fresh(group_, sa.ike->suite.prf, dh_, nonce_); !f) return fail(std::move(f.error()));
@@ -342,7 +342,7 @@ std::vector<wire::Payload> respond_create_child_sa(SaContext& sa, Channel& ch,
   if (tsi_n.empty() || tsr_n.empty()) return one(NotifyType::kTsUnacceptable);
   std::optional<crypto::DhKeyPair> dh;
   Bytes nr;
-  auto spi = crypto::random_esp_spi();
+  auto spi = sa.new_esp_spi();
   if (!spi || !fresh(suite.dh, sa.ike->suite.prf, dh, nr)) return one(NotifyType::kTemporaryFailure);
   crypto::SecretBytes g_ir;
   if (dh) {

@@ -61,7 +61,7 @@ class IkeAuthTask final : public Task {
 
   Result<std::vector<wire::Payload>> build(SaContext& sa) override {
     if (sa.config.esp_proposals.empty()) return fail(Error::invalid("no ESP proposal configured"));
-    auto spi = crypto::random_esp_spi();
+    auto spi = sa.new_esp_spi();
     if (!spi) return fail(std::move(spi.error()));
     spi_ = *spi;
     const wire::IdPayload idi = sa.local_id.payload();
@@ -184,7 +184,8 @@ std::vector<wire::Payload> respond_ike_auth(SaContext& sa, Channel& ch,
     auto choice = select_esp(*sa_p, sa.config.esp_proposals, true);
     auto tsi_n = narrow(tsi, sa.remote_ts);
     auto tsr_n = narrow(tsr, sa.local_ts);
-    auto spi = crypto::random_esp_spi();
+    Result<uint32_t> spi = fail(Error::unavailable("no SPI"));
+    if (choice && !tsi_n.empty() && !tsr_n.empty()) spi = sa.new_esp_spi();  // only when needed
     if (!choice) {
       sa.reason = "Child SA: NO_PROPOSAL_CHOSEN: peer offered " + describe_offer(*sa_p) +
                   ", we accept " + describe_suites(sa.config.esp_proposals);

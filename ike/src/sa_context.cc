@@ -103,6 +103,10 @@ void SaContext::close(std::string why) {
 
 void SaContext::enqueue(std::unique_ptr<Task> t) { queue.push_back(std::move(t)); }
 
+Result<uint32_t> SaContext::new_esp_spi() {
+  return config.allocate_spi ? config.allocate_spi() : crypto::random_esp_spi();
+}
+
 ChildRecord* SaContext::child_by_inbound(uint32_t spi) {
   for (auto& c : children)
     if (c.spis.inbound == spi) return &c;

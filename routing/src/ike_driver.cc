@@ -29,6 +29,9 @@ constexpr uint16_t kIkePort = 500;
 constexpr size_t kCookieThreshold = 5;
 constexpr size_t kMaxHalfOpenPerTunnel = 10;
 constexpr size_t kMaxSasPerTunnel = 16;  // every IKE SA of one tunnel
+// SPIs one IKE SA holds reserved while it negotiates: at most two Child SA negotiations are
+// under way at once (ours and the peer's), so older reservations belong to failed ones.
+constexpr size_t kMaxReservedSpis = 4;
 constexpr std::chrono::seconds kHalfOpenTimeout{30};
 constexpr std::chrono::seconds kFirstRestart{2};
 constexpr std::chrono::seconds kMaxRestart{60};
@@ -98,6 +101,9 @@ struct IkeDriver::Entry {
   uint16_t peer_nat_t_port = esp::kNatTraversalPort;  // ... and for UDP 4500
   uint16_t local_port = kIkePort;
   std::vector<ike::ChildSpis> installed;  // Child SAs in the dataplane
+  // Inbound SPIs the dataplane reserved for this SA's negotiations and no add_sa consumed yet
+  // (released when the SA goes, or beyond kMaxReservedSpis, oldest first).
+  std::vector<uint32_t> reserved;
   bool closed = false;
   Clock::TimePoint created{};
 
@@ -280,6 +286,7 @@ std::optional<IpAddress> IkeDriver::forget_tunnel(const std::string& name) {
   const auto now = Clock::TimePoint(std::chrono::steady_clock::now());
   for (auto& e : t.entries) {
     e->timer.cancel();
+    release_reserved(*e);
     if (e->closed) continue;
     // Only the sends of the Delete: the SA goes away with the tunnel, no retransmission.
     std::vector<ike::Action> sends;
@@ -408,6 +415,17 @@ IkeDriver::Entry& IkeDriver::add_entry(Tunnel& t, ike::Role role, const IpAddres
   for (const auto& p : t.selectors.first) c.local_ts.push_back(ike::wire::TrafficSelector::from_prefix(p));
   for (const auto& p : t.selectors.second) c.remote_ts.push_back(ike::wire::TrafficSelector::from_prefix(p));
   c.cookie_secret = cookie_secret_;
+  // Our inbound SPIs from the dataplane: unique among its inbound SAs, and with SPI mod
+  // workers = the tunnel's worker, so both directions of the tunnel run on one thread.
+  c.allocate_spi = [this, name = t.config.name, self = e.get()]() -> Result<uint32_t> {
+    const uint32_t spi = dataplane_.allocate_spi(name);
+    self->reserved.push_back(spi);
+    if (self->reserved.size() > kMaxReservedSpis) {
+      dataplane_.release_spi(self->reserved.front());
+      self->reserved.erase(self->reserved.begin());
+    }
+    return spi;
+  };
   e->sa = std::make_unique<ike::IkeSa>(std::move(c));
   t.entries.push_back(std::move(e));
   return *t.entries.back();
@@ -664,6 +682,7 @@ void IkeDriver::install_child(Tunnel& t, Entry& e, const ike::ChildSa& child) {
     (void)dataplane_.update_sa(name, u);
   }
   e.installed.push_back(child.spis);
+  std::erase(e.reserved, child.spis.inbound);  // add_sa took the reservation over
   emit(t, e, "child-installed", child.spis);
   VGW_LOG(kInfo, "ike") << "tunnel " << name << ": CHILD SA " << spis_text(child.spis) << " installed, "
                         << child.suite.name() << ", " << ike::describe(child.local_ts) << " === "
@@ -710,8 +729,16 @@ void IkeDriver::arm(Tunnel& t, Entry& e, Clock::TimePoint at) {
 void IkeDriver::reap(Tunnel& t) {
   auto closed = [](const std::unique_ptr<Entry>& e) { return e->closed; };
   if (std::none_of(t.entries.begin(), t.entries.end(), closed)) return;
+  for (const auto& e : t.entries) {
+    if (e->closed) release_reserved(*e);
+  }
   t.entries.erase(std::remove_if(t.entries.begin(), t.entries.end(), closed), t.entries.end());
   if (!t.config.ike.respond_only && t.entries.empty()) schedule_restart(t);
+}
+
+void IkeDriver::release_reserved(Entry& e) {
+  for (uint32_t spi : e.reserved) dataplane_.release_spi(spi);
+  e.reserved.clear();
 }
 
 void IkeDriver::schedule_restart(Tunnel& t) {

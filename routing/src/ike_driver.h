@@ -165,6 +165,7 @@ class IkeDriver {
   void start_initiator(Tunnel& t);
   void execute(Tunnel& t, Entry& e, std::vector<ike::Action> actions);
   void drop_forgotten(Tunnel& t, Entry& fresh);
+  void release_reserved(Entry& e);
   void install_child(Tunnel& t, Entry& e, const ike::ChildSa& child);
   void remove_child(Tunnel& t, Entry& e, const ike::ChildSpis& spis);
   void arm(Tunnel& t, Entry& e, Clock::TimePoint at);

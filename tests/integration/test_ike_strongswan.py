@@ -276,7 +276,16 @@ class IkeAgainstStrongswan(unittest.TestCase):
         line = self.charon_sa()
         self.assertIn("state=ESTABLISHED", line)
         self.assertIn("state=INSTALLED", line)
+        self.assert_one_worker()
         return sa, line
+
+    def assert_one_worker(self):
+        """Our inbound SPIs are picked for the tunnel's worker: all its SAs, in and out, run on
+        the thread that reads its interface."""
+        sas = [x for x in json.loads(self.vgwsh("show ipsec sa json").stdout)["sas"]
+               if x["config"]["tunnel"] == self.tunnel and x.get("installed")]
+        self.assertTrue(sas)
+        self.assertEqual(len({x.get("worker", 0) for x in sas}), 1, sas)
 
     # ---- tests ----
 
@@ -388,6 +397,7 @@ class IkeAgainstStrongswan(unittest.TestCase):
         self.assertNotIn(first_child, [c["inboundSpi"] for c in live[0]["children"]], "Child SA not rekeyed")
         self.assertIn(f"initiator-spi={live[0]['initiatorSpi']}", self.charon_sa())
         self.assert_traffic()
+        self.assert_one_worker()  # the rekeyed Child SAs' SPIs too
         return live[0]
 
     def test_rekeys_by_charon_under_traffic_lose_nothing(self):

@@ -13,6 +13,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -93,6 +94,10 @@ struct IkeSaConfig {
   // speaks only ESP in UDP, and for paths that drop IP protocol 50.
   bool force_udp_encapsulation = false;
   Bytes cookie_secret;          // RFC 7296 2.6; empty: a random one per IkeSa
+  // Our inbound ESP SPI for each Child SA we negotiate; unset: a random one
+  // (crypto::random_esp_spi). A driver hands out SPIs its dataplane reserves (unique among its
+  // inbound SAs, and steered to the worker of the tunnel, Dataplane::allocate_spi).
+  std::function<Result<uint32_t>()> allocate_spi;
 
   Identity effective_local_id() const;
   Identity effective_remote_id() const;

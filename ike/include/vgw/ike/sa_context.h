@@ -148,6 +148,8 @@ struct SaContext {
   // Records the reason, removes every Child SA, emits Closed. Idempotent.
   void close(std::string why);
   void enqueue(std::unique_ptr<Task> t);
+  // An inbound ESP SPI for a new Child SA (config.allocate_spi, else random).
+  Result<uint32_t> new_esp_spi();
   ChildRecord* child_by_inbound(uint32_t spi);
   ChildRecord* child_by_outbound(uint32_t spi);
   // Records the Child SA and emits InstallChild.
