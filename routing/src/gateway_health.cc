@@ -205,7 +205,7 @@ void Gateway::on_tunnel_health(const HealthChange& c) {
   }
   // The connections choose their carriers, then a down tunnel (or one waiting out the fail-back
   // delay) is held: that re-runs static routes and BGP next-hops (on_interfaces_changed).
-  sync_vpn();
+  sync_vpn(&c.tunnel);
   if (tunnel_event_sinks_.empty()) return;
   v1::TunnelEvent e;
   e.set_tunnel(c.tunnel);

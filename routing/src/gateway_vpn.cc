@@ -72,9 +72,9 @@ Status parse_bgp_timers(uint32_t keepalive, uint32_t hold, VpnConnectionBgpConfi
 
 }  // namespace
 
-void Gateway::sync_vpn() {
+void Gateway::sync_vpn(const std::string* health_changed) {
   if (vpn_) vpn_->sync(model_);
-  sync_failback_holds();
+  sync_failback_holds(health_changed);
 }
 
 VpnTunnelLink Gateway::tunnel_link(const std::string& tunnel) const {

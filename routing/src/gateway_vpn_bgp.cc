@@ -100,15 +100,26 @@ void Gateway::describe_connection_bgp(const VpnConnectionConfig& c, const std::s
   }
 }
 
-void Gateway::sync_failback_holds() {
+void Gateway::sync_failback_holds(const std::string* changed) {
   if (!kernel_ || !tunnels_ || !tunnels_->health) return;
-  auto waiting = vpn_->waiting_failback();
-  for (const auto& [name, t] : model_.tunnels) {
-    auto v = tunnels_->health->view(name);
+  std::set<std::string> waiting = vpn_->waiting_failback();
+  auto hold = [&](const std::string& name) {
+    auto up = tunnels_->health->is_up(name);
     auto ifname = tunnel_interface(name);
-    if (!v || !ifname) continue;
-    kernel_->set_held_down(*ifname, !v->up || waiting.count(name));
+    if (up && ifname) kernel_->set_held_down(*ifname, !*up || waiting.count(name));
+  };
+  if (changed == nullptr) {
+    for (const auto& [name, t] : model_.tunnels) hold(name);
+  } else {
+    // A tunnel's hold follows its own health and whether it waits: only these can differ.
+    std::set<std::string> touched = waiting;
+    touched.insert(failback_waiting_.begin(), failback_waiting_.end());
+    touched.insert(*changed);
+    for (const auto& name : touched) {
+      if (model_.tunnels.count(name)) hold(name);
+    }
   }
+  failback_waiting_ = std::move(waiting);
 }
 
 }  // namespace vgw::routing

@@ -471,6 +471,12 @@ void TunnelHealth::read_udp_replies(Entry& e) {
                        });
 }
 
+std::optional<bool> TunnelHealth::is_up(const std::string& name) const {
+  auto it = tunnels_.find(name);
+  if (it == tunnels_.end()) return std::nullopt;
+  return it->second->up;
+}
+
 std::optional<HealthView> TunnelHealth::view(const std::string& name) const {
   auto it = tunnels_.find(name);
   if (it == tunnels_.end()) return std::nullopt;

@@ -101,6 +101,8 @@ class TunnelHealth {
 
   bool known(const std::string& name) const { return tunnels_.count(name) != 0; }
   std::optional<HealthView> view(const std::string& name) const;
+  // view(name)->up without building the view; nullopt for a tunnel it does not know.
+  std::optional<bool> is_up(const std::string& name) const;
 
  private:
   struct Input {

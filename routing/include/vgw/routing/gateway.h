@@ -14,6 +14,7 @@
 
 #include <map>
 #include <memory>
+#include <set>
 #include <utility>
 #include <vector>
 
@@ -205,8 +206,12 @@ class Gateway {
   // The connection whose session this is, if any.
   const ConnectionBgpPeer* connection_peer(const IpAddress& address) const;
   Status check_not_connection_peer(const IpAddress& address) const;
-  // A tunnel of a connection waiting out the fail-back delay stays out of the RIB until then.
-  void sync_failback_holds();
+  // A tunnel of a connection waiting out the fail-back delay stays out of the RIB until then,
+  // as does a tunnel that is down. changed: only this tunnel's health changed, so only it and
+  // the tunnels entering or leaving the fail-back wait are looked at (not every tunnel: one
+  // health change per tunnel while thousands come up); null: all.
+  void sync_failback_holds(const std::string* changed = nullptr);
+  std::set<std::string> failback_waiting_;  // as sync_failback_holds last applied it
   // Redistribution into BGP (gateway_redistribute.cc).
   struct Redistribution;
   void stop_speaker();  // Cease to all peers; the speaker's and redistribution's state goes
@@ -250,7 +255,7 @@ class Gateway {
   void on_bfd_change(const BfdChange& change);
   Status apply_tunnel_bfd(TunnelConfig& tunnel, const v1::UpdateTunnelRequest& change) const;
   // Connections (gateway_vpn.cc).
-  void sync_vpn();
+  void sync_vpn(const std::string* health_changed = nullptr);
   VpnTunnelLink tunnel_link(const std::string& tunnel) const;
   Status validate_vpn_connection(const VpnConnectionConfig& connection) const;
   void describe_connection_bgp(const VpnConnectionConfig& connection, const std::string& tunnel,
