@@ -8,7 +8,6 @@
 // does not, give its placeholders a sample value below.
 #include <map>
 #include <set>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -16,7 +15,8 @@
 
 #include "vgw/base/log.h"
 #include "vgw/direct_backend.h"
-#include "vgw/routing/cli/session.h"
+#include "vgw/routing/apply/config_apply.h"
+#include "vgw/routing/cli/grammar.h"
 #include "vgw/routing/gateway.h"
 
 namespace vgw::routing {
@@ -25,16 +25,10 @@ namespace {
 using cli::Grammar;
 using cli::Mode;
 
+// As vgwd loads its config file (the first refused line ends it).
 Status load(Gateway& gw, const std::string& text) {
   test::DirectBackend backend(gw);
-  std::ostringstream out;
-  cli::Session s(cli::command_grammar(), backend, out, {.config_file = true});
-  std::istringstream in(text);
-  std::string line;
-  while (std::getline(in, line)) {
-    if (auto st = s.execute(line); !st) return st;
-  }
-  return s.finish();
+  return apply_lines(backend, text, "");
 }
 
 std::string running(const Gateway& gw) {
