@@ -137,6 +137,12 @@ std::string format_spi(uint32_t spi) {
   return buf;
 }
 
+std::string format_ike_spi(uint64_t spi) {
+  char buf[20];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(spi));
+  return buf;
+}
+
 std::string render_tunnel_sa(const TunnelSaConfig& sa, bool show_secrets) {
   const std::string spi = format_spi(sa.spi);
   std::string out = std::string("sa ") + (sa.direction == SaDirection::kInbound ? "inbound" : "outbound") +

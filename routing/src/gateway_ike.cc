@@ -2,7 +2,6 @@
 // every other field, persisted, then handed to the IkeDriver), and the IkeService.
 #include <algorithm>
 #include <chrono>
-#include <cstdio>
 
 #include "vgw/base/clock.h"
 #include "vgw/base/log.h"
@@ -63,12 +62,6 @@ Status check_lifetime(const std::string& field, uint32_t v) {
   return {};
 }
 
-std::string hex64(uint64_t v) {
-  char buf[20];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
-  return buf;
-}
-
 int64_t seconds(const std::optional<Clock::Duration>& d) {
   if (!d) return -1;
   auto s = std::chrono::duration_cast<std::chrono::seconds>(*d).count();
@@ -86,8 +79,8 @@ v1::IkeSa to_proto(const IkeSaView& v) {
   o.set_remote_port(v.remote_port);
   o.set_local_id(v.local_id);
   o.set_remote_id(v.remote_id);
-  o.set_initiator_spi(hex64(v.spis.initiator));
-  o.set_responder_spi(hex64(v.spis.responder));
+  o.set_initiator_spi(format_ike_spi(v.spis.initiator));
+  o.set_responder_spi(format_ike_spi(v.spis.responder));
   o.set_suite(v.suite);
   o.set_nat_t(v.nat_t);
   o.set_age_seconds(seconds(v.age));
@@ -379,8 +372,8 @@ void Gateway::publish_ike_event(const IkeEventView& v) {
   v1::IkeEvent e;
   e.set_tunnel(v.tunnel);
   e.set_kind(v.kind);
-  e.set_initiator_spi(hex64(v.spis.initiator));
-  e.set_responder_spi(hex64(v.spis.responder));
+  e.set_initiator_spi(format_ike_spi(v.spis.initiator));
+  e.set_responder_spi(format_ike_spi(v.spis.responder));
   e.set_inbound_spi(v.child.inbound);
   e.set_outbound_spi(v.child.outbound);
   e.set_reason(v.reason);

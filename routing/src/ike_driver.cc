@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <array>
-#include <cstdio>
 
 #include "vgw/base/asio_address.h"
 #include "vgw/base/log.h"
@@ -53,10 +52,7 @@ std::string spis_text(const ike::ChildSpis& s) {
 
 // charon's way: "1a2b3c4d5e6f7081_i 8899aabbccddeeff_r".
 std::string spis_text(const ike::IkeSpis& s) {
-  char text[40];
-  std::snprintf(text, sizeof text, "%016llx_i %016llx_r", static_cast<unsigned long long>(s.initiator),
-                static_cast<unsigned long long>(s.responder));
-  return text;
+  return format_ike_spi(s.initiator) + "_i " + format_ike_spi(s.responder) + "_r";
 }
 
 // A tunnel's IKE settings, parsed once (set_tunnel); every IKE SA of the tunnel is made from

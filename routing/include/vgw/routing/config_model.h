@@ -376,6 +376,8 @@ Status validate_public_addresses(const ConfigModel& model);
 std::string render_static_route(const StaticRouteConfig& route);
 // An SPI as show output and the config file write it: "0x00001001".
 std::string format_spi(uint32_t spi);
+// An IKE SPI as show output, the API and the logs write it: 16 hex digits, as charon does.
+std::string format_ike_spi(uint64_t spi);
 // The `sa ...` line of a tunnel block (keys as kMaskedSecret unless show_secrets).
 std::string render_tunnel_sa(const TunnelSaConfig& sa, bool show_secrets);
 
