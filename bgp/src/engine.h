@@ -156,7 +156,7 @@ class Engine {
     int family = 0;
     uint32_t cursor = 0;
     std::vector<NexthopId> changed;  // sorted
-    bool all = false;                // every destination with several paths (redecide_all)
+    bool all = false;  // also every destination with several paths (redecide_all)
   } revalidation_;
   // Scratch for decisions.
   std::vector<Candidate> cands_;

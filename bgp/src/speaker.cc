@@ -284,20 +284,13 @@ void Engine::set_multipath(uint16_t maximum_paths, uint16_t maximum_paths_ibgp, 
 
 void Engine::set_ebgp_requires_policy(bool on) {
   if (config_.ebgp_requires_policy == on) return;
-  struct Was {
-    Peer* peer;
-    bool imports, exports;
-  };
-  std::vector<Was> was;
-  for (auto& p : peers_) {
-    if (p && !p->deleting) was.push_back({p.get(), p->imports(), p->exports()});
-  }
   config_.ebgp_requires_policy = on;
-  for (const Was& w : was) {
-    Peer& p = *w.peer;
-    if (!p.established()) continue;  // the next session starts under the new rule
-    if (w.exports != p.exports()) soft_reset_out(p);  // sends everything, or withdraws it
-    if (w.imports == p.imports()) continue;
+  // The gate (Peer::imports/exports) moves only for eBGP peers without that direction's policy.
+  for (auto& peer : peers_) {
+    if (!peer || peer->deleting || !peer->established() || !peer->external()) continue;
+    Peer& p = *peer;  // a session not established starts under the new rule
+    if (!p.config().export_policy) soft_reset_out(p);  // sends everything, or withdraws it
+    if (p.config().import_policy) continue;
     if (!p.imports()) {  // what it sent so far goes, as if it had withdrawn it
       mark_stale(p, 3);
       sweep_stale(p, 3);

@@ -64,14 +64,16 @@ void Engine::revalidate_nexthops() {
 }
 
 void Engine::redecide_all() {
-  revalidation_ = Revalidation{true, 0, 0, {}, true};
+  // Next-hops whose change is still being walked stay in the walk, which starts over.
+  std::vector<NexthopId> changed = revalidation_.active ? std::move(revalidation_.changed) : std::vector<NexthopId>{};
+  revalidation_ = Revalidation{true, 0, 0, std::move(changed), true};
   schedule_work();
 }
 
 void Engine::revalidate_step(size_t budget) {
   Revalidation& r = revalidation_;
   auto uses_changed = [&](auto& t, uint32_t h) {
-    if (r.all) return t.head(h).next != Path::kNil;  // one path: multipath settings do not matter
+    if (r.all && t.head(h).next != Path::kNil) return true;  // one path: multipath does not matter
     bool hit = false;
     t.for_each_path(h, [&](const Path& p) {
       hit |= std::binary_search(r.changed.begin(), r.changed.end(), attrs_.nexthop(p.attr));

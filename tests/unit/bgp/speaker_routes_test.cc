@@ -227,6 +227,27 @@ TEST_F(RoutesTest, MultipathSettingsChangeInPlaceForEveryPrefix) {
   EXPECT_EQ(node->io.call([&] { return node->speaker->peer(ip("127.0.0.2"))->established_transitions; }), 1u);
 }
 
+TEST_F(RoutesTest, AMultipathChangeDuringANextHopWalkKeepsThatWalksPrefixes) {
+  BgpFakePeer& f = peer(1);
+  f.announce({pfx("198.51.100.0/24"), pfx("203.0.113.0/24")}, BgpFakePeer::attributes({65002}, ip("192.0.2.77")));
+  ASSERT_TRUE(wait_accepted("127.0.0.2", 2));
+  EXPECT_FALSE(node->has_route("198.51.100.0/24"));
+  node->io.call([&] {
+    auto g = *node->rib->groups().intern({rib::Nexthop{ip("127.0.0.2"), "", 0, 1}});
+    rib::RouteSpec spec;
+    spec.source = rib::RouteSource::kStatic;
+    spec.group = g;
+    EXPECT_TRUE(node->rib->add(pfx("192.0.2.0/24"), spec).ok());
+    node->rib->groups().release(g);
+    node->speaker->nexthops_changed();        // the walk for 192.0.2.77 starts ...
+    node->speaker->set_multipath(4, 4, true);  // ... and a walk of every prefix takes over
+  });
+  // Single-path prefixes are not part of the multipath walk: they come from the first one.
+  EXPECT_TRUE(node->wait([&] {
+    return node->rib->selected(pfx("198.51.100.0/24")).active() && node->rib->selected(pfx("203.0.113.0/24")).active();
+  }));
+}
+
 TEST_F(RoutesTest, UnreachableNextHopIsNotSelectedUntilItResolves) {
   BgpFakePeer& f = peer(1);
   f.announce({pfx("198.51.100.0/24")}, BgpFakePeer::attributes({65002}, ip("192.0.2.77")));
