@@ -18,6 +18,16 @@ using test::BgpFakePeer;
 class RoutesTest : public ::testing::Test {
  protected:
   void SetUp() override { start(base_config(65001, "10.0.0.1", "127.0.0.1")); }
+  // A static route via the first fake peer's address; call on the speaker's thread.
+  void add_static(const char* prefix, uint32_t metric = 0) {
+    auto g = *node->rib->groups().intern({rib::Nexthop{ip("127.0.0.2"), "", 0, 1}});
+    rib::RouteSpec spec;
+    spec.source = rib::RouteSource::kStatic;
+    spec.group = g;
+    spec.metric = metric;
+    EXPECT_TRUE(node->rib->add(pfx(prefix), spec).ok());
+    node->rib->groups().release(g);
+  }
   void start(Config c) {
     fakes.clear();
     node.reset();
@@ -233,12 +243,7 @@ TEST_F(RoutesTest, AMultipathChangeDuringANextHopWalkKeepsThatWalksPrefixes) {
   ASSERT_TRUE(wait_accepted("127.0.0.2", 2));
   EXPECT_FALSE(node->has_route("198.51.100.0/24"));
   node->io.call([&] {
-    auto g = *node->rib->groups().intern({rib::Nexthop{ip("127.0.0.2"), "", 0, 1}});
-    rib::RouteSpec spec;
-    spec.source = rib::RouteSource::kStatic;
-    spec.group = g;
-    EXPECT_TRUE(node->rib->add(pfx("192.0.2.0/24"), spec).ok());
-    node->rib->groups().release(g);
+    add_static("192.0.2.0/24");
     node->speaker->nexthops_changed();        // the walk for 192.0.2.77 starts ...
     node->speaker->set_multipath(4, 4, true);  // ... and a walk of every prefix takes over
   });
@@ -260,12 +265,7 @@ TEST_F(RoutesTest, UnreachableNextHopIsNotSelectedUntilItResolves) {
   EXPECT_EQ(p[0].reason, "next-hop unreachable");
   // A static route makes it reachable; the speaker re-checks when told.
   node->io.call([&] {
-    auto g = *node->rib->groups().intern({rib::Nexthop{ip("127.0.0.2"), "", 0, 1}});
-    rib::RouteSpec spec;
-    spec.source = rib::RouteSource::kStatic;
-    spec.group = g;
-    EXPECT_TRUE(node->rib->add(pfx("192.0.2.0/24"), spec).ok());
-    node->rib->groups().release(g);
+    add_static("192.0.2.0/24");
     node->speaker->nexthops_changed();
   });
   EXPECT_TRUE(node->wait([&] { return node->rib->selected(pfx("198.51.100.0/24")).active(); }));
@@ -288,15 +288,7 @@ TEST_F(RoutesTest, NextHopCoveredOnlyByABgpRouteIsUnreachableAsTheRibSaysUntilAS
   EXPECT_FALSE(node->has_route("198.51.100.0/24"));
   // A static route (a non-BGP route) for the next-hop's network resolves it; the RIB tells
   // the speaker (no periodic scan in this test, no nexthops_changed()).
-  node->io.call([&] {
-    auto g = *node->rib->groups().intern({rib::Nexthop{ip("127.0.0.2"), "", 0, 1}});
-    rib::RouteSpec spec;
-    spec.source = rib::RouteSource::kStatic;
-    spec.group = g;
-    spec.metric = 7;
-    EXPECT_TRUE(node->rib->add(pfx("192.0.2.64/26"), spec).ok());
-    node->rib->groups().release(g);
-  });
+  node->io.call([&] { add_static("192.0.2.64/26", 7); });
   EXPECT_TRUE(node->wait([&] { return node->rib->selected(pfx("198.51.100.0/24")).active(); }));
   p = paths("198.51.100.0/24");
   ASSERT_EQ(p.size(), 1u);
